@@ -1,0 +1,6 @@
+// Runs once when the Next.js server starts (next start / next dev), before it serves requests.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { ensureReady } = await import("@/lib/server/bootstrap");
+  await ensureReady();
+}

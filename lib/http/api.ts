@@ -1,0 +1,92 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { ServiceError, type ErrorDetail } from "@/lib/services/errors";
+import { ensureReady } from "@/lib/server/bootstrap";
+
+/** The error body every API route returns: `{ error: { code, message, details } }`. */
+export type ApiErrorBody = { error: { code: string; message: string; details: ErrorDetail[] } };
+
+/** Largest JSON body accepted by the API (definitions, inputs, imports). @default 5 MiB */
+export const MAX_BODY_BYTES = Number(process.env.FLOWDECK_MAX_BODY_BYTES ?? 5 * 1024 * 1024);
+
+export function errorResponse(status: number, code: string, message: string, details: ErrorDetail[] = []) {
+  const body: ApiErrorBody = { error: { code, message, details } };
+  return NextResponse.json(body, { status });
+}
+
+/** zod issue path → `tasks[2].params.url`, the same path format as definition validation. */
+export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+export function zodDetails(error: z.ZodError): ErrorDetail[] {
+  return error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message }));
+}
+
+/**
+ * Reads a JSON body with a size bound. Errors name what is wrong: an empty body, a body over the
+ * limit, or JSON that does not parse (with the parser's position).
+ */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (contentType && !/json/i.test(contentType)) {
+    throw new ServiceError("UNSUPPORTED_MEDIA_TYPE", `expected a JSON body (Content-Type: application/json), got '${contentType}'`);
+  }
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge(declared);
+  const text = await request.text();
+  const size = Buffer.byteLength(text);
+  if (size > MAX_BODY_BYTES) throw tooLarge(size);
+  if (text.trim() === "") throw new ServiceError("BAD_REQUEST", "the request body is empty; expected JSON");
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ServiceError("BAD_REQUEST", `the request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function tooLarge(size: number): ServiceError {
+  return new ServiceError(
+    "PAYLOAD_TOO_LARGE",
+    `the request body is ${size} bytes; the limit is ${MAX_BODY_BYTES} bytes (FLOWDECK_MAX_BODY_BYTES)`,
+  );
+}
+
+/** The actor recorded for changes made through the API. */
+export function actorFrom(request: Request): string {
+  const actor = request.headers.get("x-flowdeck-actor")?.trim();
+  return actor ? actor.slice(0, 100) : "api";
+}
+
+type RouteContext<P> = { params: Promise<P> };
+
+/**
+ * Wraps a route handler: waits for the database to be ready, maps service errors to their status
+ * (validation → 400, not found → 404, conflict → 409), zod errors to 400, and anything else to a
+ * 500 without a stack trace (which is logged on the server).
+ */
+export function route<P = Record<string, never>>(
+  handler: (request: Request, params: P) => Promise<Response>,
+) {
+  return async (request: Request, context: RouteContext<P>): Promise<Response> => {
+    try {
+      await ensureReady();
+      const params = context?.params ? await context.params : ({} as P);
+      return await handler(request, params);
+    } catch (error) {
+      if (error instanceof ServiceError) {
+        return errorResponse(error.httpStatus, error.code, error.message, error.details);
+      }
+      if (error instanceof z.ZodError) {
+        return errorResponse(400, "VALIDATION_FAILED", "the request is invalid", zodDetails(error));
+      }
+      console.error(`[api] ${request.method} ${new URL(request.url).pathname} failed`, error);
+      return errorResponse(500, "INTERNAL", "internal error; see the server log");
+    }
+  };
+}

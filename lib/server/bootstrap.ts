@@ -1,0 +1,33 @@
+import { resolveDatabaseConfig, describeDatabase } from "@/lib/db/config";
+import { applyMigrations } from "@/lib/db/migrate";
+import { getDb } from "@/lib/db/client";
+import { seedExampleWorkflows } from "@/lib/services/seed";
+
+type Readiness = Promise<void>;
+const globalForBootstrap = globalThis as unknown as { flowdeckReady?: Readiness };
+
+/**
+ * Makes the process ready to serve: applies pending migrations, then seeds the example workflows
+ * (idempotent). Runs once per process — from instrumentation's register() at server start and,
+ * as a guard, before the first API call or page render. A failure is not cached: the next call
+ * tries again, so a database that comes up late does not need a restart.
+ */
+export function ensureReady(): Readiness {
+  if (!globalForBootstrap.flowdeckReady) {
+    globalForBootstrap.flowdeckReady = bootstrap().catch((error: unknown) => {
+      globalForBootstrap.flowdeckReady = undefined;
+      throw error;
+    });
+  }
+  return globalForBootstrap.flowdeckReady;
+}
+
+async function bootstrap(): Promise<void> {
+  const config = resolveDatabaseConfig();
+  const migrations = await applyMigrations(config);
+  if (migrations.applied.length > 0) {
+    console.log(`[flowdeck] ${describeDatabase(config)}: applied migrations ${migrations.applied.join(", ")}`);
+  }
+  const seeded = await seedExampleWorkflows(getDb());
+  if (seeded.length > 0) console.log(`[flowdeck] seeded example workflows: ${seeded.join(", ")}`);
+}

@@ -1,0 +1,50 @@
+/**
+ * Errors a service raises on purpose. Route handlers and server actions map them to responses
+ * (lib/http/api.ts); anything else is an internal error and never leaks a stack trace.
+ */
+export type ErrorDetail = { path: string; message: string };
+
+export type ServiceErrorCode =
+  | "VALIDATION_FAILED"
+  | "BAD_REQUEST"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE";
+
+const HTTP_STATUS: Record<ServiceErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  BAD_REQUEST: 400,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+};
+
+export class ServiceError extends Error {
+  readonly code: ServiceErrorCode;
+  readonly details: ErrorDetail[];
+
+  constructor(code: ServiceErrorCode, message: string, details: ErrorDetail[] = []) {
+    super(message);
+    this.name = "ServiceError";
+    this.code = code;
+    this.details = details;
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
+  }
+}
+
+export function validationFailed(message: string, details: ErrorDetail[]): ServiceError {
+  return new ServiceError("VALIDATION_FAILED", message, details);
+}
+
+export function notFound(message: string): ServiceError {
+  return new ServiceError("NOT_FOUND", message);
+}
+
+export function conflict(message: string, details: ErrorDetail[] = []): ServiceError {
+  return new ServiceError("CONFLICT", message, details);
+}

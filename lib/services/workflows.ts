@@ -1,0 +1,193 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { Db } from "@/lib/db/client";
+import {
+  findLatestVersion,
+  findVersion,
+  insertVersion,
+  listLatestVersions,
+  listVersions,
+  type WorkflowDefinitionRow,
+} from "@/lib/db/workflow-repository";
+import { serializeDefinition, validateDefinition, type WorkflowDefinition } from "@/lib/workflow";
+import { notFound, ServiceError, validationFailed, type ErrorDetail } from "@/lib/services/errors";
+
+/** A workflow version as the API returns it. */
+export type WorkflowVersionView = {
+  name: string;
+  version: number;
+  description: string | null;
+  checksum: string;
+  taskCount: number;
+  createdAt: string;
+  createdBy: string | null;
+  definition: WorkflowDefinition;
+};
+
+export type WorkflowSummaryView = Omit<WorkflowVersionView, "definition"> & {
+  versionCount: number;
+  definition: WorkflowDefinition;
+};
+
+export type SaveResult = { created: boolean; workflow: WorkflowVersionView };
+
+/** Most imported definitions in one request. @default 200 */
+export const MAX_IMPORT_DEFINITIONS = 200;
+
+/**
+ * The identity of a definition's content: sha256 of its canonical JSON without `version`, so the
+ * same content saved again is recognised whatever version number the file carries.
+ */
+export function definitionChecksum(definition: WorkflowDefinition): string {
+  const { version: _version, ...content } = definition;
+  return createHash("sha256").update(serializeDefinition(content as WorkflowDefinition)).digest("hex");
+}
+
+function toView(row: WorkflowDefinitionRow): WorkflowVersionView {
+  return {
+    name: row.name,
+    version: row.version,
+    description: row.description,
+    checksum: row.checksum,
+    taskCount: row.taskCount,
+    createdAt: row.createdAt.toISOString(),
+    createdBy: row.createdBy,
+    definition: JSON.parse(row.definition) as WorkflowDefinition,
+  };
+}
+
+/**
+ * Names that would collide with fixed routes (`/workflows/new`, `/api/workflows/import`), so a
+ * workflow with one of them could never be opened.
+ */
+export const RESERVED_WORKFLOW_NAMES = ["new", "import"] as const;
+
+/** Validates untrusted input into a definition, or throws a 400 listing every problem with its path. */
+export function parseDefinitionOrThrow(input: unknown, pathPrefix = ""): WorkflowDefinition {
+  const result = validateDefinition(input);
+  const issues = result.ok ? [] : [...result.errors];
+  const name = (input as { name?: unknown } | null)?.name;
+  if (typeof name === "string" && (RESERVED_WORKFLOW_NAMES as readonly string[]).includes(name)) {
+    issues.unshift({ path: "name", message: `'${name}' is reserved; choose another workflow name`, code: "reserved_name" });
+  }
+  if (result.ok && issues.length === 0) return result.definition;
+  const details: ErrorDetail[] = issues.map((issue) => ({
+    path: joinPath(pathPrefix, issue.path),
+    message: issue.message,
+  }));
+  const count = details.length;
+  throw validationFailed(`the workflow definition has ${count} problem${count === 1 ? "" : "s"}`, details);
+}
+
+function joinPath(prefix: string, path: string): string {
+  if (!prefix) return path;
+  if (!path) return prefix;
+  return path.startsWith("[") ? `${prefix}${path}` : `${prefix}.${path}`;
+}
+
+type TxDb = Pick<Db, "workflowDefinition">;
+
+/**
+ * Stores a valid definition as the next version of its workflow — unless its content equals the
+ * latest version's, in which case nothing is written and that version is returned.
+ */
+async function saveValidDefinition(tx: TxDb, definition: WorkflowDefinition, actor: string): Promise<SaveResult> {
+  const checksum = definitionChecksum(definition);
+  const latest = await findLatestVersion(tx, definition.name);
+  if (latest && latest.checksum === checksum) return { created: false, workflow: toView(latest) };
+  const version = (latest?.version ?? 0) + 1;
+  const stored: WorkflowDefinition = { ...definition, version };
+  const row = await insertVersion(tx, {
+    id: randomUUID(),
+    name: definition.name,
+    version,
+    definition: serializeDefinition(stored),
+    checksum,
+    description: definition.description ?? null,
+    taskCount: definition.tasks.length,
+    createdAt: new Date(),
+    createdBy: actor,
+  });
+  return { created: true, workflow: toView(row) };
+}
+
+/**
+ * Two saves of one workflow at once both compute "latest + 1"; the unique (name, version) index
+ * lets one win and the other fails with P2002. Retrying re-reads the latest version, so the loser
+ * becomes the next version (or a no-op if it was identical).
+ */
+async function withVersionRetry<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== "P2002" || attempt >= 5) {
+        if (code === "P2002") throw new ServiceError("CONFLICT", "another save of this workflow kept winning; try again");
+        throw error;
+      }
+    }
+  }
+}
+
+export async function saveWorkflow(db: Db, input: unknown, actor: string): Promise<SaveResult> {
+  const definition = parseDefinitionOrThrow(input);
+  return withVersionRetry(() => db.$transaction((tx) => saveValidDefinition(tx, definition, actor)));
+}
+
+/**
+ * Imports one definition or an array of them, all or nothing: every definition is validated first
+ * (errors carry the array index in their path), then all are saved in one transaction.
+ */
+export async function importWorkflows(db: Db, input: unknown, actor: string): Promise<SaveResult[]> {
+  const items = Array.isArray(input) ? input : [input];
+  if (items.length === 0) throw new ServiceError("BAD_REQUEST", "nothing to import: the array is empty");
+  if (items.length > MAX_IMPORT_DEFINITIONS) {
+    throw new ServiceError("BAD_REQUEST", `at most ${MAX_IMPORT_DEFINITIONS} definitions per import; got ${items.length}`);
+  }
+  const details: ErrorDetail[] = [];
+  const definitions: WorkflowDefinition[] = [];
+  items.forEach((item, index) => {
+    try {
+      definitions.push(parseDefinitionOrThrow(item, Array.isArray(input) ? `[${index}]` : ""));
+    } catch (error) {
+      if (error instanceof ServiceError) details.push(...error.details);
+      else throw error;
+    }
+  });
+  if (details.length > 0) {
+    throw validationFailed(`import refused: ${details.length} problem${details.length === 1 ? "" : "s"}; nothing was saved`, details);
+  }
+  return withVersionRetry(() =>
+    db.$transaction(async (tx) => {
+      const results: SaveResult[] = [];
+      for (const definition of definitions) results.push(await saveValidDefinition(tx, definition, actor));
+      return results;
+    }),
+  );
+}
+
+export async function listWorkflows(db: Db): Promise<WorkflowSummaryView[]> {
+  const rows = await listLatestVersions(db);
+  return rows.map((row) => ({ ...toView(row), versionCount: row.versionCount }));
+}
+
+export async function getWorkflow(db: Db, name: string, version?: number): Promise<WorkflowVersionView> {
+  const row = version === undefined ? await findLatestVersion(db, name) : await findVersion(db, name, version);
+  if (!row) {
+    throw notFound(version === undefined ? `workflow '${name}' not found` : `workflow '${name}' has no version ${version}`);
+  }
+  return toView(row);
+}
+
+export async function getWorkflowVersions(db: Db, name: string) {
+  const rows = await listVersions(db, name);
+  if (rows.length === 0) throw notFound(`workflow '${name}' not found`);
+  return rows.map((row) => ({ ...row, id: undefined, createdAt: row.createdAt.toISOString() }));
+}
+
+/** The stored canonical JSON text of a version: byte for byte what was saved. */
+export async function exportWorkflow(db: Db, name: string, version?: number): Promise<{ fileName: string; text: string }> {
+  const row = version === undefined ? await findLatestVersion(db, name) : await findVersion(db, name, version);
+  if (!row) throw notFound(version === undefined ? `workflow '${name}' not found` : `workflow '${name}' has no version ${version}`);
+  return { fileName: `${row.name}.json`, text: row.definition };
+}
