@@ -1,0 +1,117 @@
+import Link from "next/link";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { Download, FileJson } from "lucide-react";
+import { PageHeader } from "@/components/app-shell";
+import { Badge } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { cn } from "@/components/ui/cn";
+import { WorkflowGraph } from "@/components/graph/workflow-graph";
+import { getDb } from "@/lib/db/client";
+import { ensureReady } from "@/lib/server/bootstrap";
+import { ServiceError } from "@/lib/services/errors";
+import { laidOutGraph } from "@/lib/services/workflow-graphs";
+import { getWorkflow, getWorkflowVersions } from "@/lib/services/workflows";
+import { serializeDefinition } from "@/lib/workflow";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ name: string }>; searchParams: Promise<{ version?: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: decodeURIComponent((await params).name) };
+}
+
+export default async function WorkflowPage({ params, searchParams }: Props) {
+  await ensureReady();
+  const name = decodeURIComponent((await params).name);
+  const requested = (await searchParams).version;
+  const version = requested && /^[1-9][0-9]*$/.test(requested) ? Number(requested) : undefined;
+  const db = getDb();
+  let workflow;
+  try {
+    workflow = await getWorkflow(db, name, version);
+  } catch (error) {
+    if (error instanceof ServiceError && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
+  const [versions, graph] = await Promise.all([getWorkflowVersions(db, name), laidOutGraph(workflow.definition)]);
+  const latest = versions[0]!.version;
+  const exportHref = `/api/workflows/${encodeURIComponent(name)}/export?version=${workflow.version}`;
+  const now = Date.now();
+  return (
+    <>
+      <PageHeader
+        title={workflow.name}
+        description={
+          <span className="flex items-center gap-2">
+            <Badge tone="accent">v{workflow.version}</Badge>
+            {workflow.version !== latest ? <Badge tone="outline">read-only · latest is v{latest}</Badge> : null}
+            <span>{workflow.description ?? "No description"}</span>
+          </span>
+        }
+        actions={
+          <>
+            <ButtonLink href={`/api/workflows/${encodeURIComponent(name)}?version=${workflow.version}`} variant="ghost">
+              <FileJson className="size-4" aria-hidden /> API
+            </ButtonLink>
+            <ButtonLink href={exportHref} download>
+              <Download className="size-4" aria-hidden /> Export JSON
+            </ButtonLink>
+          </>
+        }
+      />
+      <div className="grid gap-6 p-8 lg:grid-cols-[1fr_18rem]">
+        <section aria-label="Graph" className="min-w-0 overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+          <WorkflowGraph nodes={graph.nodes} edges={graph.edges} interactive className="h-[28rem]" />
+        </section>
+        <aside className="flex flex-col gap-6">
+          <section aria-label="Versions" className="rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+            <h2 className="border-b border-zinc-100 px-4 py-2.5 text-sm font-semibold dark:border-zinc-800">Versions</h2>
+            <ol className="max-h-80 overflow-auto py-1">
+              {versions.map((v) => (
+                <li key={v.version}>
+                  <Link
+                    href={`/workflows/${encodeURIComponent(name)}?version=${v.version}`}
+                    className={cn(
+                      "flex items-center justify-between gap-2 px-4 py-1.5 text-sm hover:bg-zinc-50 dark:hover:bg-zinc-800/60",
+                      v.version === workflow.version && "bg-accent-50/70 dark:bg-accent-700/15",
+                    )}
+                  >
+                    <span className="font-medium tabular-nums">v{v.version}</span>
+                    <span className="truncate text-xs text-zinc-500">
+                      <RelativeTime iso={v.createdAt} now={now} /> · {v.createdBy ?? "unknown"}
+                    </span>
+                  </Link>
+                </li>
+              ))}
+            </ol>
+          </section>
+          <section aria-label="Details" className="rounded-xl border border-zinc-200 bg-white p-4 text-sm dark:border-zinc-800 dark:bg-zinc-900">
+            <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-2">
+              <dt className="text-zinc-500">Tasks</dt>
+              <dd className="tabular-nums">{workflow.taskCount}</dd>
+              <dt className="text-zinc-500">Saved</dt>
+              <dd>
+                <RelativeTime iso={workflow.createdAt} now={now} /> by {workflow.createdBy ?? "unknown"}
+              </dd>
+              <dt className="text-zinc-500">Checksum</dt>
+              <dd className="truncate font-mono text-xs" title={workflow.checksum}>
+                {workflow.checksum.slice(0, 12)}
+              </dd>
+            </dl>
+          </section>
+        </aside>
+        <section aria-label="Definition" className="lg:col-span-2">
+          <details className="rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+            <summary className="cursor-pointer px-4 py-2.5 text-sm font-semibold">Definition JSON</summary>
+            <pre className="max-h-[32rem] overflow-auto border-t border-zinc-100 px-4 py-3 font-mono text-xs leading-relaxed dark:border-zinc-800">
+              {serializeDefinition(workflow.definition)}
+            </pre>
+          </details>
+        </section>
+      </div>
+    </>
+  );
+}

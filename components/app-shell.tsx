@@ -1,0 +1,72 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { Activity, Workflow, type LucideIcon } from "lucide-react";
+import type { ReactNode } from "react";
+import { cn } from "@/components/ui/cn";
+
+const NAV: { href: string; label: string; icon: LucideIcon }[] = [
+  { href: "/workflows", label: "Workflows", icon: Workflow },
+  { href: "/executions", label: "Executions", icon: Activity },
+];
+
+export function AppShell({ children, version }: { children: ReactNode; version: string }) {
+  const pathname = usePathname();
+  return (
+    <div className="flex min-h-screen">
+      <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-zinc-200 bg-white px-3 py-4 dark:border-zinc-800 dark:bg-zinc-900">
+        <Link href="/workflows" className="mb-6 flex items-center gap-2 px-2">
+          <span className="flex size-7 items-center justify-center rounded-md bg-accent-600 text-white shadow-sm">
+            <svg viewBox="0 0 24 24" className="size-4" fill="none" stroke="currentColor" strokeWidth="2.2" aria-hidden>
+              <circle cx="5" cy="6" r="2" />
+              <circle cx="5" cy="18" r="2" />
+              <circle cx="19" cy="12" r="2" />
+              <path d="M7 6h3a3 3 0 0 1 3 3v0a3 3 0 0 0 3 3h1M7 18h3a3 3 0 0 0 3-3v0a3 3 0 0 1 3-3" />
+            </svg>
+          </span>
+          <span className="text-[15px] font-semibold tracking-tight">Flowdeck</span>
+        </Link>
+        <nav aria-label="Main" className="flex flex-col gap-0.5">
+          {NAV.map(({ href, label, icon: Icon }) => {
+            const active = pathname === href || pathname.startsWith(`${href}/`);
+            return (
+              <Link
+                key={href}
+                href={href}
+                aria-current={active ? "page" : undefined}
+                className={cn(
+                  "flex items-center gap-2.5 rounded-md px-2 py-1.5 text-sm font-medium transition-colors",
+                  active
+                    ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-50"
+                    : "text-zinc-600 hover:bg-zinc-50 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800/60 dark:hover:text-zinc-100",
+                )}
+              >
+                <Icon className={cn("size-4", active ? "text-accent-600 dark:text-accent-100" : "text-zinc-400")} aria-hidden />
+                {label}
+              </Link>
+            );
+          })}
+        </nav>
+        <div className="mt-auto px-2 text-xs text-zinc-400">
+          <a href="/api/health" className="hover:text-zinc-600 dark:hover:text-zinc-300">
+            v{version} · health
+          </a>
+        </div>
+      </aside>
+      <main className="min-w-0 flex-1">{children}</main>
+    </div>
+  );
+}
+
+export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+  return (
+    <header className="flex items-start justify-between gap-6 border-b border-zinc-200 bg-white px-8 py-5 dark:border-zinc-800 dark:bg-zinc-900">
+      <div className="min-w-0">
+        <h1 className="text-xl font-semibold tracking-tight">{title}</h1>
+        {description ? <div className="mt-1 text-sm text-zinc-500 dark:text-zinc-400">{description}</div> : null}
+      </div>
+      {actions ? <div className="flex shrink-0 items-center gap-2">{actions}</div> : null}
+    </header>
+  );
+}

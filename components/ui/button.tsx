@@ -1,0 +1,46 @@
+import Link from "next/link";
+import type { ComponentProps, ReactNode } from "react";
+import { cn } from "@/components/ui/cn";
+
+type Variant = "primary" | "secondary" | "ghost";
+
+const VARIANTS: Record<Variant, string> = {
+  primary: "bg-accent-600 text-white shadow-sm hover:bg-accent-700",
+  secondary:
+    "bg-white text-zinc-800 shadow-sm ring-1 ring-inset ring-zinc-200 hover:bg-zinc-50 dark:bg-zinc-900 dark:text-zinc-100 dark:ring-zinc-700 dark:hover:bg-zinc-800",
+  ghost: "text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100",
+};
+
+const BASE =
+  "inline-flex h-8 items-center gap-1.5 rounded-md px-3 text-sm font-medium transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-500 disabled:pointer-events-none disabled:opacity-50";
+
+export function Button({ variant = "secondary", className, ...props }: ComponentProps<"button"> & { variant?: Variant }) {
+  return <button className={cn(BASE, VARIANTS[variant], className)} {...props} />;
+}
+
+export function ButtonLink({
+  href,
+  variant = "secondary",
+  className,
+  children,
+  download,
+}: {
+  href: string;
+  variant?: Variant;
+  className?: string;
+  children: ReactNode;
+  download?: boolean;
+}) {
+  if (download) {
+    return (
+      <a href={href} download className={cn(BASE, VARIANTS[variant], className)}>
+        {children}
+      </a>
+    );
+  }
+  return (
+    <Link href={href} className={cn(BASE, VARIANTS[variant], className)}>
+      {children}
+    </Link>
+  );
+}
