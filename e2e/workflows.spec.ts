@@ -1,0 +1,64 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test } from "@playwright/test";
+
+type ExampleFile = { name: string; tasks: { key: string; dependsOn?: string[] }[] };
+
+const examplesDir = join(process.cwd(), "examples");
+const examples: ExampleFile[] = readdirSync(examplesDir)
+  .filter((file) => file.endsWith(".json"))
+  .map((file) => JSON.parse(readFileSync(join(examplesDir, file), "utf8")) as ExampleFile);
+
+function edgeCount(example: ExampleFile): number {
+  return example.tasks.reduce((sum, task) => sum + (task.dependsOn?.length ?? 0), 0);
+}
+
+test("the Workflows page lists every seeded example and draws its graph", async ({ page }) => {
+  await page.goto("/workflows");
+  await expect(page.getByRole("heading", { name: "Workflows" })).toBeVisible();
+  expect(examples.length).toBeGreaterThanOrEqual(4);
+  for (const example of examples) {
+    const card = page.locator(`li[data-workflow="${example.name}"]`);
+    await expect(card, `card for ${example.name}`).toBeVisible();
+    await expect(card.getByText("v1", { exact: true })).toBeVisible();
+    await expect(card.getByTestId("task-count")).toHaveText(`${example.tasks.length} task${example.tasks.length === 1 ? "" : "s"}`);
+    await expect(card.locator(".react-flow__node"), `nodes of ${example.name}`).toHaveCount(example.tasks.length);
+    await expect(card.locator(".react-flow__edge"), `edges of ${example.name}`).toHaveCount(edgeCount(example));
+    for (const task of example.tasks) {
+      await expect(card.locator(`.react-flow__node[data-id="${task.key}"]`)).toBeVisible();
+    }
+  }
+});
+
+test("the fan-out/fan-in example is drawn as build → four tests → deploy", async ({ page }) => {
+  await page.goto("/workflows");
+  const card = page.locator('li[data-workflow="build-test-deploy"]');
+  await expect(card.locator(".react-flow__node")).toHaveCount(6);
+  await expect(card.locator(".react-flow__edge")).toHaveCount(8);
+  // Laid out left to right: build left of every test, every test left of deploy.
+  const x = async (key: string) => (await card.locator(`.react-flow__node[data-id="${key}"]`).boundingBox())!.x;
+  const buildX = await x("build");
+  const deployX = await x("deploy");
+  for (const key of ["test_1", "test_2", "test_3", "test_4"]) {
+    const testX = await x(key);
+    expect(testX).toBeGreaterThan(buildX);
+    expect(testX).toBeLessThan(deployX);
+  }
+  await page.screenshot({ path: "test-results/screenshots/workflows.png", fullPage: true });
+});
+
+test("a workflow's page shows its graph, versions and an export link", async ({ page }) => {
+  await page.goto("/workflows/build-test-deploy");
+  await expect(page.getByRole("heading", { name: "build-test-deploy" })).toBeVisible();
+  await expect(page.locator(".react-flow__node")).toHaveCount(6);
+  await expect(page.getByRole("region", { name: "Versions" }).getByText("v1")).toBeVisible();
+  const exportLink = page.getByRole("link", { name: "Export JSON" });
+  await expect(exportLink).toHaveAttribute("href", "/api/workflows/build-test-deploy/export?version=1");
+  await page.screenshot({ path: "test-results/screenshots/workflow-detail.png", fullPage: true });
+});
+
+test("an unknown workflow shows a 404 page", async ({ page }) => {
+  const response = await page.goto("/workflows/does-not-exist");
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+});

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, TEST_PROVIDERS } from "../helpers/db";
+import type { Db } from "@/lib/db/client";
+import { ServiceError } from "@/lib/services/errors";
+import { seedExampleWorkflows } from "@/lib/services/seed";
+import {
+  definitionChecksum,
+  exportWorkflow,
+  getWorkflow,
+  getWorkflowVersions,
+  importWorkflows,
+  listWorkflows,
+  saveWorkflow,
+} from "@/lib/services/workflows";
+import { exampleDefinitions } from "@/lib/workflow/examples";
+import { serializeDefinition, type WorkflowDefinition } from "@/lib/workflow";
+
+function definition(name: string, patch: Partial<WorkflowDefinition> = {}): WorkflowDefinition {
+  return {
+    name,
+    tasks: [
+      { key: "a", type: "transform", params: { output: { n: 1 } } },
+      { key: "b", type: "transform", dependsOn: ["a"], params: { output: "{% $tasks.a.output.n + 1 %}" } },
+    ],
+    ...patch,
+  } as WorkflowDefinition;
+}
+
+async function expectServiceError(promise: Promise<unknown>, code: string): Promise<ServiceError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ServiceError);
+  expect((error as ServiceError).code).toBe(code);
+  return error as ServiceError;
+}
+
+describe.each(TEST_PROVIDERS)("workflow services on %s", (provider) => {
+  let db: Db;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    const test = await createTestDatabase(provider);
+    db = test.db;
+    cleanup = test.cleanup;
+  });
+  afterAll(async () => cleanup?.());
+
+  it("saves version 1, ignores an identical save, and versions a change", async () => {
+    const first = await saveWorkflow(db, definition("wf-save"), "alice");
+    expect(first.created).toBe(true);
+    expect(first.workflow).toMatchObject({ name: "wf-save", version: 1, taskCount: 2, createdBy: "alice" });
+
+    const same = await saveWorkflow(db, definition("wf-save"), "bob");
+    expect(same).toMatchObject({ created: false, workflow: { version: 1, createdBy: "alice" } });
+
+    // The version a file carries is not content: an exported v1 file saved again is still v1.
+    const withVersion = await saveWorkflow(db, { ...definition("wf-save"), version: 7 }, "bob");
+    expect(withVersion).toMatchObject({ created: false, workflow: { version: 1 } });
+
+    const changed = await saveWorkflow(db, definition("wf-save", { description: "now with words" }), "bob");
+    expect(changed).toMatchObject({ created: true, workflow: { version: 2, description: "now with words" } });
+
+    const moved = await saveWorkflow(db, definition("wf-save", { description: "now with words", layout: { a: { x: 0, y: 0 }, b: { x: 300, y: 0 } } }), "bob");
+    expect(moved.workflow.version).toBe(3);
+
+    expect((await getWorkflow(db, "wf-save")).version).toBe(3);
+    expect((await getWorkflow(db, "wf-save", 1)).definition.description).toBeUndefined();
+    expect((await getWorkflowVersions(db, "wf-save")).map((v) => v.version)).toEqual([3, 2, 1]);
+  });
+
+  it("stores the canonical text with the assigned version and exports it byte for byte", async () => {
+    const saved = await saveWorkflow(db, definition("wf-export"), "alice");
+    const { fileName, text } = await exportWorkflow(db, "wf-export");
+    expect(fileName).toBe("wf-export.json");
+    expect(text).toBe(serializeDefinition({ ...saved.workflow.definition }));
+    expect(JSON.parse(text).version).toBe(1);
+    expect(saved.workflow.checksum).toBe(definitionChecksum(definition("wf-export")));
+  });
+
+  it("refuses an invalid definition with every problem and stores nothing", async () => {
+    const error = await expectServiceError(
+      saveWorkflow(db, { name: "wf-bad", tasks: [{ key: "a", type: "transform", params: { output: 1 }, dependsOn: ["a", "zzz"] }] }, "alice"),
+      "VALIDATION_FAILED",
+    );
+    expect(error.details.map((d) => d.path)).toEqual(expect.arrayContaining(["tasks[0].dependsOn[0]", "tasks[0].dependsOn[1]"]));
+    await expectServiceError(getWorkflow(db, "wf-bad"), "NOT_FOUND");
+  });
+
+  it("refuses names that collide with fixed routes", async () => {
+    const error = await expectServiceError(saveWorkflow(db, definition("new"), "alice"), "VALIDATION_FAILED");
+    expect(error.details[0]).toEqual({ path: "name", message: "'new' is reserved; choose another workflow name" });
+  });
+
+  it("gives concurrent saves of one workflow distinct consecutive versions", async () => {
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => saveWorkflow(db, definition("wf-race", { description: `edit ${n}` }), `user${n}`)),
+    );
+    expect(results.every((r) => r.created)).toBe(true);
+    expect(results.map((r) => r.workflow.version).sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("imports all or nothing", async () => {
+    const error = await expectServiceError(
+      importWorkflows(db, [definition("wf-import-1"), { name: "wf-import-2", tasks: [] }], "alice"),
+      "VALIDATION_FAILED",
+    );
+    expect(error.message).toMatch(/nothing was saved/);
+    expect(error.details.every((d) => d.path.startsWith("[1]"))).toBe(true);
+    await expectServiceError(getWorkflow(db, "wf-import-1"), "NOT_FOUND");
+
+    const results = await importWorkflows(db, [definition("wf-import-1"), definition("wf-import-2")], "alice");
+    expect(results.map((r) => [r.workflow.name, r.workflow.version, r.created])).toEqual([
+      ["wf-import-1", 1, true],
+      ["wf-import-2", 1, true],
+    ]);
+    const single = await importWorkflows(db, definition("wf-import-1"), "alice");
+    expect(single).toHaveLength(1);
+    expect(single[0]!.created).toBe(false);
+    await expectServiceError(importWorkflows(db, [], "alice"), "BAD_REQUEST");
+  });
+
+  it("seeds the examples once", async () => {
+    const first = await seedExampleWorkflows(db);
+    expect(first.sort()).toEqual(exampleDefinitions.map((d) => d.name).sort());
+    expect(await seedExampleWorkflows(db)).toEqual([]);
+    const listed = await listWorkflows(db);
+    for (const example of exampleDefinitions) {
+      const summary = listed.find((w) => w.name === example.name);
+      expect(summary, example.name).toBeDefined();
+      expect(summary!.version).toBe(1);
+      expect(summary!.taskCount).toBe(example.tasks.length);
+      expect(summary!.createdBy).toBe("seed");
+    }
+    expect(listed.find((w) => w.name === "wf-save")).toMatchObject({ version: 3, versionCount: 3 });
+  });
+});
