@@ -1,0 +1,117 @@
+// The Prisma client for the configured provider, behind one type: Db.
+//
+// Server-only module (better-sqlite3 / pg). It deliberately has no `import "server-only"`: that
+// package throws outside a React Server Components build, which would break vitest and tsx
+// scripts. Keep lib/db out of client components instead.
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
+import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
+import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
+import { resolveDatabaseConfig, type DatabaseConfig } from "./config";
+
+/**
+ * The database client used everywhere in lib/. Both generated clients come from the same model
+ * source (prisma/models.prisma) and so have the same model API; only their provider-specific
+ * internals differ. We use the SQLite client's type as the one shared type and cast the PostgreSQL
+ * client to it. Provider-specific SQL (the claim queries) branches on `getDbConfig().provider`.
+ */
+export type Db = SqlitePrismaClient;
+
+/**
+ * How DateTime values are stored on SQLite (the adapter's `timestampFormat`).
+ *
+ * We pick "iso8601" on purpose (it is also the adapter's default): values are TEXT like
+ * `2025-01-31T12:00:00.000+00:00` — always UTC, always millisecond precision, fixed width — so a
+ * plain string comparison orders them chronologically, indexes on (status, nextRunAt) work, the
+ * database stays readable in the sqlite3 shell, and SQLite's date functions understand them.
+ *
+ * Rule for raw SQL on SQLite: bind times as JS `Date` parameters through Prisma
+ * (`$queryRaw\`… WHERE "nextRunAt" <= ${now}\``); the adapter formats them exactly like stored
+ * values. Never compare with CURRENT_TIMESTAMP / datetime('now'): those produce
+ * `2025-01-31 12:00:00` (space, no millis, no offset), which does not compare correctly.
+ * (`@default(now())` and `@updatedAt` are filled in by Prisma Client, not by the column default,
+ * so every row written through Prisma has the ISO form; the integration tests check this.)
+ */
+export const SQLITE_TIMESTAMP_FORMAT = "iso8601" as const;
+
+/** @default 10000 — how long a SQLite writer waits for the write lock before SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Per-connection SQLite settings, applied to every connection the adapter opens.
+ * - journal_mode=WAL: readers never block the writer (persistent, stored in the file).
+ * - synchronous=NORMAL: with WAL, durable across application crashes; a power loss may lose the
+ *   last transactions but never corrupts the database. About 10× faster than FULL here.
+ * - busy_timeout: wait for the write lock instead of failing at once with SQLITE_BUSY.
+ * - foreign_keys=ON: SQLite's default is OFF; our relations (cascades) rely on it.
+ */
+export const SQLITE_CONNECTION_PRAGMAS = [
+  "PRAGMA journal_mode = WAL",
+  "PRAGMA synchronous = NORMAL",
+  `PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`,
+  "PRAGMA foreign_keys = ON",
+];
+
+/**
+ * The adapter has no hook for connection setup, so we extend its factory: every connection it
+ * hands to Prisma Client runs the pragmas first (also after a `$disconnect()` and reconnect).
+ */
+class FlowdeckSqliteAdapterFactory extends PrismaBetterSqlite3 {
+  override async connect(): Promise<SqlDriverAdapter> {
+    const adapter = await super.connect();
+    await adapter.executeScript(SQLITE_CONNECTION_PRAGMAS.join(";\n"));
+    return adapter;
+  }
+}
+
+export interface CreatePrismaClientOptions {
+  /** PostgreSQL only: the pool size. @default 10 (pg's default) */
+  maxConnections?: number;
+}
+
+/** A new Prisma client for the given database. The caller owns it (`$disconnect()` when done). */
+export function createPrismaClient(config: DatabaseConfig, options: CreatePrismaClientOptions = {}): Db {
+  if (config.provider === "sqlite") {
+    const adapter = new FlowdeckSqliteAdapterFactory(
+      { url: config.filePath, timeout: SQLITE_BUSY_TIMEOUT_MS },
+      { timestampFormat: SQLITE_TIMESTAMP_FORMAT },
+    );
+    return new SqlitePrismaClient({ adapter });
+  }
+  const adapter = new PrismaPg({ connectionString: config.url, max: options.maxConnections });
+  // Same model API, different generated internals: see the comment on `Db`.
+  return new PostgresPrismaClient({ adapter }) as unknown as Db;
+}
+
+type DbSingleton = { config: DatabaseConfig; db: Db };
+const globalForDb = globalThis as typeof globalThis & { __flowdeckDb?: DbSingleton };
+
+/**
+ * The process-wide client, built from {@link resolveDatabaseConfig} on first use. Cached on
+ * `globalThis` so that Next.js dev hot reloads (which re-evaluate modules) reuse it instead of
+ * opening a new pool each time.
+ */
+export function getDb(): Db {
+  return getDbSingleton().db;
+}
+
+/** The config the process-wide client was built from. */
+export function getDbConfig(): DatabaseConfig {
+  return getDbSingleton().config;
+}
+
+function getDbSingleton(): DbSingleton {
+  if (!globalForDb.__flowdeckDb) {
+    const config = resolveDatabaseConfig();
+    globalForDb.__flowdeckDb = { config, db: createPrismaClient(config) };
+  }
+  return globalForDb.__flowdeckDb;
+}
+
+/** Disconnects and forgets the process-wide client (shutdown, tests). Safe to call twice. */
+export async function closeDb(): Promise<void> {
+  const singleton = globalForDb.__flowdeckDb;
+  globalForDb.__flowdeckDb = undefined;
+  await singleton?.db.$disconnect();
+}
