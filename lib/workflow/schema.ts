@@ -1,0 +1,628 @@
+/**
+ * The workflow definition schema: the single source for the editor's forms, the API's validation,
+ * the importer and the generated JSON Schema (see `json-schema.ts`).
+ *
+ * Conventions
+ * - Objects are strict (unknown keys are rejected, so a typo such as `retires` is an error), except
+ *   the workflow's `input` JSON Schema, which is passed through as written.
+ * - No `.default()` is used: parsing never inflates a definition with defaults, so a saved or
+ *   exported definition keeps exactly what its author wrote. Each default is documented instead,
+ *   three times over: JSDoc `@default`, the schema's `default` metadata (it lands in the JSON Schema
+ *   and the form generator reads it), and the exported `*_DEFAULTS` constants the engine applies.
+ * - Field order in every `z.strictObject` is the canonical key order (`canonical.ts` reads it).
+ * - Strings that are exactly `{% … %}` are JSONata expressions (`expressions.ts`).
+ */
+import * as z from "zod";
+import { isExpression } from "./expressions";
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+/** Every task type, in palette order. */
+export const TASK_TYPES = [
+  "http",
+  "transform",
+  "worker",
+  "wait",
+  "approval",
+  "switch",
+  "map",
+  "subworkflow",
+  "terminate",
+  "shell",
+] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+
+/** Workflow names appear in URLs (`/workflows/{name}`), so they are lowercase slugs. */
+export const WORKFLOW_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+export const WORKFLOW_NAME_MAX_LENGTH = 100;
+/** Task keys are used in JSONata as `$tasks.<key>`, so they are identifiers. */
+export const TASK_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const TASK_KEY_MAX_LENGTH = 64;
+/** Worker task types (Conductor's SIMPLE task names), polled by `POST /api/workers/poll`. */
+export const WORKER_TASK_TYPE_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+export const MAX_TASKS = 2000;
+
+/** Any JSON value. Strings that are exactly `{% … %}` inside it are evaluated as JSONata. */
+export const jsonValueSchema = z.json().meta({ id: "JsonValue", description: "Any JSON value" });
+export type JsonValue = z.infer<typeof jsonValueSchema>;
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * A JSON template: any JSON value in which every string that is exactly `{% expr %}` is replaced
+ * by the expression's value when the template is evaluated.
+ */
+export const jsonTemplateSchema = jsonValueSchema.describe("A JSON value; every string that is exactly {% … %} is replaced by the JSONata expression's value");
+
+/** A JSONata expression string: exactly `{% … %}`. */
+export const expressionSchema = z
+  .string()
+  .refine(isExpression, { error: "must be a JSONata expression written as {% … %}" })
+  .describe("A JSONata expression written as {% … %}");
+
+export const workflowNameSchema = z
+  .string()
+  .min(1, { error: "must not be empty" })
+  .max(WORKFLOW_NAME_MAX_LENGTH, { error: `must be at most ${WORKFLOW_NAME_MAX_LENGTH} characters` })
+  .regex(WORKFLOW_NAME_PATTERN, {
+    error:
+      "must start with a lowercase letter or digit and contain only lowercase letters, digits, '.', '_' and '-' (it appears in URLs)",
+  })
+  .describe("Workflow name: a lowercase slug, unique per workspace; it appears in URLs");
+
+export const workflowVersionSchema = z
+  .number()
+  .int({ error: "must be an integer" })
+  .min(1, { error: "must be ≥ 1" })
+  .describe("Version number, assigned by the server when a definition is saved");
+
+export const taskKeySchema = z
+  .string()
+  .min(1, { error: "must not be empty" })
+  .max(TASK_KEY_MAX_LENGTH, { error: `must be at most ${TASK_KEY_MAX_LENGTH} characters` })
+  .regex(TASK_KEY_PATTERN, {
+    error:
+      "must start with a letter or '_' and contain only letters, digits and '_' (it is used in expressions as $tasks.<key>)",
+  })
+  .describe("Unique key of the task within the workflow; expressions read its result as $tasks.<key>");
+
+const positiveMsSchema = z
+  .number()
+  .int({ error: "must be an integer number of milliseconds" })
+  .min(1, { error: "must be ≥ 1" });
+
+const nonNegativeMsSchema = z
+  .number()
+  .int({ error: "must be an integer number of milliseconds" })
+  .min(0, { error: "must be ≥ 0" });
+
+const stringRecordSchema = z.record(z.string(), z.string());
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+function isIsoDateTime(value: string): boolean {
+  return z.iso.datetime({ offset: true }).safeParse(value).success;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retry and timeouts (Temporal's vocabulary)
+
+export const BACKOFF_KINDS = ["fixed", "linear", "exponential"] as const;
+export type Backoff = (typeof BACKOFF_KINDS)[number];
+
+/** Defaults of a retry policy; `maximumIntervalMs` defaults to 100 × `initialIntervalMs`. */
+export const RETRY_DEFAULTS = {
+  maximumAttempts: 1,
+  backoff: "exponential",
+  initialIntervalMs: 1000,
+  backoffCoefficient: 2,
+  maximumIntervalFactor: 100,
+} as const;
+
+export const retryPolicySchema = z
+  .strictObject({
+    /**
+     * Attempts in total, the first one included; 1 means no retry.
+     * @default 1
+     */
+    maximumAttempts: z
+      .number()
+      .int({ error: "must be an integer" })
+      .min(1, { error: "must be ≥ 1" })
+      .max(1000, { error: "must be ≤ 1000" })
+      .optional()
+      .meta({ description: "Attempts in total, the first one included; 1 means no retry", default: 1 }),
+    /**
+     * How the delay grows between attempts: fixed (initial every time), linear (initial × n),
+     * exponential (initial × coefficient^(n-1)); always capped by `maximumIntervalMs`.
+     * @default "exponential"
+     */
+    backoff: z
+      .enum(BACKOFF_KINDS)
+      .optional()
+      .meta({ description: "How the delay grows between attempts", default: "exponential" }),
+    /**
+     * Delay before the first retry.
+     * @default 1000
+     */
+    initialIntervalMs: positiveMsSchema
+      .optional()
+      .meta({ description: "Delay before the first retry, in milliseconds", default: 1000 }),
+    /**
+     * Multiplier of the delay per attempt (exponential backoff only).
+     * @default 2
+     */
+    backoffCoefficient: z
+      .number()
+      .min(1, { error: "must be ≥ 1" })
+      .max(100, { error: "must be ≤ 100" })
+      .optional()
+      .meta({ description: "Multiplier of the delay per attempt (exponential backoff)", default: 2 }),
+    /**
+     * Upper bound of the delay between attempts.
+     * @default 100 × initialIntervalMs
+     */
+    maximumIntervalMs: positiveMsSchema
+      .optional()
+      .describe("Upper bound of the delay between attempts, in milliseconds (default: 100 × initialIntervalMs)"),
+    /**
+     * Error codes that fail the task at once, without further attempts.
+     * @default []
+     */
+    nonRetryableErrors: z
+      .array(z.string().min(1, { error: "must not be empty" }))
+      .optional()
+      .meta({ description: "Error codes that fail the task at once, without further attempts", default: [] }),
+  })
+  .superRefine((retry, ctx) => {
+    if (
+      retry.maximumIntervalMs !== undefined &&
+      retry.maximumIntervalMs < (retry.initialIntervalMs ?? RETRY_DEFAULTS.initialIntervalMs)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["maximumIntervalMs"],
+        message: "maximumIntervalMs must be ≥ initialIntervalMs",
+      });
+    }
+  })
+  .describe("Retry policy: how often and how soon a failed attempt is retried")
+  .meta({ id: "RetryPolicy" });
+export type RetryPolicy = z.infer<typeof retryPolicySchema>;
+export type ResolvedRetryPolicy = Required<Omit<RetryPolicy, "nonRetryableErrors">> & {
+  nonRetryableErrors: string[];
+};
+
+/** The retry policy with every default applied, as the engine uses it. */
+export function resolveRetryPolicy(retry: RetryPolicy | undefined): ResolvedRetryPolicy {
+  const initialIntervalMs = retry?.initialIntervalMs ?? RETRY_DEFAULTS.initialIntervalMs;
+  return {
+    maximumAttempts: retry?.maximumAttempts ?? RETRY_DEFAULTS.maximumAttempts,
+    backoff: retry?.backoff ?? RETRY_DEFAULTS.backoff,
+    initialIntervalMs,
+    backoffCoefficient: retry?.backoffCoefficient ?? RETRY_DEFAULTS.backoffCoefficient,
+    maximumIntervalMs: retry?.maximumIntervalMs ?? initialIntervalMs * RETRY_DEFAULTS.maximumIntervalFactor,
+    nonRetryableErrors: [...(retry?.nonRetryableErrors ?? [])],
+  };
+}
+
+export const timeoutsSchema = z
+  .strictObject({
+    /** Limit of one attempt, from its start to its completion. No limit when absent. */
+    startToCloseMs: positiveMsSchema.optional().describe("Limit of one attempt, in milliseconds"),
+    /** Limit of the task over all its attempts and the waits between them. No limit when absent. */
+    scheduleToCloseMs: positiveMsSchema
+      .optional()
+      .describe("Limit of the task over all attempts and the delays between them, in milliseconds"),
+    /** A worker that has not heartbeated within this time loses its lease (the attempt times out). */
+    heartbeatMs: positiveMsSchema
+      .optional()
+      .describe("Maximum time between two heartbeats of a worker, in milliseconds"),
+  })
+  .describe("Timeouts of the task; absent means no limit")
+  .meta({ id: "Timeouts" });
+export type Timeouts = z.infer<typeof timeoutsSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Params per task type
+
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"] as const;
+export const HTTP_DEFAULTS = { method: "GET", successStatuses: ["2xx"] } as const;
+const STATUS_CLASS_PATTERN = /^[1-5]xx$/;
+
+export const httpParamsSchema = z
+  .strictObject({
+    /** Absolute http(s) URL, or an expression producing one. */
+    url: z
+      .string()
+      .min(1, { error: "must not be empty" })
+      .refine((url) => isExpression(url) || isHttpUrl(url), {
+        error: "must be an absolute http(s) URL or an expression {% … %}",
+      })
+      .describe("Absolute http(s) URL, or an expression {% … %} producing one"),
+    /** @default "GET" */
+    method: z.enum(HTTP_METHODS).optional().meta({ description: "HTTP method", default: "GET" }),
+    headers: stringRecordSchema.optional().describe("Request headers; values may be expressions"),
+    query: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe("Query parameters added to the URL; values may be expressions"),
+    /** Sent as JSON. */
+    body: jsonTemplateSchema.optional().describe("Request body, sent as JSON (a template)"),
+    /** Limit of one request; the attempt fails with code `TIMEOUT` when it is reached. */
+    timeoutMs: positiveMsSchema.optional().describe("Limit of one request, in milliseconds"),
+    /**
+     * Response statuses that count as success: numbers, or classes such as "2xx".
+     * @default ["2xx"]
+     */
+    successStatuses: z
+      .array(
+        z.union([
+          z.number().int().min(100, { error: "must be ≥ 100" }).max(599, { error: "must be ≤ 599" }),
+          z.string().regex(STATUS_CLASS_PATTERN, { error: 'must be a status class such as "2xx"' }),
+        ]),
+      )
+      .min(1, { error: "must list at least one status" })
+      .optional()
+      .meta({ description: 'Response statuses that count as success, e.g. [200, "3xx"]', default: ["2xx"] }),
+  })
+  .describe("Call an HTTP API; the task's output is { status, headers, body }")
+  .meta({ id: "HttpParams" });
+
+export const transformParamsSchema = z
+  .strictObject({
+    /** The task's output: a JSON template evaluated with the expression context. */
+    output: jsonTemplateSchema.describe("The task's output: a JSON template"),
+  })
+  .describe("Compute an output from a JSON template with JSONata expressions")
+  .meta({ id: "TransformParams" });
+
+export const workerParamsSchema = z
+  .strictObject({
+    taskType: z
+      .string()
+      .min(1, { error: "must not be empty" })
+      .max(100, { error: "must be at most 100 characters" })
+      .regex(WORKER_TASK_TYPE_PATTERN, {
+        error: "must start with a letter or '_' and contain only letters, digits, '_', '.' and '-'",
+      })
+      .describe("The task type external workers poll for"),
+    /** Most tasks of this taskType running at once, over all executions. No limit when absent. */
+    concurrencyLimit: z
+      .number()
+      .int({ error: "must be an integer" })
+      .min(1, { error: "must be ≥ 1" })
+      .optional()
+      .describe("Most tasks of this taskType running at once, over all executions"),
+  })
+  .describe("Hand the task to an external worker that polls for its taskType")
+  .meta({ id: "WorkerParams" });
+
+export const waitParamsSchema = z
+  .strictObject({
+    durationMs: nonNegativeMsSchema.optional().describe("How long to wait, in milliseconds"),
+    until: z
+      .string()
+      .refine((value) => isExpression(value) || isIsoDateTime(value), {
+        error: "must be an ISO 8601 date-time with offset (e.g. 2030-01-01T09:00:00Z) or an expression {% … %}",
+      })
+      .optional()
+      .describe("Wait until this ISO 8601 date-time (or an expression producing one)"),
+  })
+  .superRefine((params, ctx) => {
+    const given = (params.durationMs !== undefined ? 1 : 0) + (params.until !== undefined ? 1 : 0);
+    if (given !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message:
+          given === 0 ? "wait needs exactly one of durationMs or until" : "wait takes durationMs or until, not both",
+      });
+    }
+  })
+  .describe("Wait for a duration or until a date-time; exactly one of durationMs and until")
+  .meta({ id: "WaitParams" });
+
+export const approvalParamsSchema = z
+  .strictObject({
+    prompt: z.string().optional().describe("What the approver is asked"),
+    approvers: z
+      .array(z.string().min(1, { error: "must not be empty" }))
+      .optional()
+      .describe("Users or roles allowed to approve; anyone with the operator role when absent"),
+    /** The task times out (TIMED_OUT) when nobody decides in time. No limit when absent. */
+    timeoutMs: positiveMsSchema.optional().describe("How long to wait for a decision, in milliseconds"),
+  })
+  .describe("Wait for a person (or an API call) to approve or reject")
+  .meta({ id: "ApprovalParams" });
+
+export const switchCaseSchema = z.strictObject({
+  name: z.string().min(1, { error: "must not be empty" }).describe("Name of the branch, shown on the edge"),
+  when: expressionSchema.describe("Condition of the branch; the first case whose condition is true is taken"),
+  next: z
+    .array(taskKeySchema)
+    .describe("Tasks of this branch: direct dependents of the switch that run when it is taken"),
+});
+
+export const switchParamsSchema = z
+  .strictObject({
+    cases: z.array(switchCaseSchema).min(1, { error: "must have at least one case" }).describe("Branches, in order"),
+    default: z
+      .array(taskKeySchema)
+      .optional()
+      .describe("Tasks that run when no case matches; when absent and no case matches, all branches are skipped"),
+  })
+  .describe(
+    "Pick one branch: the first case whose condition holds. Dependents of the switch outside that branch are SKIPPED",
+  )
+  .meta({ id: "SwitchParams" });
+
+export const workflowRefSchema = z
+  .strictObject({
+    name: workflowNameSchema,
+    version: workflowVersionSchema.optional().describe("Version to run; the latest version when absent"),
+    input: jsonTemplateSchema
+      .optional()
+      .describe("Input of each child execution (a template with $item and $index); { item, index } when absent"),
+  })
+  .describe("A workflow to run, by name and optionally version")
+  .meta({ id: "WorkflowRef" });
+
+/** Task types that may run per item inside a map (nothing that needs a place in the graph). */
+export const MAP_ITEM_TASK_TYPES = ["http", "transform", "worker", "wait", "approval", "subworkflow", "shell"] as const;
+
+export const MAP_DEFAULTS = { concurrency: 10, failFast: false } as const;
+
+// The params of the other types are declared before the map's item template needs them.
+export const subworkflowParamsSchema = z
+  .strictObject({
+    workflow: workflowNameSchema.describe("Name of the workflow to run"),
+    version: workflowVersionSchema.optional().describe("Version to run; the latest version when absent"),
+    input: jsonTemplateSchema.optional().describe("Input of the child execution (a template)"),
+  })
+  .describe("Run another workflow and wait for it; the task's output is the child's output")
+  .meta({ id: "SubworkflowParams" });
+
+export const TERMINATE_STATUSES = ["COMPLETED", "FAILED", "TERMINATED"] as const;
+
+export const terminateParamsSchema = z
+  .strictObject({
+    status: z.enum(TERMINATE_STATUSES).describe("Status the execution ends with"),
+    reason: z.string().min(1, { error: "must not be empty" }).describe("Why the execution ends (may be an expression)"),
+    output: jsonTemplateSchema.optional().describe("Output of the execution (a template)"),
+  })
+  .describe("End the execution with a status and a reason; running tasks are cancelled")
+  .meta({ id: "TerminateParams" });
+
+export const shellParamsSchema = z
+  .strictObject({
+    command: z.string().min(1, { error: "must not be empty" }).describe("Program to run (no shell interpretation)"),
+    args: z.array(z.string()).optional().describe("Arguments; each may be an expression"),
+    cwd: z.string().optional().describe("Working directory"),
+    env: stringRecordSchema.optional().describe("Extra environment variables"),
+    timeoutMs: positiveMsSchema.optional().describe("Limit of one run, in milliseconds"),
+  })
+  .describe("Run a command; only on a worker agent or where shell tasks are explicitly enabled")
+  .meta({ id: "ShellParams" });
+
+function itemTemplate<const T extends string, P extends z.ZodType>(type: T, params: P) {
+  return z.strictObject({
+    type: z.literal(type),
+    params,
+    input: jsonTemplateSchema.optional().describe("The item task's input (a template with $item and $index)"),
+    retry: retryPolicySchema.optional(),
+    timeouts: timeoutsSchema.optional(),
+  });
+}
+
+export const mapItemTaskSchema = z
+  .discriminatedUnion("type", [
+    itemTemplate("http", httpParamsSchema),
+    itemTemplate("transform", transformParamsSchema),
+    itemTemplate("worker", workerParamsSchema),
+    itemTemplate("wait", waitParamsSchema),
+    itemTemplate("approval", approvalParamsSchema),
+    itemTemplate("subworkflow", subworkflowParamsSchema),
+    itemTemplate("shell", shellParamsSchema),
+  ])
+  .describe("The task run for each item")
+  .meta({ id: "MapItemTask" });
+export type MapItemTask = z.infer<typeof mapItemTaskSchema>;
+
+export const mapParamsSchema = z
+  .strictObject({
+    items: z
+      .union([expressionSchema, z.array(jsonValueSchema)], {
+        error: "must be a JSON array or an expression {% … %} producing one",
+      })
+      .describe("The list to iterate: a JSON array or an expression producing one"),
+    /**
+     * Most items running at once.
+     * @default 10
+     */
+    concurrency: z
+      .number()
+      .int({ error: "must be an integer" })
+      .min(1, { error: "must be ≥ 1" })
+      .max(1000, { error: "must be ≤ 1000" })
+      .optional()
+      .meta({ description: "Most items running at once", default: 10 }),
+    /**
+     * true: the first failed item fails the map and cancels the rest. false (collect): every item
+     * runs and the map completes with `{ success: { "<index>": output }, failure: { "<index>": error } }`.
+     * @default false
+     */
+    failFast: z.boolean().optional().meta({
+      description:
+        "true: the first failed item fails the map and cancels the rest; false: every item runs and the output collects { success, failure } by index",
+      default: false,
+    }),
+    task: mapItemTaskSchema.optional(),
+    workflow: workflowRefSchema.optional().describe("A child workflow run for each item"),
+  })
+  .superRefine((params, ctx) => {
+    const given = (params.task !== undefined ? 1 : 0) + (params.workflow !== undefined ? 1 : 0);
+    if (given !== 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: given === 0 ? "map needs exactly one of task or workflow" : "map takes task or workflow, not both",
+      });
+    }
+  })
+  .describe(
+    "Run a task or a child workflow for each item of a list, in parallel up to a concurrency limit; output { success, failure } keyed by item index",
+  )
+  .meta({ id: "MapParams" });
+
+export const paramsSchemas = {
+  http: httpParamsSchema,
+  transform: transformParamsSchema,
+  worker: workerParamsSchema,
+  wait: waitParamsSchema,
+  approval: approvalParamsSchema,
+  switch: switchParamsSchema,
+  map: mapParamsSchema,
+  subworkflow: subworkflowParamsSchema,
+  terminate: terminateParamsSchema,
+  shell: shellParamsSchema,
+} as const satisfies Record<TaskType, z.ZodType>;
+
+export type HttpParams = z.infer<typeof httpParamsSchema>;
+export type TransformParams = z.infer<typeof transformParamsSchema>;
+export type WorkerParams = z.infer<typeof workerParamsSchema>;
+export type WaitParams = z.infer<typeof waitParamsSchema>;
+export type ApprovalParams = z.infer<typeof approvalParamsSchema>;
+export type SwitchParams = z.infer<typeof switchParamsSchema>;
+export type MapParams = z.infer<typeof mapParamsSchema>;
+export type SubworkflowParams = z.infer<typeof subworkflowParamsSchema>;
+export type TerminateParams = z.infer<typeof terminateParamsSchema>;
+export type ShellParams = z.infer<typeof shellParamsSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Tasks
+
+export const TRIGGER_RULES = ["all_success", "all_done", "one_success", "none_failed"] as const;
+export const DEFAULT_TRIGGER_RULE = "all_success";
+
+/**
+ * When a task with upstream tasks may run (Airflow's trigger rules): all_success — every upstream
+ * task completed; all_done — every upstream task reached a terminal status; one_success — at least
+ * one upstream task completed (the task starts as soon as one does); none_failed — no upstream task
+ * failed (completed or skipped).
+ * @default "all_success"
+ */
+export const triggerRuleSchema = z.enum(TRIGGER_RULES).meta({
+  description:
+    "When the task may run: all_success (every upstream completed), all_done (every upstream finished), one_success (one upstream completed), none_failed (none failed; skipped is fine)",
+  default: "all_success",
+});
+export type TriggerRule = z.infer<typeof triggerRuleSchema>;
+
+function taskVariant<const T extends TaskType, P extends z.ZodType>(type: T, params: P) {
+  return z.strictObject({
+    key: taskKeySchema,
+    name: z.string().max(200, { error: "must be at most 200 characters" }).optional().describe("Display label"),
+    description: z.string().optional().describe("What the task does, for people"),
+    type: z.literal(type),
+    dependsOn: z
+      .array(taskKeySchema)
+      .max(MAX_TASKS, { error: `must have at most ${MAX_TASKS} items` })
+      .optional()
+      .describe("Keys of the tasks this task runs after (its upstream tasks)"),
+    triggerRule: triggerRuleSchema.optional(),
+    when: expressionSchema
+      .optional()
+      .describe("Condition evaluated when the task is ready; false skips it (and the skip propagates)"),
+    input: jsonTemplateSchema.optional().describe("The task's input mapping (a template)"),
+    params,
+    retry: retryPolicySchema.optional(),
+    timeouts: timeoutsSchema.optional(),
+  });
+}
+
+export const httpTaskSchema = taskVariant("http", httpParamsSchema);
+export const transformTaskSchema = taskVariant("transform", transformParamsSchema);
+export const workerTaskSchema = taskVariant("worker", workerParamsSchema);
+export const waitTaskSchema = taskVariant("wait", waitParamsSchema);
+export const approvalTaskSchema = taskVariant("approval", approvalParamsSchema);
+export const switchTaskSchema = taskVariant("switch", switchParamsSchema);
+export const mapTaskSchema = taskVariant("map", mapParamsSchema);
+export const subworkflowTaskSchema = taskVariant("subworkflow", subworkflowParamsSchema);
+export const terminateTaskSchema = taskVariant("terminate", terminateParamsSchema);
+export const shellTaskSchema = taskVariant("shell", shellParamsSchema);
+
+export const taskDefinitionSchema = z
+  .discriminatedUnion("type", [
+    httpTaskSchema,
+    transformTaskSchema,
+    workerTaskSchema,
+    waitTaskSchema,
+    approvalTaskSchema,
+    switchTaskSchema,
+    mapTaskSchema,
+    subworkflowTaskSchema,
+    terminateTaskSchema,
+    shellTaskSchema,
+  ])
+  .describe("A task: a node of the workflow graph")
+  .meta({ id: "Task" });
+export type TaskDefinition = z.infer<typeof taskDefinitionSchema>;
+export type TaskOfType<T extends TaskType> = Extract<TaskDefinition, { type: T }>;
+
+// ---------------------------------------------------------------------------------------------
+// Workflow
+
+/** The JSON Schema of an execution's input: an object schema, kept as written. */
+export const inputJsonSchemaSchema = z
+  .looseObject({
+    type: z.literal("object", { error: 'must be "object"' }),
+    properties: z.record(z.string(), z.record(z.string(), jsonValueSchema)).optional(),
+    required: z.array(z.string()).optional(),
+  })
+  .describe('JSON Schema of the execution input: { "type": "object", "properties": { … } }')
+  .meta({ id: "InputJsonSchema" });
+export type InputJsonSchema = z.infer<typeof inputJsonSchemaSchema>;
+
+export const layoutPointSchema = z.strictObject({
+  x: z.number(),
+  y: z.number(),
+});
+export type LayoutPoint = z.infer<typeof layoutPointSchema>;
+
+export const workflowDefinitionSchema = z
+  .strictObject({
+    name: workflowNameSchema,
+    version: workflowVersionSchema.optional(),
+    description: z.string().max(10_000, { error: "must be at most 10000 characters" }).optional().describe(
+      "What the workflow does, for people",
+    ),
+    input: inputJsonSchemaSchema.optional(),
+    variables: z
+      .record(z.string(), jsonValueSchema)
+      .optional()
+      .describe("Constant values available to expressions as $vars (not evaluated)"),
+    timeoutMs: positiveMsSchema.optional().describe("Limit of a whole execution, in milliseconds; no limit when absent"),
+    failureWorkflow: workflowNameSchema
+      .optional()
+      .describe("Workflow started when an execution fails; its input is { execution, error }"),
+    tasks: z
+      .array(taskDefinitionSchema)
+      .min(1, { error: "must have at least 1 task" })
+      .max(MAX_TASKS, { error: `must have at most ${MAX_TASKS} tasks` })
+      .describe("The tasks; edges are each task's dependsOn"),
+    output: jsonTemplateSchema.optional().describe("Output of the execution (a template); evaluated when it completes"),
+    layout: z
+      .record(z.string(), layoutPointSchema)
+      .optional()
+      .describe("Canvas position of each task, by task key; kept apart so that moving a node is not a rewiring"),
+  })
+  .describe("A Flowdeck workflow definition");
+export type WorkflowDefinition = z.infer<typeof workflowDefinitionSchema>;
