@@ -127,16 +127,16 @@ test("import is all or nothing and names the failing item in each path", async (
 });
 
 test("malformed requests get clear 4xx errors", async ({ request }) => {
-  const notJson = await request.post("/api/workflows", { headers: { "content-type": "application/json" }, data: "{ nope" });
+  const notJson = await request.post("/api/workflows", { headers: { "content-type": "application/json" }, data: Buffer.from("{ nope") });
   expect(notJson.status()).toBe(400);
   expect((await notJson.json()).error.message).toMatch(/not valid JSON/);
 
-  const wrongType = await request.post("/api/workflows", { headers: { "content-type": "text/plain" }, data: "hello" });
+  const wrongType = await request.post("/api/workflows", { headers: { "content-type": "text/plain" }, data: Buffer.from("hello") });
   expect(wrongType.status()).toBe(415);
 
   const huge = await request.post("/api/workflows", {
     headers: { "content-type": "application/json" },
-    data: JSON.stringify({ name: "big", description: "x".repeat(6 * 1024 * 1024), tasks: [] }),
+    data: Buffer.from(JSON.stringify({ name: "big", description: "x".repeat(6 * 1024 * 1024), tasks: [] })),
   });
   expect(huge.status()).toBe(413);
   expect((await huge.json()).error.code).toBe("PAYLOAD_TOO_LARGE");

@@ -21,6 +21,14 @@ if (/^postgres(ql)?:\/\//.test(baseUrl)) {
   const database = `flowdeck_e2e_${runId}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
+  // Databases of runs that were killed before they could clean up (names carry their start time).
+  const { rows } = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'flowdeck\\_e2e\\_%'");
+  for (const { datname } of rows) {
+    const startedAt = parseInt(datname.split("_")[2] ?? "", 36);
+    if (Number.isFinite(startedAt) && Date.now() - startedAt > 3600_000) {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+  }
   await admin.query(`CREATE DATABASE "${database}"`);
   await admin.end();
   const url = new URL(baseUrl);

@@ -9,7 +9,7 @@ export type TaskFlowNode = Node<TaskNodeData, "task">;
 
 /**
  * The task card shared by the workflow preview, the designer and the monitor: type icon and
- * stripe, the task key in bold, a one-line summary, handles left (inputs) and right (outputs).
+ * stripe, the task key in bold (its display name as the tooltip), a one-line summary, handles left (inputs) and right (outputs).
  */
 function TaskNodeCard({ data, selected }: NodeProps<TaskFlowNode>) {
   const visual = TASK_TYPE_VISUAL[data.taskType];
@@ -30,7 +30,9 @@ function TaskNodeCard({ data, selected }: NodeProps<TaskFlowNode>) {
       </span>
       <span className="min-w-0 flex-1">
         <span className="flex items-baseline justify-between gap-2">
-          <span className="truncate text-[13px] font-semibold text-zinc-900 dark:text-zinc-50">{data.label}</span>
+          <span className="truncate text-[13px] font-semibold text-zinc-900 dark:text-zinc-50" title={data.label}>
+            {data.taskKey}
+          </span>
           <span className="shrink-0 text-[10px] font-medium uppercase tracking-wide text-zinc-400">{data.taskType}</span>
         </span>
         <span className="block truncate text-xs text-zinc-500 dark:text-zinc-400" title={data.summary}>

@@ -15,6 +15,8 @@ const LAYOUT_OPTIONS: Record<string, string> = {
   "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
   "elk.layered.crossingMinimization.strategy": "LAYER_SWEEP",
   "elk.edgeRouting": "SPLINES",
+  // Keep the definition's task order among siblings (test_1 above test_2 …) where it costs no crossing.
+  "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
 };
 
 export async function autoLayout<N extends FlowNode>(nodes: N[], edges: FlowEdge[]): Promise<N[]> {

@@ -8,6 +8,7 @@ import { summarizeTask } from "@/lib/workflow";
  */
 export type TaskNodeData = {
   taskKey: string;
+  /** The task's display name, or its key when it has none. */
   label: string;
   taskType: TaskType;
   summary: string;

@@ -26,8 +26,9 @@ export class DatabaseConfigError extends Error {
 export function resolveDatabaseConfig(env: Readonly<Record<string, string | undefined>> = process.env): DatabaseConfig {
   const url = env.DATABASE_URL?.trim();
   if (!url) {
-    const dataDir = resolve(env.FLOWDECK_DATA_DIR?.trim() || "data");
-    return sqliteConfig(resolve(dataDir, DEFAULT_SQLITE_FILE_NAME));
+    // turbopackIgnore: a runtime path, not a file of the build (keeps Next from tracing the whole tree).
+    const dataDir = resolve(/*turbopackIgnore: true*/ env.FLOWDECK_DATA_DIR?.trim() || "data");
+    return sqliteConfig(resolve(/*turbopackIgnore: true*/ dataDir, DEFAULT_SQLITE_FILE_NAME));
   }
   if (/^postgres(ql)?:\/\//i.test(url)) {
     return { provider: "postgresql", url };
@@ -41,7 +42,7 @@ export function resolveDatabaseConfig(env: Readonly<Record<string, string | unde
         "DATABASE_URL=file::memory: is not supported: migrations and the app use separate connections, so they would see different in-memory databases. Use a file path.",
       );
     }
-    return sqliteConfig(isAbsolute(path) ? path : resolve(path));
+    return sqliteConfig(isAbsolute(path) ? path : resolve(/*turbopackIgnore: true*/ path));
   }
   throw new DatabaseConfigError(
     `DATABASE_URL must start with "file:" (SQLite) or "postgresql://" / "postgres://" (PostgreSQL); got "${describeUrlScheme(url)}". Unset it to use the embedded SQLite database.`,

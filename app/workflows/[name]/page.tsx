@@ -13,7 +13,7 @@ import { ensureReady } from "@/lib/server/bootstrap";
 import { ServiceError } from "@/lib/services/errors";
 import { laidOutGraph } from "@/lib/services/workflow-graphs";
 import { getWorkflow, getWorkflowVersions } from "@/lib/services/workflows";
-import { serializeDefinition } from "@/lib/workflow";
+import { serializeDefinition, summarizeTask, TASK_TYPE_INFO } from "@/lib/workflow";
 
 export const dynamic = "force-dynamic";
 
@@ -103,6 +103,36 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
             </dl>
           </section>
         </aside>
+        <section
+          aria-label="Tasks"
+          className="overflow-hidden rounded-xl border border-zinc-200 bg-white lg:col-span-2 dark:border-zinc-800 dark:bg-zinc-900"
+        >
+          <table className="w-full text-sm">
+            <thead className="bg-zinc-50 text-left text-xs text-zinc-500 dark:bg-zinc-800/50">
+              <tr>
+                <th className="px-4 py-2 font-medium">Task</th>
+                <th className="px-4 py-2 font-medium">Type</th>
+                <th className="px-4 py-2 font-medium">Depends on</th>
+                <th className="px-4 py-2 font-medium">Does</th>
+              </tr>
+            </thead>
+            <tbody>
+              {workflow.definition.tasks.map((task) => (
+                <tr key={task.key} className="border-t border-zinc-100 align-top dark:border-zinc-800">
+                  <td className="px-4 py-2">
+                    <span className="font-mono text-xs font-semibold">{task.key}</span>
+                    {task.name ? <span className="block text-xs text-zinc-500">{task.name}</span> : null}
+                  </td>
+                  <td className="px-4 py-2 text-zinc-600 dark:text-zinc-300">{TASK_TYPE_INFO[task.type].label}</td>
+                  <td className="px-4 py-2 font-mono text-xs text-zinc-500">{task.dependsOn?.join(", ") || "—"}</td>
+                  <td className="max-w-md truncate px-4 py-2 text-zinc-500" title={summarizeTask(task)}>
+                    {summarizeTask(task)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
         <section aria-label="Definition" className="lg:col-span-2">
           <details className="rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
             <summary className="cursor-pointer px-4 py-2.5 text-sm font-semibold">Definition JSON</summary>
