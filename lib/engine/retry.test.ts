@@ -84,6 +84,6 @@ describe("retryDecision", () => {
       { retry: true, runAt: at(9999), delayMs: 2000, nextAttempt: 3 },
     ],
   ] as const)("%s", (_name, policy, context, expected) => {
-    expect(retryDecision(policy, { firstScheduledAt: t0, now: t0, ...context })).toEqual(expected);
+    expect(retryDecision(policy as RetryPolicy | undefined, { firstScheduledAt: t0, now: t0, ...context })).toEqual(expected);
   });
 });
