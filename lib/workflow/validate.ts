@@ -54,9 +54,16 @@ function validate(input: unknown): ValidationResult {
   const issues: ValidationIssue[] = [...scan.issues];
   const parsed = workflowDefinitionSchema.safeParse(input);
   if (!parsed.success) {
+    const scanned = scan.issues.map((issue) => issue.path);
+    const coveredByScan = (path: string) =>
+      scanned.some((inner) => inner === path || inner.startsWith(`${path}.`) || inner.startsWith(`${path}[`));
     for (const issue of parsed.error.issues) {
-      // "__proto__" keys are already reported by the scan, once.
-      issues.push(...rewordZodIssue(issue, input).filter((reworded) => !reworded.message.includes('"__proto__"')));
+      // What the scan found (non-JSON values, "__proto__" keys) is reported once, by the scan.
+      issues.push(
+        ...rewordZodIssue(issue, input).filter(
+          (reworded) => !reworded.message.includes('"__proto__"') && !coveredByScan(reworded.path),
+        ),
+      );
     }
   }
   issues.push(...checkSemantics(input as Record<string, unknown>));
@@ -331,15 +338,22 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   return best;
 }
 
+/** Edit distance counting a swap of two neighbours as one edit (optimal string alignment). */
 function editDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 3) return Infinity;
+  let beforePrevious: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i += 1) {
     const current = [i];
     for (let j = 1; j <= b.length; j += 1) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      let distance = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        distance = Math.min(distance, beforePrevious[j - 2]! + 1);
+      }
+      current[j] = distance;
     }
+    beforePrevious = previous;
     previous = current;
   }
   return previous[b.length]!;
