@@ -503,6 +503,16 @@ describe("decide: map", () => {
     ]);
   });
 
+  it("a map that times out cancels its live items and fails (maps are not retried as a whole)", () => {
+    const definition = workflow([mapTask("each", {}, { timeouts: { startToCloseMs: 5000 }, retry: { maximumAttempts: 3 } })]);
+    expect(commandsFor(definition, [run("each", "RUNNING", { mapItemCount: 2 }), item(0, "COMPLETED"), item(1, "RUNNING")], { now: at(5000) })).toEqual([
+      "timeoutAttempt each (start_to_close)",
+      "cancelAttempt each[1] (map_timed_out)",
+      "failTask each (max_attempts)",
+      "failExecution",
+    ]);
+  });
+
   it("end to end: 5 items, 2 at a time", () => {
     const runtime = new FakeRuntime(mapped({ concurrency: 2 }));
     runtime.decide();
