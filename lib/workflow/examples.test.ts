@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseDefinitionText, serializeDefinition } from "./canonical";
 import { exampleDefinitions, exampleFiles } from "./examples";
@@ -8,7 +9,7 @@ import { topologicalOrder } from "./graph";
 import { applyInputDefaults } from "./input-defaults";
 import type { WorkflowDefinition } from "./schema";
 
-const examplesDir = join(__dirname, "..", "..", "examples");
+const examplesDir = fileURLToPath(new URL("../../examples", import.meta.url));
 const files = readdirSync(examplesDir).filter((file) => file.endsWith(".json"));
 
 describe("example files", () => {

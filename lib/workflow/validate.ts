@@ -457,7 +457,13 @@ function checkSemantics(definition: Record<string, unknown>): ValidationIssue[] 
 
   // Expressions in tasks: syntax, and the tasks they read.
   for (const task of tasks) {
-    const upstream = task.key === undefined || byKey.get(task.key) !== task ? undefined : new Set(graph.upstreamOf(task.key));
+    // Computed on the first $tasks reference only: most tasks of a large workflow have none.
+    let upstreamSet: Set<string> | undefined;
+    const upstream = () => {
+      if (task.key === undefined || byKey.get(task.key) !== task) return undefined;
+      upstreamSet ??= new Set(graph.upstreamOf(task.key));
+      return upstreamSet;
+    };
     for (const field of ["when", "input", "params"] as const) {
       if (!(field in task.raw)) continue;
       const base = joinPath(task.path, field);
@@ -518,7 +524,7 @@ function referenceIssue(
   reference: string,
   task: LooseTask,
   byKey: Map<string, LooseTask>,
-  upstream: Set<string> | undefined,
+  upstreamOf: () => Set<string> | undefined,
   keys: string[],
 ): ValidationIssue | undefined {
   if (reference === task.key) {
@@ -529,6 +535,7 @@ function referenceIssue(
     };
   }
   if (!byKey.has(reference)) return unknownReference(path, reference, keys);
+  const upstream = upstreamOf();
   if (upstream && !upstream.has(reference)) {
     return {
       path,
