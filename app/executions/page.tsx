@@ -5,6 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { getDb } from "@/lib/db/client";
 import { ensureReady } from "@/lib/server/bootstrap";
+import { requestTime } from "@/lib/server/request-time";
 import { listRecentExecutions } from "@/lib/services/executions";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +14,7 @@ export const metadata: Metadata = { title: "Executions" };
 export default async function ExecutionsPage() {
   await ensureReady();
   const executions = await listRecentExecutions(getDb());
-  const now = Date.now();
+  const now = requestTime();
   return (
     <>
       <PageHeader title="Executions" description="The most recent runs, newest first" />

@@ -8,6 +8,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { WorkflowGraph } from "@/components/graph/workflow-graph";
 import { getDb } from "@/lib/db/client";
 import { ensureReady } from "@/lib/server/bootstrap";
+import { requestTime } from "@/lib/server/request-time";
 import { laidOutGraph } from "@/lib/services/workflow-graphs";
 import { listWorkflows } from "@/lib/services/workflows";
 
@@ -18,7 +19,7 @@ export default async function WorkflowsPage() {
   await ensureReady();
   const workflows = await listWorkflows(getDb());
   const graphs = await Promise.all(workflows.map((workflow) => laidOutGraph(workflow.definition)));
-  const now = Date.now();
+  const now = requestTime();
   return (
     <>
       <PageHeader

@@ -9,8 +9,8 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 
 const format = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 
-/** "3 minutes ago", with the exact time as a tooltip. Computed on the server at render time. */
-export function RelativeTime({ iso, now = Date.now() }: { iso: string; now?: number }) {
+/** "3 minutes ago" relative to `now` (the request time), with the exact time as a tooltip. */
+export function RelativeTime({ iso, now }: { iso: string; now: number }) {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
   const [unit, size] = UNITS.find(([, s]) => Math.abs(seconds) >= s) ?? ["second", 1];
   const label = Math.abs(seconds) < 10 ? "just now" : format.format(Math.round(seconds / size), unit);

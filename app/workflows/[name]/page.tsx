@@ -10,6 +10,7 @@ import { cn } from "@/components/ui/cn";
 import { WorkflowGraph } from "@/components/graph/workflow-graph";
 import { getDb } from "@/lib/db/client";
 import { ensureReady } from "@/lib/server/bootstrap";
+import { requestTime } from "@/lib/server/request-time";
 import { ServiceError } from "@/lib/services/errors";
 import { laidOutGraph } from "@/lib/services/workflow-graphs";
 import { getWorkflow, getWorkflowVersions } from "@/lib/services/workflows";
@@ -39,7 +40,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   const [versions, graph] = await Promise.all([getWorkflowVersions(db, name), laidOutGraph(workflow.definition)]);
   const latest = versions[0]!.version;
   const exportHref = `/api/workflows/${encodeURIComponent(name)}/export?version=${workflow.version}`;
-  const now = Date.now();
+  const now = requestTime();
   return (
     <>
       <PageHeader
