@@ -1,4 +1,216 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
 import type { Db } from "@/lib/db/client";
+import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
+import { applyInputDefaults } from "@/lib/workflow/input-defaults";
+import type { WorkflowDefinition } from "@/lib/workflow/schema";
+import { announceExecutionChanged, engineBus, wakeEngine } from "@/lib/runtime/bus";
+import { appendEvents } from "@/lib/runtime/events";
+import { fromJsonText, toJsonText } from "@/lib/runtime/json";
+import { checkExecutionInput } from "@/lib/services/execution-input";
+import { notFound, validationFailed } from "@/lib/services/errors";
+
+/** Longest a start request may wait for the result. @default 300 */
+export const MAX_WAIT_SECONDS = 300;
+
+export const startExecutionSchema = z.strictObject({
+  workflow: z.string().min(1, { error: "must name a workflow" }),
+  version: z.number().int().min(1).optional(),
+  input: z.json().optional(),
+  correlationId: z.string().min(1).max(200).optional(),
+  /** Wait up to this many seconds for the execution to finish before answering. @default 0 */
+  waitSeconds: z.number().min(0).max(MAX_WAIT_SECONDS, { error: `must be at most ${MAX_WAIT_SECONDS}` }).optional(),
+});
+export type StartExecutionRequest = z.infer<typeof startExecutionSchema>;
+
+export type TaskAttemptView = {
+  id: string;
+  attempt: number;
+  status: string;
+  input: unknown;
+  output: unknown;
+  error: unknown;
+  logs: unknown;
+  worker: string | null;
+  scheduledAt: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  nextRunAt: string | null;
+};
+
+export type TaskView = {
+  taskKey: string;
+  mapIndex: number;
+  taskType: string;
+  status: string;
+  attempts: TaskAttemptView[];
+};
+
+export type ExecutionView = {
+  id: string;
+  workflowName: string;
+  workflowVersion: number;
+  status: string;
+  input: unknown;
+  output: unknown;
+  error: unknown;
+  correlationId: string | null;
+  parentExecutionId: string | null;
+  parentTaskRunId: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  tasks: TaskView[];
+};
+
+const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+
+/**
+ * Starts an execution of a workflow version (the latest unless `version` is given), pinned to that
+ * version for good. The input is checked against the workflow's input schema, with its defaults
+ * applied. With `waitSeconds`, answers when the execution has finished or the time is up
+ * (whichever comes first) — cmemc's --wait.
+ */
+export async function startExecution(db: Db, request: StartExecutionRequest, actor: string): Promise<ExecutionView> {
+  const definitionRow = await db.workflowDefinition.findFirst({
+    where: request.version === undefined ? { name: request.workflow } : { name: request.workflow, version: request.version },
+    orderBy: { version: "desc" },
+  });
+  if (!definitionRow) {
+    throw notFound(request.version === undefined ? `workflow '${request.workflow}' not found` : `workflow '${request.workflow}' has no version ${request.version}`);
+  }
+  const definition = JSON.parse(definitionRow.definition) as WorkflowDefinition;
+  const input = applyInputDefaults(definition.input, request.input ?? {});
+  const problems = checkExecutionInput(definition.input, input);
+  if (problems.length > 0) throw validationFailed(`the input does not fit workflow '${definition.name}' v${definitionRow.version}`, problems);
+
+  const executionId = randomUUID();
+  const now = new Date();
+  await db.$transaction(async (tx) => {
+    await tx.execution.create({
+      data: {
+        id: executionId,
+        definitionId: definitionRow.id,
+        workflowName: definitionRow.name,
+        workflowVersion: definitionRow.version,
+        status: "QUEUED",
+        input: toJsonText(input),
+        correlationId: request.correlationId ?? null,
+        createdBy: actor,
+        createdAt: now,
+        nextDecisionAt: now,
+      },
+    });
+    await appendEvents(tx, [{ executionId, type: "EXECUTION_CREATED", actor, createdAt: now, payload: { workflow: definitionRow.name, version: definitionRow.version } }]);
+  });
+  announceExecutionChanged(executionId);
+  wakeEngine();
+  if (request.waitSeconds) await waitForExecutionEnd(db, executionId, request.waitSeconds * 1000);
+  return getExecution(db, executionId);
+}
+
+/**
+ * Resolves when the execution has finished or `timeoutMs` passed. In-process changes wake it at
+ * once; a short poll covers engines in other processes.
+ */
+export async function waitForExecutionEnd(db: Db, executionId: string, timeoutMs: number, pollMs = 250): Promise<ExecutionStatus | null> {
+  const deadline = Date.now() + timeoutMs;
+  const statusOf = async () => (await db.execution.findUnique({ where: { id: executionId }, select: { status: true } }))?.status as ExecutionStatus | undefined;
+  let status = await statusOf();
+  while (status && !isTerminalExecutionStatus(status) && Date.now() < deadline) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        engineBus.off("executionChanged", onChange);
+        resolve();
+      };
+      const onChange = (changedId: string) => changedId === executionId && done();
+      const timer = setTimeout(done, Math.min(pollMs, Math.max(0, deadline - Date.now())));
+      engineBus.on("executionChanged", onChange);
+    });
+    status = await statusOf();
+  }
+  return status ?? null;
+}
+
+export async function getExecution(db: Db, executionId: string): Promise<ExecutionView> {
+  const execution = await db.execution.findUnique({ where: { id: executionId }, include: { taskRuns: { orderBy: [{ taskKey: "asc" }, { mapIndex: "asc" }, { attempt: "asc" }] } } });
+  if (!execution) throw notFound(`execution '${executionId}' not found`);
+  const tasks = new Map<string, TaskView>();
+  for (const run of execution.taskRuns) {
+    const key = `${run.taskKey}#${run.mapIndex}`;
+    let task = tasks.get(key);
+    if (!task) {
+      task = { taskKey: run.taskKey, mapIndex: run.mapIndex, taskType: run.taskType, status: run.status, attempts: [] };
+      tasks.set(key, task);
+    }
+    task.status = run.status;
+    task.attempts.push({
+      id: run.id,
+      attempt: run.attempt,
+      status: run.status,
+      input: fromJsonText(run.input) ?? null,
+      output: fromJsonText(run.output) ?? null,
+      error: fromJsonText(run.error) ?? null,
+      logs: fromJsonText(run.logs) ?? null,
+      worker: run.lockedBy,
+      scheduledAt: iso(run.scheduledAt),
+      startedAt: iso(run.startedAt),
+      endedAt: iso(run.endedAt),
+      nextRunAt: iso(run.nextRunAt),
+    });
+  }
+  return {
+    id: execution.id,
+    workflowName: execution.workflowName,
+    workflowVersion: execution.workflowVersion,
+    status: execution.status,
+    input: fromJsonText(execution.input) ?? null,
+    output: fromJsonText(execution.output) ?? null,
+    error: fromJsonText(execution.error) ?? null,
+    correlationId: execution.correlationId,
+    parentExecutionId: execution.parentExecutionId,
+    parentTaskRunId: execution.parentTaskRunId,
+    createdBy: execution.createdBy,
+    createdAt: execution.createdAt.toISOString(),
+    startedAt: iso(execution.startedAt),
+    endedAt: iso(execution.endedAt),
+    tasks: [...tasks.values()],
+  };
+}
+
+export type ExecutionEventView = {
+  id: string;
+  type: string;
+  taskKey: string | null;
+  mapIndex: number | null;
+  actor: string | null;
+  reason: string | null;
+  payload: unknown;
+  createdAt: string;
+};
+
+/** The event history after `afterId` (the SSE cursor), oldest first. */
+export async function listExecutionEvents(db: Db, executionId: string, afterId?: bigint, limit = 1000): Promise<ExecutionEventView[]> {
+  const exists = await db.execution.findUnique({ where: { id: executionId }, select: { id: true } });
+  if (!exists) throw notFound(`execution '${executionId}' not found`);
+  const events = await db.executionEvent.findMany({
+    where: { executionId, ...(afterId !== undefined ? { id: { gt: afterId } } : {}) },
+    orderBy: { id: "asc" },
+    take: limit,
+  });
+  return events.map((event) => ({
+    id: event.id.toString(),
+    type: event.type,
+    taskKey: event.taskKey,
+    mapIndex: event.mapIndex,
+    actor: event.actor,
+    reason: event.reason,
+    payload: fromJsonText(event.payload) ?? null,
+    createdAt: event.createdAt.toISOString(),
+  }));
+}
 
 export type ExecutionListItem = {
   id: string;
@@ -19,3 +231,4 @@ export async function listRecentExecutions(db: Db, limit = 50): Promise<Executio
   });
   return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString(), endedAt: row.endedAt?.toISOString() ?? null }));
 }
+

@@ -1,0 +1,93 @@
+import { Prisma } from "@/lib/db/generated/sqlite/client";
+import type { Db } from "@/lib/db/client";
+import type { DatabaseProvider } from "@/lib/db/config";
+
+/**
+ * The engine's claim queries: the only raw SQL of the runtime. Each is ONE statement that picks due
+ * rows and marks them as taken, so two claimers can never take the same row.
+ *
+ * Why raw SQL: Prisma has no UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)
+ * RETURNING. On PostgreSQL, SKIP LOCKED lets any number of engine processes claim concurrently
+ * without waiting on each other's rows (graphile-worker's getJobs does the same). SQLite has one
+ * writer at a time, so the same statement without the locking clause is already exclusive.
+ *
+ * Times are bound as Date parameters (never CURRENT_TIMESTAMP): on SQLite they are ISO-8601 text
+ * in the same fixed-width UTC format Prisma writes, so comparisons are chronological.
+ */
+function skipLocked(provider: DatabaseProvider): Prisma.Sql {
+  return provider === "postgresql" ? Prisma.sql`FOR UPDATE OF t SKIP LOCKED` : Prisma.empty;
+}
+
+function skipLockedPlain(provider: DatabaseProvider): Prisma.Sql {
+  return provider === "postgresql" ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
+}
+
+/**
+ * Executions whose decision step is due. Taking one pushes its nextDecisionAt a lease ahead: if
+ * this process dies mid-step, another engine picks the execution up when the lease runs out. The
+ * step itself writes the real next time (decide's wakeAt) under the version guard.
+ */
+export async function claimDueDecisions(db: Db, provider: DatabaseProvider, now: Date, leaseUntil: Date, limit: number): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    UPDATE "Execution" SET "nextDecisionAt" = ${leaseUntil}
+    WHERE "id" IN (
+      SELECT "id" FROM "Execution"
+      WHERE "nextDecisionAt" <= ${now}
+      ORDER BY "nextDecisionAt"
+      LIMIT ${limit}
+      ${skipLockedPlain(provider)}
+    )
+    RETURNING "id"`;
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Due attempts the engine runs itself: built-in task types, and worker attempts that still need
+ * their `when` and input mapping evaluated before workers may see them (input IS NULL). Attempts
+ * of paused executions stay put. A claim whose lease ran out (the process died before it wrote a
+ * result) can be taken again; attempts with side effects mark themselves RUNNING before acting, so
+ * those are reaped into a timeout (and a counted retry) instead.
+ */
+export async function claimDueTasks(db: Db, provider: DatabaseProvider, engineId: string, now: Date, leaseUntil: Date, limit: number): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    UPDATE "TaskRun" SET "lockedBy" = ${engineId}, "leaseExpiresAt" = ${leaseUntil}
+    WHERE "id" IN (
+      SELECT t."id" FROM "TaskRun" t JOIN "Execution" e ON e."id" = t."executionId"
+      WHERE t."status" IN ('SCHEDULED', 'RETRYING') AND t."nextRunAt" <= ${now}
+        AND (t."workerTaskType" IS NULL OR t."input" IS NULL)
+        AND (t."lockedBy" IS NULL OR t."leaseExpiresAt" < ${now})
+        AND e."status" = 'RUNNING'
+      ORDER BY t."nextRunAt"
+      LIMIT ${limit}
+      ${skipLocked(provider)}
+    )
+    RETURNING "id"`;
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Worker attempts for an external worker (Conductor's poll): prepared (input set), due, not paused.
+ * The claim starts the attempt (RUNNING) and gives the worker a lease; complete, fail and heartbeat
+ * only succeed while `lockedBy` is still this worker.
+ */
+export async function claimWorkerTasks(
+  db: Db,
+  provider: DatabaseProvider,
+  params: { taskType: string; workerId: string; now: Date; leaseUntil: Date; limit: number },
+): Promise<string[]> {
+  const { taskType, workerId, now, leaseUntil, limit } = params;
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    UPDATE "TaskRun" SET "status" = 'RUNNING', "lockedBy" = ${workerId}, "leaseExpiresAt" = ${leaseUntil},
+      "startedAt" = ${now}, "heartbeatAt" = ${now}, "nextRunAt" = NULL, "updatedAt" = ${now}
+    WHERE "id" IN (
+      SELECT t."id" FROM "TaskRun" t JOIN "Execution" e ON e."id" = t."executionId"
+      WHERE t."workerTaskType" = ${taskType} AND t."status" IN ('SCHEDULED', 'RETRYING')
+        AND t."nextRunAt" <= ${now} AND t."input" IS NOT NULL AND t."lockedBy" IS NULL
+        AND e."status" = 'RUNNING'
+      ORDER BY t."nextRunAt"
+      LIMIT ${limit}
+      ${skipLocked(provider)}
+    )
+    RETURNING "id"`;
+  return rows.map((row) => row.id);
+}

@@ -1,0 +1,170 @@
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/lib/db/client";
+import type { DatabaseProvider } from "@/lib/db/config";
+import { engineBus } from "@/lib/runtime/bus";
+import { claimDueDecisions, claimDueTasks } from "@/lib/runtime/claims";
+import { runClaimedTask } from "@/lib/runtime/run-task";
+import { runDecisionStep, StaleExecutionError } from "@/lib/runtime/step";
+import { fireDueTimers, reapExpiredLeases } from "@/lib/runtime/timers";
+
+export type EngineOptions = {
+  /** Identifies this engine in leases and events. @default "engine:<host>:<pid>:<random>" */
+  engineId?: string;
+  /** Attempts this engine runs at once (HTTP calls, commands, transforms). @default 32 */
+  maxConcurrentTasks?: number;
+  /** Longest sleep when idle; any in-process change wakes the loop at once. @default 200 */
+  pollIntervalMs?: number;
+  /** How long a claimed decision or attempt stays ours if this process dies. @default 30000 */
+  leaseMs?: number;
+  /** How often timers and the lease reaper run. @default 250 */
+  timerIntervalMs?: number;
+  /** Run shell tasks in this process. @default false (FLOWDECK_ENABLE_SHELL=true to enable) */
+  shellEnabled?: boolean;
+};
+
+export type EngineState = { state: "running" | "stopped"; engineId: string; runningTasks: number; decisions: number; tasks: number };
+
+/**
+ * The engine runtime: a loop that (1) runs due decision steps, (2) claims due attempts and runs
+ * them concurrently, (3) fires timers and reaps expired leases. All state is in the database, so
+ * any number of engines can share one (PostgreSQL), and a restarted engine picks up where a dead
+ * one stopped.
+ */
+export class Engine {
+  readonly engineId: string;
+  private readonly options: Required<Omit<EngineOptions, "engineId">>;
+  private running = false;
+  private loopDone: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private wakeRequested = false;
+  private wakeResolver: (() => void) | null = null;
+  private lastTimers = 0;
+  private counters = { decisions: 0, tasks: 0 };
+
+  constructor(
+    private readonly db: Db,
+    private readonly provider: DatabaseProvider,
+    options: EngineOptions = {},
+  ) {
+    this.engineId = options.engineId ?? `engine:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.options = {
+      maxConcurrentTasks: options.maxConcurrentTasks ?? 32,
+      pollIntervalMs: options.pollIntervalMs ?? 200,
+      leaseMs: options.leaseMs ?? 30_000,
+      timerIntervalMs: options.timerIntervalMs ?? 250,
+      shellEnabled: options.shellEnabled ?? false,
+    };
+  }
+
+  private readonly onWake = () => {
+    this.wakeRequested = true;
+    this.wakeResolver?.();
+  };
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    engineBus.on("wake", this.onWake);
+    this.loopDone = this.loop();
+  }
+
+  /** Stops claiming new work and waits for attempts in flight to finish. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    engineBus.off("wake", this.onWake);
+    this.wakeResolver?.();
+    await this.loopDone;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  state(): EngineState {
+    return { state: this.running ? "running" : "stopped", engineId: this.engineId, runningTasks: this.inFlight.size, ...this.counters };
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let worked = false;
+      try {
+        worked = await this.tick();
+      } catch (error) {
+        console.error(`[engine ${this.engineId}] tick failed:`, error);
+        await sleep(500);
+      }
+      if (!worked && this.running) await this.idle();
+    }
+  }
+
+  private async idle(): Promise<void> {
+    if (this.wakeRequested) {
+      this.wakeRequested = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, this.options.pollIntervalMs);
+      this.wakeResolver = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeResolver = null;
+    this.wakeRequested = false;
+  }
+
+  /** One pass; true when it found work (so the loop goes again at once). */
+  async tick(): Promise<boolean> {
+    const now = new Date();
+    let worked = false;
+    if (now.getTime() - this.lastTimers >= this.options.timerIntervalMs) {
+      this.lastTimers = now.getTime();
+      const fired = (await fireDueTimers(this.db, now)) + (await reapExpiredLeases(this.db, now));
+      worked ||= fired > 0;
+    }
+    const decisions = await claimDueDecisions(this.db, this.provider, now, new Date(now.getTime() + this.options.leaseMs), 32);
+    for (const executionId of decisions) await this.decide(executionId);
+    worked ||= decisions.length > 0;
+
+    const free = this.options.maxConcurrentTasks - this.inFlight.size;
+    if (free > 0) {
+      const claimedAt = new Date();
+      const taskIds = await claimDueTasks(this.db, this.provider, this.engineId, claimedAt, new Date(claimedAt.getTime() + this.options.leaseMs), free);
+      for (const taskRunId of taskIds) this.track(runClaimedTask(this.db, taskRunId, { engineId: this.engineId, shellEnabled: this.options.shellEnabled, leaseMs: this.options.leaseMs }));
+      this.counters.tasks += taskIds.length;
+      worked ||= taskIds.length > 0;
+    }
+    return worked;
+  }
+
+  private async decide(executionId: string): Promise<void> {
+    for (let attempt = 1; attempt <= 20; attempt++) {
+      try {
+        await runDecisionStep(this.db, executionId, new Date());
+        this.counters.decisions++;
+        return;
+      } catch (error) {
+        if (!(error instanceof StaleExecutionError)) {
+          console.error(`[engine ${this.engineId}] decision step for ${executionId} failed:`, error);
+          await this.db.execution.updateMany({ where: { id: executionId }, data: { nextDecisionAt: new Date(Date.now() + 1000) } }).catch(() => {});
+          return;
+        }
+      }
+    }
+    // Kept changing under us for 20 tries: let the next pass (or another engine) take it.
+    await this.db.execution.updateMany({ where: { id: executionId }, data: { nextDecisionAt: new Date() } });
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work
+      .catch((error) => console.error(`[engine ${this.engineId}] task failed:`, error))
+      .finally(() => {
+        this.inFlight.delete(tracked);
+        this.onWake();
+      });
+    this.inFlight.add(tracked);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

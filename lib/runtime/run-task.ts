@@ -1,0 +1,268 @@
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/lib/db/client";
+import { evaluateCondition, evaluateTemplate, type ExpressionContext } from "@/lib/workflow/expressions";
+import type { TaskDefinition, WorkflowDefinition } from "@/lib/workflow/schema";
+import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
+import { loadDefinition } from "@/lib/runtime/definitions";
+import { appendEvents } from "@/lib/runtime/events";
+import { fromJsonText, toJsonText } from "@/lib/runtime/json";
+import { errorOf, markAttemptRunning, recordAttemptOutcome, type AttemptOutcome } from "@/lib/runtime/results";
+import { expressionContext, type MapRunInput, type TaskRunRow } from "@/lib/runtime/snapshots";
+import { taskOf } from "@/lib/runtime/task-types";
+import { runHttpTask } from "@/lib/runtime/runners/http";
+import { runShellTask } from "@/lib/runtime/runners/shell";
+import { terminateFromTask } from "@/lib/runtime/runners/terminate";
+
+export type RunnerOptions = {
+  engineId: string;
+  /** Run `shell` tasks in this process. @default false */
+  shellEnabled: boolean;
+  /** Lease an engine holds on an attempt with side effects while it runs. @default 60000 */
+  leaseMs: number;
+};
+
+/** The task an attempt runs: the task itself, or for a map item the map's item template. */
+type AttemptTask = { task: TaskDefinition | MapItemTask; isMapItem: boolean };
+type MapItemTask = Extract<TaskDefinition, { type: "map" }>["params"];
+
+/**
+ * Runs one claimed attempt (built-in types; for worker attempts: prepares them for workers).
+ * Evaluates `when` (false → SKIPPED) and the input mapping first; expression errors fail the
+ * attempt with code EXPRESSION_ERROR and the path of the broken expression.
+ */
+export async function runClaimedTask(db: Db, taskRunId: string, options: RunnerOptions): Promise<void> {
+  const run = await db.taskRun.findUnique({ where: { id: taskRunId } });
+  if (!run || run.lockedBy !== options.engineId) return;
+  const holder = { taskRunId, lockedBy: options.engineId };
+  const execution = await db.execution.findUniqueOrThrow({ where: { id: run.executionId } });
+  const definition = await loadDefinition(db, execution.definitionId);
+  const runs = await db.taskRun.findMany({ where: { executionId: run.executionId } });
+  const task = taskOf(definition, run.taskKey);
+
+  let context: ExpressionContext = expressionContext(execution, definition, runs);
+  if (run.mapIndex >= 0) {
+    const mapRun = runs.find((r) => r.taskKey === run.taskKey && r.mapIndex === -1 && r.status === "RUNNING");
+    const items = fromJsonText<MapRunInput>(mapRun?.input)?.items ?? [];
+    context = { ...context, item: items[run.mapIndex], index: run.mapIndex };
+  }
+
+  try {
+    if (run.mapIndex === -1 && task.when !== undefined) {
+      const condition = await evaluateCondition(task.when, context, { basePath: `tasks.${task.key}.when` });
+      if (!condition.ok) return void (await recordAttemptOutcome(db, holder, expressionFailure(condition.error)));
+      if (!condition.value) return void (await recordAttemptOutcome(db, holder, { status: "SKIPPED", reason: "its when condition is false" }));
+    }
+    const inputTemplate = run.mapIndex >= 0 && task.type === "map" ? task.params.task?.input : task.input;
+    let input: unknown = undefined;
+    if (inputTemplate !== undefined) {
+      const evaluated = await evaluateTemplate(inputTemplate, context, { basePath: `tasks.${task.key}.input` });
+      if (!evaluated.ok) return void (await recordAttemptOutcome(db, holder, expressionFailure(evaluated.error)));
+      input = evaluated.value;
+    } else if (run.mapIndex >= 0) {
+      input = { item: context.item ?? null, index: run.mapIndex };
+    }
+    await runByType(db, { run, holder, definition, task, context, input, options });
+  } catch (error) {
+    await recordAttemptOutcome(db, holder, { status: "FAILED", error: errorOf("INTERNAL_ERROR", `the engine failed to run the task: ${(error as Error).message}`) });
+  }
+}
+
+function expressionFailure(error: { path: string; message: string }): AttemptOutcome {
+  return { status: "FAILED", error: errorOf("EXPRESSION_ERROR", `${error.path}: ${error.message}`) };
+}
+
+type RunContext = {
+  run: TaskRunRow;
+  holder: { taskRunId: string; lockedBy: string };
+  definition: WorkflowDefinition;
+  task: TaskDefinition;
+  context: ExpressionContext;
+  input: unknown;
+  options: RunnerOptions;
+};
+
+async function runByType(db: Db, rc: RunContext): Promise<void> {
+  const { run, holder, task, context, input, options } = rc;
+  const now = new Date();
+  const itemTemplate = run.mapIndex >= 0 && task.type === "map" ? task.params.task : undefined;
+  const type = run.taskType;
+  const params = (itemTemplate?.params ?? task.params) as Record<string, unknown>;
+  const taskContext = context;
+
+  switch (type) {
+    case "transform": {
+      const output = await evaluateTemplate(params.output, taskContext, { basePath: `tasks.${task.key}.params.output` });
+      await recordAttemptOutcome(db, holder, output.ok ? { status: "COMPLETED", output: output.value ?? null } : expressionFailure(output.error), { input });
+      return;
+    }
+    case "switch": {
+      if (task.type !== "switch") return;
+      for (const [index, branch] of task.params.cases.entries()) {
+        const holds = await evaluateCondition(branch.when, context, { basePath: `tasks.${task.key}.params.cases[${index}].when` });
+        if (!holds.ok) return void (await recordAttemptOutcome(db, holder, expressionFailure(holds.error)));
+        if (holds.value) return void (await recordAttemptOutcome(db, holder, { status: "COMPLETED", output: { branch: branch.name } }));
+      }
+      await recordAttemptOutcome(db, holder, { status: "COMPLETED", output: { branch: task.params.default ? "default" : null } });
+      return;
+    }
+    case "wait": {
+      const until = await waitUntil(params, taskContext, task.key, now);
+      if (!until.ok) return void (await recordAttemptOutcome(db, holder, expressionFailure(until.error)));
+      await recordAttemptOutcome(db, holder, { status: "WAITING", until: until.value }, { input: { until: until.value.toISOString() } });
+      return;
+    }
+    case "approval": {
+      const timeoutMs = params.timeoutMs as number | undefined;
+      await recordAttemptOutcome(
+        db,
+        holder,
+        { status: "WAITING", until: timeoutMs ? new Date(now.getTime() + timeoutMs) : null },
+        { input: { prompt: params.prompt ?? null, approvers: params.approvers ?? [], ...(input !== undefined ? { input } : {}) } },
+      );
+      return;
+    }
+    case "worker": {
+      // Prepared: workers may now claim it (input is what they receive).
+      const prepared = await db.taskRun.updateMany({
+        where: { id: run.id, lockedBy: holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING"] } },
+        data: { input: toJsonText(input ?? context.input ?? {}), lockedBy: null, leaseExpiresAt: null },
+      });
+      if (prepared.count > 0) announceExecutionChanged(run.executionId);
+      return;
+    }
+    case "map": {
+      if (task.type !== "map") return;
+      const items = Array.isArray(task.params.items)
+        ? { ok: true as const, value: task.params.items as unknown }
+        : await evaluateTemplate(task.params.items, context, { basePath: `tasks.${task.key}.params.items` });
+      if (!items.ok) return void (await recordAttemptOutcome(db, holder, expressionFailure(items.error)));
+      if (!Array.isArray(items.value)) {
+        const got = items.value === null ? "null" : typeof items.value;
+        return void (await recordAttemptOutcome(db, holder, { status: "FAILED", error: errorOf("ITEMS_NOT_A_LIST", `tasks.${task.key}.params.items must evaluate to a list; got ${got}`) }));
+      }
+      await startDrivenAttempt(db, rc, { items: items.value });
+      return;
+    }
+    case "subworkflow": {
+      const ref = run.mapIndex >= 0 && task.type === "map" ? task.params.workflow : task.type === "subworkflow" ? { name: task.params.workflow, version: task.params.version, input: task.params.input } : undefined;
+      if (!ref) return;
+      let childInput: unknown = input;
+      if (ref.input !== undefined) {
+        const evaluated = await evaluateTemplate(ref.input, context, { basePath: `tasks.${task.key}.params.input` });
+        if (!evaluated.ok) return void (await recordAttemptOutcome(db, holder, expressionFailure(evaluated.error)));
+        childInput = evaluated.value;
+      }
+      await startChildExecution(db, rc, ref.name, ref.version, childInput ?? {});
+      return;
+    }
+    case "terminate":
+      await terminateFromTask(db, rc, params as { status: "COMPLETED" | "FAILED" | "TERMINATED"; reason: string; output?: unknown });
+      return;
+    case "http": {
+      const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, ((params.timeoutMs as number) ?? 30_000) + 10_000));
+      if (!(await markAttemptRunning(db, holder, now, leaseUntil, input))) return;
+      announceExecutionChanged(run.executionId);
+      await recordAttemptOutcome(db, holder, await runHttpTask(params, taskContext, task.key));
+      return;
+    }
+    case "shell": {
+      if (!options.shellEnabled) {
+        await recordAttemptOutcome(db, holder, {
+          status: "FAILED",
+          error: errorOf("SHELL_DISABLED", "shell tasks are off in this engine; run them on a worker started with FLOWDECK_ENABLE_SHELL=true"),
+        });
+        return;
+      }
+      const timeoutMs = (params.timeoutMs as number | undefined) ?? 60_000;
+      const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, timeoutMs + 10_000));
+      if (!(await markAttemptRunning(db, holder, now, leaseUntil, input))) return;
+      announceExecutionChanged(run.executionId);
+      const result = await runShellTask(params, taskContext, task.key);
+      await recordAttemptOutcome(db, holder, result.outcome, { logs: result.logs });
+      return;
+    }
+    default:
+      await recordAttemptOutcome(db, holder, { status: "FAILED", error: errorOf("UNKNOWN_TASK_TYPE", `no runner for task type '${type}'`) });
+  }
+}
+
+async function waitUntil(params: Record<string, unknown>, context: ExpressionContext, taskKey: string, now: Date) {
+  if (typeof params.durationMs === "number") return { ok: true as const, value: new Date(now.getTime() + params.durationMs) };
+  const evaluated = await evaluateTemplate(params.until, context, { basePath: `tasks.${taskKey}.params.until` });
+  if (!evaluated.ok) return evaluated;
+  const until = new Date(String(evaluated.value));
+  if (Number.isNaN(until.getTime())) {
+    return { ok: false as const, error: { path: `tasks.${taskKey}.params.until`, message: `'${String(evaluated.value)}' is not a date-time` } };
+  }
+  return { ok: true as const, value: until };
+}
+
+/** Map: the attempt runs (no lease: decide drives the items), keeping its list of items. */
+async function startDrivenAttempt(db: Db, rc: RunContext, input: MapRunInput): Promise<void> {
+  const now = new Date();
+  const ok = await db.$transaction(async (tx) => {
+    const updated = await tx.taskRun.updateMany({
+      where: { id: rc.run.id, lockedBy: rc.holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING"] } },
+      data: { status: "RUNNING", startedAt: now, nextRunAt: null, lockedBy: null, leaseExpiresAt: null, input: toJsonText(input) },
+    });
+    if (updated.count === 0) return false;
+    await tx.execution.update({ where: { id: rc.run.executionId }, data: { nextDecisionAt: now, version: { increment: 1 } } });
+    await appendEvents(tx, [
+      { executionId: rc.run.executionId, type: "TASK_STARTED", taskKey: rc.run.taskKey, taskRunId: rc.run.id, createdAt: now, payload: { attempt: rc.run.attempt, items: input.items.length } },
+    ]);
+    return true;
+  });
+  if (ok) {
+    announceExecutionChanged(rc.run.executionId);
+    wakeEngine();
+  }
+}
+
+/** Subworkflow (or a map item running a workflow): a child execution linked both ways. */
+async function startChildExecution(db: Db, rc: RunContext, name: string, version: number | undefined, input: unknown): Promise<void> {
+  const now = new Date();
+  const child = await db.workflowDefinition.findFirst({
+    where: version === undefined ? { name } : { name, version },
+    orderBy: { version: "desc" },
+    select: { id: true, name: true, version: true },
+  });
+  if (!child) {
+    const what = version === undefined ? `workflow '${name}'` : `workflow '${name}' version ${version}`;
+    return void (await recordAttemptOutcome(db, rc.holder, { status: "FAILED", error: errorOf("WORKFLOW_NOT_FOUND", `${what} does not exist`) }));
+  }
+  const childId = randomUUID();
+  const started = await db.$transaction(async (tx) => {
+    const updated = await tx.taskRun.updateMany({
+      where: { id: rc.run.id, lockedBy: rc.holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING"] } },
+      data: { status: "RUNNING", startedAt: now, nextRunAt: null, lockedBy: null, leaseExpiresAt: null, input: toJsonText(input), output: toJsonText({ childExecutionId: childId }) },
+    });
+    if (updated.count === 0) return false;
+    await tx.execution.create({
+      data: {
+        id: childId,
+        definitionId: child.id,
+        workflowName: child.name,
+        workflowVersion: child.version,
+        status: "QUEUED",
+        input: toJsonText(input),
+        parentExecutionId: rc.run.executionId,
+        parentTaskRunId: rc.run.id,
+        correlationId: null,
+        createdBy: "engine",
+        createdAt: now,
+        nextDecisionAt: now,
+      },
+    });
+    await appendEvents(tx, [
+      { executionId: rc.run.executionId, type: "TASK_STARTED", taskKey: rc.run.taskKey, mapIndex: rc.run.mapIndex, taskRunId: rc.run.id, createdAt: now, payload: { attempt: rc.run.attempt, childExecutionId: childId } },
+      { executionId: childId, type: "EXECUTION_CREATED", createdAt: now, payload: { parentExecutionId: rc.run.executionId, parentTaskKey: rc.run.taskKey } },
+    ]);
+    return true;
+  });
+  if (started) {
+    announceExecutionChanged(rc.run.executionId);
+    wakeEngine();
+  }
+}
+
+export type { RunContext };

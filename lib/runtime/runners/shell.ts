@@ -1,0 +1,55 @@
+import { spawn } from "node:child_process";
+import { evaluateTemplate, type ExpressionContext } from "@/lib/workflow/expressions";
+import { errorOf, type AttemptOutcome } from "@/lib/runtime/results";
+
+/** Most output kept per stream. */
+const MAX_CAPTURE = 256 * 1024;
+
+type ShellParams = { command: string; args?: string[]; cwd?: string; env?: Record<string, string>; timeoutMs?: number };
+
+/**
+ * Runs a command without a shell (no interpolation), with a timeout, capturing stdout and stderr.
+ * Only ever called where shell tasks are enabled (FLOWDECK_ENABLE_SHELL=true); never by default.
+ * Output: { exitCode, stdout, stderr }; a non-zero exit fails with code EXIT_<n>.
+ */
+export async function runShellTask(
+  rawParams: Record<string, unknown>,
+  context: ExpressionContext,
+  taskKey: string,
+): Promise<{ outcome: AttemptOutcome; logs?: unknown }> {
+  const evaluated = await evaluateTemplate(rawParams, context, { basePath: `tasks.${taskKey}.params` });
+  if (!evaluated.ok) return { outcome: { status: "FAILED", error: errorOf("EXPRESSION_ERROR", `${evaluated.error.path}: ${evaluated.error.message}`) } };
+  const params = evaluated.value as ShellParams;
+  const timeoutMs = params.timeoutMs ?? 60_000;
+  return new Promise((resolve) => {
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    const child = spawn(params.command, (params.args ?? []).map(String), {
+      cwd: params.cwd,
+      env: { ...process.env, ...(params.env ?? {}) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.stdout.on("data", (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-MAX_CAPTURE)));
+    child.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-MAX_CAPTURE)));
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({ outcome: { status: "FAILED", error: errorOf("SPAWN_FAILED", `could not run '${params.command}': ${error.message}`) } });
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const logs = [
+        ...(stdout ? [{ stream: "stdout", text: stdout }] : []),
+        ...(stderr ? [{ stream: "stderr", text: stderr }] : []),
+      ];
+      if (timedOut) return resolve({ outcome: { status: "FAILED", error: errorOf("TIMEOUT", `'${params.command}' ran longer than ${timeoutMs} ms and was killed`) }, logs });
+      const output = { exitCode: code, stdout, stderr };
+      if (code === 0) return resolve({ outcome: { status: "COMPLETED", output }, logs });
+      resolve({ outcome: { status: "FAILED", error: errorOf(`EXIT_${code}`, `'${params.command}' exited with ${code}: ${stderr.slice(-500)}`, output) }, logs });
+    });
+  });
+}

@@ -1,0 +1,75 @@
+import type { Db } from "@/lib/db/client";
+import type { ExecutionSnapshot, TaskRunError, TaskRunSnapshot } from "@/lib/engine/types";
+import { isExecutionStatus, isTaskStatus, type TaskStatus } from "@/lib/engine/statuses";
+import type { ExpressionContext, TaskResultView } from "@/lib/workflow/expressions";
+import type { JsonValue, WorkflowDefinition } from "@/lib/workflow/schema";
+import { fromJsonText } from "@/lib/runtime/json";
+
+export type TaskRunRow = Awaited<ReturnType<Db["taskRun"]["findFirstOrThrow"]>>;
+export type ExecutionRow = Awaited<ReturnType<Db["execution"]["findFirstOrThrow"]>>;
+
+/** What a map task's row keeps in its `input` once started: the evaluated list of items. */
+export type MapRunInput = { items: JsonValue[] };
+
+export function taskRunSnapshot(row: TaskRunRow): TaskRunSnapshot {
+  if (!isTaskStatus(row.status)) throw new Error(`task run ${row.id} has an unknown status '${row.status}'`);
+  const mapInput = row.taskType === "map" && row.mapIndex === -1 ? fromJsonText<MapRunInput>(row.input) : undefined;
+  return {
+    taskKey: row.taskKey,
+    mapIndex: row.mapIndex,
+    attempt: row.attempt,
+    status: row.status,
+    scheduledAt: row.scheduledAt,
+    startedAt: row.startedAt,
+    endedAt: row.endedAt,
+    heartbeatAt: row.heartbeatAt,
+    nextRunAt: row.nextRunAt,
+    output: fromJsonText<JsonValue>(row.output),
+    error: fromJsonText<TaskRunError>(row.error) ?? null,
+    mapItemCount: mapInput ? mapInput.items.length : null,
+  };
+}
+
+export function executionSnapshot(row: ExecutionRow): ExecutionSnapshot {
+  if (!isExecutionStatus(row.status)) throw new Error(`execution ${row.id} has an unknown status '${row.status}'`);
+  return { status: row.status, createdAt: row.createdAt, startedAt: row.startedAt, input: fromJsonText<JsonValue>(row.input) };
+}
+
+/** The latest attempt of each task (map items excluded), by task key. */
+export function latestAttempts(runs: readonly TaskRunRow[]): Map<string, TaskRunRow> {
+  const latest = new Map<string, TaskRunRow>();
+  for (const run of runs) {
+    if (run.mapIndex !== -1) continue;
+    const seen = latest.get(run.taskKey);
+    if (!seen || seen.attempt < run.attempt) latest.set(run.taskKey, run);
+  }
+  return latest;
+}
+
+/** `$tasks`: the status, output and error of the latest attempt of every task reached so far. */
+export function tasksView(runs: readonly TaskRunRow[]): Record<string, TaskResultView> {
+  const view: Record<string, TaskResultView> = {};
+  for (const [taskKey, run] of latestAttempts(runs)) {
+    view[taskKey] = {
+      status: run.status as TaskStatus,
+      output: fromJsonText(run.output),
+      error: fromJsonText<TaskRunError>(run.error) ?? null,
+    };
+  }
+  return view;
+}
+
+export function expressionContext(
+  execution: ExecutionRow,
+  definition: WorkflowDefinition,
+  runs: readonly TaskRunRow[],
+  extra: Pick<ExpressionContext, "item" | "index"> = {},
+): ExpressionContext {
+  return {
+    input: fromJsonText(execution.input) ?? {},
+    tasks: tasksView(runs),
+    vars: (definition.variables ?? {}) as Record<string, unknown>,
+    execution: { id: execution.id, name: execution.workflowName, version: execution.workflowVersion, correlationId: execution.correlationId },
+    ...extra,
+  };
+}
