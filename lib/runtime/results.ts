@@ -71,6 +71,16 @@ export async function markForDecision(tx: Tx, executionId: string, now: Date): P
   await tx.execution.update({ where: { id: executionId }, data: { nextDecisionAt: now, version: { increment: 1 } } });
 }
 
+/**
+ * Takes the execution's row lock (and moves its version) before events are appended. Every
+ * transaction that writes events of an execution does this first, so on PostgreSQL their event ids
+ * are allocated in commit order per execution and a reader following `id > cursor` (the SSE
+ * stream) can never miss one that commits late.
+ */
+export async function lockExecution(tx: Tx, executionId: string): Promise<void> {
+  await tx.execution.update({ where: { id: executionId }, data: { version: { increment: 1 } } });
+}
+
 /** Marks an attempt RUNNING before work with side effects starts (an HTTP call, a command, a child). */
 export async function markAttemptRunning(db: Db, holder: Holder, now: Date, leaseUntil: Date | null, input?: unknown): Promise<boolean> {
   const run = await db.taskRun.findUnique({ where: { id: holder.taskRunId }, select: { executionId: true, taskKey: true, mapIndex: true, attempt: true } });
@@ -88,6 +98,7 @@ export async function markAttemptRunning(db: Db, holder: Holder, now: Date, leas
       },
     });
     if (updated.count === 0) return false;
+    await lockExecution(tx, run.executionId);
     await appendEvents(tx, [
       { executionId: run.executionId, type: "TASK_STARTED", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: holder.taskRunId, createdAt: now, payload: { attempt: run.attempt } },
     ]);

@@ -21,10 +21,6 @@ export type RunnerOptions = {
   leaseMs: number;
 };
 
-/** The task an attempt runs: the task itself, or for a map item the map's item template. */
-type AttemptTask = { task: TaskDefinition | MapItemTask; isMapItem: boolean };
-type MapItemTask = Extract<TaskDefinition, { type: "map" }>["params"];
-
 /**
  * Runs one claimed attempt (built-in types; for worker attempts: prepares them for workers).
  * Evaluates `when` (false → SKIPPED) and the input mapping first; expression errors fail the

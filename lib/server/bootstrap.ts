@@ -2,13 +2,14 @@ import { resolveDatabaseConfig, describeDatabase } from "@/lib/db/config";
 import { applyMigrations } from "@/lib/db/migrate";
 import { getDb } from "@/lib/db/client";
 import { seedExampleWorkflows } from "@/lib/services/seed";
+import { engineMode, startEmbeddedEngine } from "@/lib/server/engine";
 
 type Readiness = Promise<void>;
 const globalForBootstrap = globalThis as unknown as { flowdeckReady?: Readiness };
 
 /**
- * Makes the process ready to serve: applies pending migrations, then seeds the example workflows
- * (idempotent). Runs once per process — from instrumentation's register() at server start and,
+ * Makes the process ready to serve: applies pending migrations, seeds the example workflows
+ * (idempotent) and starts the embedded engine unless FLOWDECK_ENGINE=off. Runs once per process — from instrumentation's register() at server start and,
  * as a guard, before the first API call or page render. A failure is not cached: the next call
  * tries again, so a database that comes up late does not need a restart.
  */
@@ -30,4 +31,5 @@ async function bootstrap(): Promise<void> {
   }
   const seeded = await seedExampleWorkflows(getDb());
   if (seeded.length > 0) console.log(`[flowdeck] seeded example workflows: ${seeded.join(", ")}`);
+  if (engineMode() === "embedded") startEmbeddedEngine();
 }

@@ -1,13 +1,14 @@
 import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
 import { listMigrations } from "@/lib/db/migrate";
 import packageJson from "@/package.json";
+import { embeddedEngineState } from "@/lib/server/engine";
 
 export type HealthReport = {
   status: "ok";
   version: string;
   database: { provider: string; url: string };
   migrations: { applied: string[]; pending: string[] };
-  engine: { state: "absent"; detail: string };
+  engine: ReturnType<typeof embeddedEngineState>;
 };
 
 export async function getHealth(): Promise<HealthReport> {
@@ -18,7 +19,6 @@ export async function getHealth(): Promise<HealthReport> {
     version: packageJson.version,
     database: { provider: config.provider, url: describeDatabase(config) },
     migrations: { applied: migrations.applied, pending: migrations.pending },
-    // The execution engine is not part of this build yet; health says so rather than pretending.
-    engine: { state: "absent", detail: "the execution engine is not implemented yet" },
+    engine: embeddedEngineState(),
   };
 }

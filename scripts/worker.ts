@@ -1,0 +1,26 @@
+// `npm run worker`: an engine process without the web server (scale-out mode). Run any number of
+// them against one PostgreSQL database (claims use FOR UPDATE SKIP LOCKED), with the web tier
+// started as FLOWDECK_ENGINE=off npm start. On SQLite run at most one engine process in all.
+import { getDb, closeDb } from "@/lib/db/client";
+import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
+import { applyMigrations } from "@/lib/db/migrate";
+import { Engine } from "@/lib/runtime/engine";
+import { engineOptionsFromEnv } from "@/lib/server/engine";
+
+const config = resolveDatabaseConfig();
+await applyMigrations(config);
+const engine = new Engine(getDb(), config.provider, engineOptionsFromEnv());
+engine.start();
+console.log(`[worker] ${engine.engineId} running on ${describeDatabase(config)}`);
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[worker] ${signal}: finishing tasks in flight…`);
+  await engine.stop();
+  await closeDb();
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));
