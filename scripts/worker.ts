@@ -6,9 +6,11 @@ import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
 import { applyMigrations } from "@/lib/db/migrate";
 import { Engine } from "@/lib/runtime/engine";
 import { engineOptionsFromEnv } from "@/lib/server/engine";
+import { startPgNotify } from "@/lib/runtime/pg-notify";
 
 const config = resolveDatabaseConfig();
 await applyMigrations(config);
+const stopNotify = config.provider === "postgresql" ? await startPgNotify(config.url) : async () => {};
 const engine = new Engine(getDb(), config.provider, engineOptionsFromEnv());
 engine.start();
 console.log(`[worker] ${engine.engineId} running on ${describeDatabase(config)}`);
@@ -19,6 +21,7 @@ async function stop(signal: string) {
   stopping = true;
   console.log(`[worker] ${signal}: finishing tasks in flight…`);
   await engine.stop();
+  await stopNotify();
   await closeDb();
   process.exit(0);
 }

@@ -3,6 +3,7 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { getDb } from "@/lib/db/client";
 import { seedExampleWorkflows } from "@/lib/services/seed";
 import { engineMode, startEmbeddedEngine } from "@/lib/server/engine";
+import { startPgNotify } from "@/lib/runtime/pg-notify";
 
 type Readiness = Promise<void>;
 const globalForBootstrap = globalThis as unknown as { flowdeckReady?: Readiness };
@@ -31,5 +32,7 @@ async function bootstrap(): Promise<void> {
   }
   const seeded = await seedExampleWorkflows(getDb());
   if (seeded.length > 0) console.log(`[flowdeck] seeded example workflows: ${seeded.join(", ")}`);
+  // On PostgreSQL, LISTEN/NOTIFY carries wake-ups between processes (engines, web servers).
+  if (config.provider === "postgresql") await startPgNotify(config.url);
   if (engineMode() === "embedded") startEmbeddedEngine();
 }

@@ -17,6 +17,7 @@ export function engineOptionsFromEnv(env: Readonly<Record<string, string | undef
   return {
     maxConcurrentTasks: number("FLOWDECK_ENGINE_CONCURRENCY"),
     pollIntervalMs: number("FLOWDECK_ENGINE_POLL_MS"),
+    leaseMs: number("FLOWDECK_ENGINE_LEASE_MS"),
     shellEnabled: env.FLOWDECK_ENABLE_SHELL?.trim().toLowerCase() === "true",
   };
 }
