@@ -81,8 +81,22 @@ export async function lockExecution(tx: Tx, executionId: string): Promise<void> 
   await tx.execution.update({ where: { id: executionId }, data: { version: { increment: 1 } } });
 }
 
-/** Marks an attempt RUNNING before work with side effects starts (an HTTP call, a command, a child). */
-export async function markAttemptRunning(db: Db, holder: Holder, now: Date, leaseUntil: Date | null, input?: unknown): Promise<boolean> {
+/**
+ * The execution must be decided again by `at` (a running attempt's start-to-close or heartbeat
+ * deadline): moves nextDecisionAt earlier, never later. Why: decide computes these deadlines only
+ * from a RUNNING attempt's startedAt, and an attempt goes RUNNING outside any decision step, so
+ * without this the timeout would only be noticed when something else woke the execution (for a
+ * hanging call: never). Call after lockExecution, which holds the row on PostgreSQL.
+ */
+export async function decideNoLaterThan(tx: Tx, executionId: string, at: Date): Promise<void> {
+  await tx.execution.updateMany({ where: { id: executionId, OR: [{ nextDecisionAt: null }, { nextDecisionAt: { gt: at } }] }, data: { nextDecisionAt: at } });
+}
+
+/**
+ * Marks an attempt RUNNING before work with side effects starts (an HTTP call, a command, a child).
+ * `deadline`: when its start-to-close (or heartbeat) timeout falls due, so the engine decides then.
+ */
+export async function markAttemptRunning(db: Db, holder: Holder, now: Date, leaseUntil: Date | null, input?: unknown, deadline?: Date | null): Promise<boolean> {
   const run = await db.taskRun.findUnique({ where: { id: holder.taskRunId }, select: { executionId: true, taskKey: true, mapIndex: true, attempt: true } });
   if (!run) return false;
   return db.$transaction(async (tx) => {
@@ -99,6 +113,7 @@ export async function markAttemptRunning(db: Db, holder: Holder, now: Date, leas
     });
     if (updated.count === 0) return false;
     await lockExecution(tx, run.executionId);
+    if (deadline) await decideNoLaterThan(tx, run.executionId, deadline);
     await appendEvents(tx, [
       { executionId: run.executionId, type: "TASK_STARTED", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: holder.taskRunId, createdAt: now, payload: { attempt: run.attempt } },
     ]);

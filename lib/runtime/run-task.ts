@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { evaluateCondition, evaluateTemplate, type ExpressionContext } from "@/lib/workflow/expressions";
-import type { TaskDefinition, WorkflowDefinition } from "@/lib/workflow/schema";
+import type { TaskDefinition, Timeouts, WorkflowDefinition } from "@/lib/workflow/schema";
 import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
 import { loadDefinition } from "@/lib/runtime/definitions";
 import { appendEvents } from "@/lib/runtime/events";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
-import { errorOf, markAttemptRunning, recordAttemptOutcome, type AttemptOutcome } from "@/lib/runtime/results";
+import { decideNoLaterThan, errorOf, markAttemptRunning, recordAttemptOutcome, type AttemptOutcome } from "@/lib/runtime/results";
 import { expressionContext, type MapRunInput, type TaskRunRow } from "@/lib/runtime/snapshots";
 import { taskOf } from "@/lib/runtime/task-types";
 import { runHttpTask } from "@/lib/runtime/runners/http";
@@ -84,6 +84,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
   const type = run.taskType;
   const params = (itemTemplate?.params ?? task.params) as Record<string, unknown>;
   const taskContext = context;
+  const deadline = attemptDeadline(run.mapIndex >= 0 && task.type === "map" ? task.params.task?.timeouts : task.timeouts, now);
 
   switch (type) {
     case "transform": {
@@ -148,7 +149,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
         if (!evaluated.ok) return void (await recordAttemptOutcome(db, holder, expressionFailure(evaluated.error)));
         childInput = evaluated.value;
       }
-      await startChildExecution(db, rc, ref.name, ref.version, childInput ?? {});
+      await startChildExecution(db, rc, ref.name, ref.version, childInput ?? {}, deadline);
       return;
     }
     case "terminate":
@@ -156,7 +157,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       return;
     case "http": {
       const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, ((params.timeoutMs as number) ?? 30_000) + 10_000));
-      if (!(await markAttemptRunning(db, holder, now, leaseUntil, input))) return;
+      if (!(await markAttemptRunning(db, holder, now, leaseUntil, input, deadline))) return;
       announceExecutionChanged(run.executionId);
       await recordAttemptOutcome(db, holder, await runHttpTask(params, taskContext, task.key));
       return;
@@ -171,7 +172,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       }
       const timeoutMs = (params.timeoutMs as number | undefined) ?? 60_000;
       const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, timeoutMs + 10_000));
-      if (!(await markAttemptRunning(db, holder, now, leaseUntil, input))) return;
+      if (!(await markAttemptRunning(db, holder, now, leaseUntil, input, deadline))) return;
       announceExecutionChanged(run.executionId);
       const result = await runShellTask(params, taskContext, task.key);
       await recordAttemptOutcome(db, holder, result.outcome, { logs: result.logs });
@@ -180,6 +181,15 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
     default:
       await recordAttemptOutcome(db, holder, { status: "FAILED", error: errorOf("UNKNOWN_TASK_TYPE", `no runner for task type '${type}'`) });
   }
+}
+
+/**
+ * When decide must look at an attempt that starts running now: its start-to-close or heartbeat
+ * deadline (decide computes them from startedAt, which it has not seen yet); null without either.
+ */
+function attemptDeadline(timeouts: Timeouts | undefined, startedAt: Date): Date | null {
+  const limits = [timeouts?.startToCloseMs, timeouts?.heartbeatMs].filter((limit): limit is number => limit !== undefined);
+  return limits.length > 0 ? new Date(startedAt.getTime() + Math.min(...limits)) : null;
 }
 
 async function waitUntil(params: Record<string, unknown>, context: ExpressionContext, taskKey: string, now: Date) {
@@ -215,7 +225,7 @@ async function startDrivenAttempt(db: Db, rc: RunContext, input: MapRunInput): P
 }
 
 /** Subworkflow (or a map item running a workflow): a child execution linked both ways. */
-async function startChildExecution(db: Db, rc: RunContext, name: string, version: number | undefined, input: unknown): Promise<void> {
+async function startChildExecution(db: Db, rc: RunContext, name: string, version: number | undefined, input: unknown, deadline: Date | null): Promise<void> {
   const now = new Date();
   const child = await db.workflowDefinition.findFirst({
     where: version === undefined ? { name } : { name, version },
@@ -233,6 +243,9 @@ async function startChildExecution(db: Db, rc: RunContext, name: string, version
       data: { status: "RUNNING", startedAt: now, nextRunAt: null, lockedBy: null, leaseExpiresAt: null, input: toJsonText(input), output: toJsonText({ childExecutionId: childId }) },
     });
     if (updated.count === 0) return false;
+    // Moves the parent's version too (a step in flight re-reads), and wakes it at the attempt's deadline.
+    await tx.execution.update({ where: { id: rc.run.executionId }, data: { version: { increment: 1 } } });
+    if (deadline) await decideNoLaterThan(tx, rc.run.executionId, deadline);
     await tx.execution.create({
       data: {
         id: childId,
