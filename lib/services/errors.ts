@@ -7,6 +7,7 @@ export type ErrorDetail = { path: string; message: string };
 export type ServiceErrorCode =
   | "VALIDATION_FAILED"
   | "BAD_REQUEST"
+  | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
   | "PAYLOAD_TOO_LARGE"
@@ -15,6 +16,7 @@ export type ServiceErrorCode =
 const HTTP_STATUS: Record<ServiceErrorCode, number> = {
   VALIDATION_FAILED: 400,
   BAD_REQUEST: 400,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
@@ -47,4 +49,9 @@ export function notFound(message: string): ServiceError {
 
 export function conflict(message: string, details: ErrorDetail[] = []): ServiceError {
   return new ServiceError("CONFLICT", message, details);
+}
+
+/** The actor may not do this (e.g. approve a task whose approvers do not include them) → 403. */
+export function forbidden(message: string): ServiceError {
+  return new ServiceError("FORBIDDEN", message);
 }
