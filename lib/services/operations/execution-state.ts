@@ -1,0 +1,119 @@
+/**
+ * What every operator operation shares: the execution's current state, the optimistic version
+ * guard, and the retry loop around both.
+ *
+ * Why an optimistic guard and not a lock held while we think: an operation reads the execution and
+ * all its attempts, decides (pure planning, input checks), then writes in ONE transaction whose
+ * first statement is `UPDATE "Execution" … WHERE id = ? AND version = <read version>`. Anything that
+ * changed the execution since the read — a decision step, a task result, another operator — has
+ * moved the version, so the guard matches no row and the whole operation runs again on fresh
+ * state. On PostgreSQL that first UPDATE also takes the execution's row lock, so a concurrent
+ * writer waits for our commit and then sees the new version (READ COMMITTED re-checks the WHERE on
+ * the committed row); event ids of the execution are therefore allocated in commit order. SQLite
+ * has one writer at a time, so the same statement is already exclusive.
+ */
+import type { Db } from "@/lib/db/client";
+import type { ExecutionStatus } from "@/lib/engine/statuses";
+import type { WorkflowDefinition } from "@/lib/workflow/schema";
+import { loadDefinition } from "@/lib/runtime/definitions";
+import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
+import { StaleExecutionError, type Tx } from "@/lib/runtime/step";
+import { conflict, notFound, validationFailed, type ServiceError } from "@/lib/services/errors";
+
+export type { Tx };
+
+/** The execution as an operation sees it: its row, its pinned definition and every attempt. */
+export type ExecutionState = {
+  execution: ExecutionRow;
+  status: ExecutionStatus;
+  definition: WorkflowDefinition;
+  runs: TaskRunRow[];
+};
+
+/** Who asked, and why: recorded on every event an operation writes. */
+export type OperatorContext = {
+  /** The user, token or API client that asked (`actorFrom(request)` for the API). */
+  actor: string;
+  /** Free text shown in the history. */
+  reason?: string;
+};
+
+/** How often an operation is tried on fresh state before it gives up with a 409. @default 5 */
+export const MAX_OPERATION_TRIES = 5;
+
+export async function loadExecutionState(db: Db, executionId: string): Promise<ExecutionState> {
+  const execution = await db.execution.findUnique({ where: { id: executionId } });
+  if (!execution) throw notFound(`execution '${executionId}' not found`);
+  const definition = await loadDefinition(db, execution.definitionId);
+  const runs = await db.taskRun.findMany({ where: { executionId }, orderBy: [{ taskKey: "asc" }, { mapIndex: "asc" }, { attempt: "asc" }] });
+  return { execution, status: execution.status as ExecutionStatus, definition, runs };
+}
+
+/** Prisma's "write conflict or deadlock" (PostgreSQL may pick our transaction as the victim). */
+function isWriteConflict(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2034";
+}
+
+/**
+ * Runs `operation` on freshly loaded state; when the version guard (or the database) reports that
+ * the execution changed meanwhile, loads it again and runs the whole operation again, so every
+ * check is made on the state the write applies to.
+ */
+export async function withFreshState<T>(db: Db, executionId: string, operation: (state: ExecutionState) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    const state = await loadExecutionState(db, executionId);
+    try {
+      return await operation(state);
+    } catch (error) {
+      const retriable = error instanceof StaleExecutionError || isWriteConflict(error);
+      if (!retriable) throw error;
+      if (attempt >= MAX_OPERATION_TRIES) {
+        throw conflict(`execution ${executionId} kept changing while the operation was applied (${attempt} tries); try again`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}
+
+type ExecutionUpdate = Parameters<Tx["execution"]["updateMany"]>[0]["data"];
+
+/**
+ * The guard: the first statement of every operation's transaction. Writes `data` and moves the
+ * version only if nobody changed the execution since `state` was read; otherwise throws
+ * StaleExecutionError and `withFreshState` runs the operation again.
+ */
+export async function guardExecution(tx: Tx, state: ExecutionState, data: ExecutionUpdate = {}): Promise<void> {
+  const updated = await tx.execution.updateMany({
+    where: { id: state.execution.id, version: state.execution.version },
+    data: { ...data, version: { increment: 1 } },
+  });
+  if (updated.count === 0) throw new StaleExecutionError(state.execution.id);
+}
+
+/** A conditional row update that matched nothing: the row moved on since we read it. */
+export function stale(state: ExecutionState): StaleExecutionError {
+  return new StaleExecutionError(state.execution.id);
+}
+
+/** "cannot resume execution 1234: it is COMPLETED" — every refusal names the operation and the state. */
+export function refuse(verb: string, executionId: string, why: string): ServiceError {
+  return conflict(`cannot ${verb} execution ${executionId}: ${why}`);
+}
+
+/** The task of the pinned version, or a 400 listing the valid keys. */
+export function requireTask(state: ExecutionState, taskKey: string, field: string, verb: string) {
+  const task = state.definition.tasks.find((entry) => entry.key === taskKey);
+  if (task) return task;
+  const keys = state.definition.tasks.map((entry) => entry.key).join(", ");
+  const message = `there is no task '${taskKey}' in ${state.execution.workflowName} v${state.execution.workflowVersion}; valid task keys: ${keys}`;
+  throw validationFailed(`cannot ${verb} execution ${state.execution.id}: ${message}`, [{ path: field, message }]);
+}
+
+/** The latest attempt of a task (or of one map item). */
+export function latestAttempt(runs: readonly TaskRunRow[], taskKey: string, mapIndex = -1): TaskRunRow | undefined {
+  let latest: TaskRunRow | undefined;
+  for (const run of runs) {
+    if (run.taskKey === taskKey && run.mapIndex === mapIndex && (!latest || run.attempt > latest.attempt)) latest = run;
+  }
+  return latest;
+}

@@ -1,0 +1,76 @@
+/**
+ * Pause, resume and terminate: moves of the execution itself (transitionExecution's table), each
+ * one guarded transaction with an event that records who and why.
+ */
+import type { Db } from "@/lib/db/client";
+import { transitionExecution } from "@/lib/engine/transitions";
+import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
+import { appendEvents } from "@/lib/runtime/events";
+import { toJsonText } from "@/lib/runtime/json";
+import { settleParentOfFinishedExecution, terminateExecutionTree } from "@/lib/runtime/links";
+import { getExecution, type ExecutionView } from "@/lib/services/executions";
+import { guardExecution, refuse, withFreshState, type OperatorContext } from "./execution-state";
+
+/**
+ * RUNNING → PAUSED. Attempts already running (or already claimed) finish and their results are
+ * recorded; nothing new starts: decide schedules nothing and defers retries while PAUSED, and the
+ * claim queries only take attempts of RUNNING executions. Timers keep firing (a wait task that
+ * ends while paused is COMPLETED; its dependents start on resume). Child executions are not
+ * paused. The workflow timeout keeps counting.
+ */
+export async function pauseExecution(db: Db, executionId: string, operator: OperatorContext): Promise<ExecutionView> {
+  await withFreshState(db, executionId, async (state) => {
+    const now = new Date();
+    const moved = transitionExecution(state.status, "pause", now);
+    if (!moved.ok) throw refuse("pause", executionId, `it is ${state.status}`);
+    await db.$transaction(async (tx) => {
+      await guardExecution(tx, state, { status: moved.status });
+      await appendEvents(tx, [{ executionId, type: "EXECUTION_PAUSED", actor: operator.actor, reason: operator.reason ?? null, createdAt: now }]);
+    });
+  });
+  announceExecutionChanged(executionId);
+  return getExecution(db, executionId);
+}
+
+/** PAUSED → RUNNING, and the engine decides at once: due work starts, deferred retries are scheduled. */
+export async function resumeExecution(db: Db, executionId: string, operator: OperatorContext): Promise<ExecutionView> {
+  await withFreshState(db, executionId, async (state) => {
+    const now = new Date();
+    const moved = transitionExecution(state.status, "resume", now);
+    if (!moved.ok) throw refuse("resume", executionId, `it is ${state.status}`);
+    await db.$transaction(async (tx) => {
+      await guardExecution(tx, state, { status: moved.status, nextDecisionAt: now });
+      await appendEvents(tx, [{ executionId, type: "EXECUTION_RESUMED", actor: operator.actor, reason: operator.reason ?? null, createdAt: now }]);
+    });
+  });
+  announceExecutionChanged(executionId);
+  wakeEngine();
+  return getExecution(db, executionId);
+}
+
+/**
+ * QUEUED / RUNNING / PAUSED → TERMINATED with `{ code: "TERMINATED", message: reason }` as its
+ * error. Every live attempt (SCHEDULED, RUNNING, WAITING, RETRYING) becomes CANCELLED — a worker
+ * holding one loses its lease, so its late result is refused — and live child executions are
+ * terminated too, recursively. Tasks never reached stay PENDING. When the execution is itself a
+ * child (a subworkflow or map item), the parent's attempt fails with CHILD_TERMINATED.
+ */
+export async function terminateExecution(db: Db, executionId: string, operator: OperatorContext & { reason: string }): Promise<ExecutionView> {
+  let parentExecutionId: string | null = null;
+  await withFreshState(db, executionId, async (state) => {
+    const now = new Date();
+    const moved = transitionExecution(state.status, "terminate", now);
+    if (!moved.ok) throw refuse("terminate", executionId, `it is ${state.status}`);
+    await db.$transaction(async (tx) => {
+      await guardExecution(tx, state);
+      await terminateExecutionTree(tx, executionId, now, operator.reason, operator.actor);
+      const error = toJsonText({ code: "TERMINATED", message: operator.reason });
+      await settleParentOfFinishedExecution(tx, { ...state.execution, status: moved.status, output: null, error }, now);
+    });
+    parentExecutionId = state.execution.parentExecutionId;
+  });
+  announceExecutionChanged(executionId);
+  if (parentExecutionId) announceExecutionChanged(parentExecutionId);
+  wakeEngine();
+  return getExecution(db, executionId);
+}

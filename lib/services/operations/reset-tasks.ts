@@ -1,0 +1,97 @@
+/**
+ * The write half of retry, rerun and skip: archive the attempts of reset tasks into the event
+ * history and delete them (decide then numbers attempts from 1 again and sees only current ones),
+ * and reopen a finished execution. Always inside the operation's guarded transaction.
+ */
+import { isTerminalExecutionStatus } from "@/lib/engine/statuses";
+import { transitionExecution } from "@/lib/engine/transitions";
+import { appendEvents, type NewEvent } from "@/lib/runtime/events";
+import { fromJsonText } from "@/lib/runtime/json";
+import { LIVE_TASK_STATUSES } from "@/lib/runtime/links";
+import type { TaskRunRow } from "@/lib/runtime/snapshots";
+import { stale, type ExecutionState, type OperatorContext, type Tx } from "./execution-state";
+
+/** One archived attempt, as stored in a TASK_RESET event's `payload.attempts`. */
+export type ArchivedAttempt = {
+  id: string;
+  taskKey: string;
+  mapIndex: number;
+  attempt: number;
+  taskType: string;
+  status: string;
+  input: unknown;
+  output: unknown;
+  error: unknown;
+  logs: unknown;
+  scheduledAt: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+};
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+export function archiveAttempt(run: TaskRunRow): ArchivedAttempt {
+  return {
+    id: run.id,
+    taskKey: run.taskKey,
+    mapIndex: run.mapIndex,
+    attempt: run.attempt,
+    taskType: run.taskType,
+    status: run.status,
+    input: fromJsonText(run.input) ?? null,
+    output: fromJsonText(run.output) ?? null,
+    error: fromJsonText(run.error) ?? null,
+    logs: fromJsonText(run.logs) ?? null,
+    scheduledAt: iso(run.scheduledAt),
+    startedAt: iso(run.startedAt),
+    endedAt: iso(run.endedAt),
+  };
+}
+
+/**
+ * Archives every attempt of `taskKeys` (map items included) as one TASK_RESET event per task and
+ * deletes the rows. Tasks without attempts (never reached) need nothing. Deletes only rows that
+ * are not live, so a row that became live since the state was read is never lost: the caller's
+ * version guard has already excluded that, this is the belt to its braces.
+ */
+export async function resetTaskAttempts(
+  tx: Tx,
+  state: ExecutionState,
+  taskKeys: readonly string[],
+  operator: OperatorContext,
+  now: Date,
+): Promise<void> {
+  const executionId = state.execution.id;
+  const keys = new Set(taskKeys);
+  const rows = state.runs.filter((run) => keys.has(run.taskKey));
+  if (rows.length === 0) return;
+  const deleted = await tx.taskRun.deleteMany({ where: { id: { in: rows.map((run) => run.id) }, status: { notIn: LIVE_TASK_STATUSES } } });
+  if (deleted.count !== rows.length) throw stale(state);
+  const events: NewEvent[] = [];
+  for (const taskKey of taskKeys) {
+    const attempts = rows.filter((run) => run.taskKey === taskKey);
+    if (attempts.length === 0) continue;
+    events.push({
+      executionId,
+      type: "TASK_RESET",
+      taskKey,
+      actor: operator.actor,
+      reason: operator.reason ?? null,
+      createdAt: now,
+      payload: { attempts: attempts.map(archiveAttempt) },
+    });
+  }
+  await appendEvents(tx, events);
+}
+
+/**
+ * The execution's columns when an operator reset tasks: a finished execution is reopened (RUNNING,
+ * a fresh startedAt so the workflow timeout starts again, endedAt/error/output cleared); a paused
+ * one stays PAUSED until resumed. Either way the engine decides again now.
+ */
+export function reopenedColumns(state: ExecutionState, now: Date) {
+  if (!isTerminalExecutionStatus(state.status)) return { nextDecisionAt: now };
+  const moved = transitionExecution(state.status, "reset", now);
+  if (!moved.ok) throw new Error(moved.error.message);
+  return { status: moved.status, startedAt: now, endedAt: null, error: null, output: null, nextDecisionAt: now };
+}
