@@ -53,11 +53,23 @@ function compile(body: string): jsonata.Expression {
   return jsonata(body);
 }
 
+const parseCache = new Map<string, ParseExpressionResult>();
+const PARSE_CACHE_MAX = 2000;
+
 /**
  * Parses an expression. Accepts the string as written (`{% … %}`) or a bare JSONata source.
- * Never throws.
+ * Never throws. Results are cached by source (the function is pure).
  */
 export function parseExpression(source: string): ParseExpressionResult {
+  const cached = parseCache.get(source);
+  if (cached) return cached;
+  const result = parseExpressionUncached(source);
+  if (parseCache.size >= PARSE_CACHE_MAX) parseCache.delete(parseCache.keys().next().value!);
+  parseCache.set(source, result);
+  return result;
+}
+
+function parseExpressionUncached(source: string): ParseExpressionResult {
   const body = expressionBody(source);
   const text = body ?? source;
   const offset = body === undefined ? 0 : OPENING.length;
@@ -433,16 +445,38 @@ async function evaluateOne(
       },
     };
   }
+  // The guards hold per-evaluation state in the expression's environment, so a compiled expression
+  // is never shared by two evaluations at once: each evaluation takes one out of the pool (or
+  // compiles a new one) and gives it back when done. Compiling is most of an evaluation's cost.
+  const expression = acquireCompiled(body);
   try {
-    // Compiled afresh per evaluation: the guards hold per-evaluation state in the expression's
-    // environment, so a shared compiled expression could not be evaluated concurrently.
-    const expression = compile(body);
     installGuards(expression, budget);
     const raw: unknown = await expression.evaluate(undefined, bindings);
     return { ok: true, value: toJson(raw, budget, 0) };
   } catch (error) {
     return { ok: false, error: toExpressionError(error, path, source) };
+  } finally {
+    releaseCompiled(body, expression);
   }
+}
+
+/** Compiled expressions ready for reuse, by source. Bounded in sources and in copies per source. */
+const compiledPool = new Map<string, jsonata.Expression[]>();
+const POOL_MAX_SOURCES = 2000;
+const POOL_MAX_COPIES = 8;
+
+function acquireCompiled(body: string): jsonata.Expression {
+  return compiledPool.get(body)?.pop() ?? compile(body);
+}
+
+function releaseCompiled(body: string, expression: jsonata.Expression): void {
+  let free = compiledPool.get(body);
+  if (!free) {
+    if (compiledPool.size >= POOL_MAX_SOURCES) compiledPool.delete(compiledPool.keys().next().value!);
+    free = [];
+    compiledPool.set(body, free);
+  }
+  if (free.length < POOL_MAX_COPIES) free.push(expression);
 }
 
 function toExpressionError(error: unknown, path: string, source: string): ExpressionError {
