@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import "@fontsource-variable/inter";
 import "./globals.css";
 import { AppShell } from "@/components/app-shell";
+import { Providers } from "@/app/providers";
 import packageJson from "@/package.json";
 
 export const metadata: Metadata = {
@@ -20,7 +21,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body>
-        <AppShell version={packageJson.version}>{children}</AppShell>
+        <Providers>
+          <AppShell version={packageJson.version}>{children}</AppShell>
+        </Providers>
       </body>
     </html>
   );

@@ -1,62 +1,131 @@
+import Link from "next/link";
 import type { Metadata } from "next";
 import { Activity } from "lucide-react";
 import { PageHeader } from "@/components/app-shell";
-import { Badge } from "@/components/ui/badge";
+import { StatusBadge } from "@/components/monitor/status-visual";
+import { AutoRefresh } from "@/components/monitor/auto-refresh";
+import { ButtonLink } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { getDb } from "@/lib/db/client";
+import { EXECUTION_STATUSES } from "@/lib/engine/statuses";
 import { ensureReady } from "@/lib/server/bootstrap";
 import { requestTime } from "@/lib/server/request-time";
-import { listRecentExecutions } from "@/lib/services/executions";
+import { executionSearchSchema, searchExecutions } from "@/lib/services/execution-search";
+import { formatDurationMs } from "@/lib/canvas/execution-overlay";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Executions" };
 
-export default async function ExecutionsPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const FIELD = "h-8 rounded-md border border-zinc-200 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+
+export default async function ExecutionsPage({ searchParams }: Props) {
   await ensureReady();
-  const executions = await listRecentExecutions(getDb());
+  const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => typeof v === "string" && v !== "")) as Record<string, string>;
+  const parsed = executionSearchSchema.safeParse(raw);
+  const search = parsed.success ? parsed.data : {};
+  const { executions, nextCursor } = await searchExecutions(getDb(), { ...search, limit: 50 });
   const now = requestTime();
+  const next = nextCursor ? `/executions?${new URLSearchParams({ ...raw, cursor: nextCursor })}` : null;
   return (
     <>
-      <PageHeader title="Executions" description="The most recent runs, newest first" />
-      <div className="p-8">
+      <PageHeader title="Executions" description="Every run, newest first; the list refreshes by itself" actions={<AutoRefresh intervalMs={3000} />} />
+      <div className="flex flex-col gap-4 p-8">
+        <form className="flex flex-wrap items-end gap-2" aria-label="Filters">
+          <label className="flex flex-col gap-1 text-xs text-zinc-500">
+            Status
+            <select name="status" defaultValue={raw.status ?? ""} className={FIELD}>
+              <option value="">Any</option>
+              {EXECUTION_STATUSES.map((status) => (
+                <option key={status} value={status}>
+                  {status}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="flex flex-col gap-1 text-xs text-zinc-500">
+            Workflow
+            <input name="workflow" defaultValue={raw.workflow ?? ""} className={FIELD} placeholder="name" />
+          </label>
+          <label className="flex flex-col gap-1 text-xs text-zinc-500">
+            Version
+            <input name="version" defaultValue={raw.version ?? ""} className={`${FIELD} w-20`} inputMode="numeric" />
+          </label>
+          <label className="flex flex-col gap-1 text-xs text-zinc-500">
+            Correlation id
+            <input name="correlationId" defaultValue={raw.correlationId ?? ""} className={FIELD} />
+          </label>
+          <label className="flex flex-col gap-1 text-xs text-zinc-500">
+            Search
+            <input name="q" defaultValue={raw.q ?? ""} className={FIELD} placeholder="id, workflow, correlation" />
+          </label>
+          <button type="submit" className="h-8 rounded-md bg-accent-600 px-3 text-sm font-medium text-white hover:bg-accent-700">
+            Apply
+          </button>
+          {Object.keys(raw).length > 0 ? (
+            <ButtonLink href="/executions" variant="ghost">
+              Clear
+            </ButtonLink>
+          ) : null}
+        </form>
+        {!parsed.success ? (
+          <p className="text-sm text-red-600">{parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}</p>
+        ) : null}
         {executions.length === 0 ? (
           <div className="flex flex-col items-center rounded-xl border border-dashed border-zinc-300 px-6 py-16 text-center dark:border-zinc-700">
             <Activity className="size-8 text-zinc-400" aria-hidden />
-            <p className="mt-3 font-medium">No executions yet</p>
+            <p className="mt-3 font-medium">No executions match</p>
             <p className="mt-1 max-w-md text-sm text-zinc-500">
-              Runs of your workflows appear here. The execution engine that starts them is not part of this build yet.
+              Start one with <code className="font-mono text-xs">POST /api/executions</code> or from a workflow&apos;s page.
             </p>
           </div>
         ) : (
-          <table className="w-full overflow-hidden rounded-xl border border-zinc-200 bg-white text-sm dark:border-zinc-800 dark:bg-zinc-900">
-            <thead className="bg-zinc-50 text-left text-xs text-zinc-500 dark:bg-zinc-800/50">
-              <tr>
-                <th className="px-4 py-2 font-medium">Execution</th>
-                <th className="px-4 py-2 font-medium">Workflow</th>
-                <th className="px-4 py-2 font-medium">Status</th>
-                <th className="px-4 py-2 font-medium">Correlation id</th>
-                <th className="px-4 py-2 font-medium">Started</th>
-              </tr>
-            </thead>
-            <tbody>
-              {executions.map((execution) => (
-                <tr key={execution.id} className="border-t border-zinc-100 dark:border-zinc-800">
-                  <td className="px-4 py-2 font-mono text-xs">{execution.id}</td>
-                  <td className="px-4 py-2">
-                    {execution.workflowName} <span className="text-zinc-400">v{execution.workflowVersion}</span>
-                  </td>
-                  <td className="px-4 py-2">
-                    <Badge>{execution.status}</Badge>
-                  </td>
-                  <td className="px-4 py-2 text-zinc-500">{execution.correlationId ?? "—"}</td>
-                  <td className="px-4 py-2 text-zinc-500">
-                    <RelativeTime iso={execution.createdAt} now={now} />
-                  </td>
+          <div className="overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+            <table className="w-full text-sm">
+              <thead className="bg-zinc-50 text-left text-xs text-zinc-500 dark:bg-zinc-800/50">
+                <tr>
+                  <th className="px-4 py-2 font-medium">Status</th>
+                  <th className="px-4 py-2 font-medium">Workflow</th>
+                  <th className="px-4 py-2 font-medium">Execution</th>
+                  <th className="px-4 py-2 font-medium">Correlation id</th>
+                  <th className="px-4 py-2 font-medium">Started</th>
+                  <th className="px-4 py-2 text-right font-medium">Duration</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {executions.map((execution) => (
+                  <tr key={execution.id} className="border-t border-zinc-100 hover:bg-zinc-50/60 dark:border-zinc-800 dark:hover:bg-zinc-800/40" data-execution={execution.id}>
+                    <td className="px-4 py-2">
+                      <StatusBadge status={execution.status} />
+                    </td>
+                    <td className="px-4 py-2">
+                      {execution.workflowName} <span className="text-zinc-400">v{execution.workflowVersion}</span>
+                      {execution.parentExecutionId ? <span className="ml-2 text-xs text-zinc-400">child</span> : null}
+                    </td>
+                    <td className="px-4 py-2">
+                      <Link href={`/executions/${execution.id}`} className="font-mono text-xs text-accent-600 hover:underline">
+                        {execution.id.slice(0, 8)}
+                      </Link>
+                    </td>
+                    <td className="px-4 py-2 text-zinc-500">{execution.correlationId ?? "—"}</td>
+                    <td className="px-4 py-2 text-zinc-500">
+                      <RelativeTime iso={execution.createdAt} now={now} />
+                    </td>
+                    <td className="px-4 py-2 text-right tabular-nums text-zinc-500">
+                      {execution.startedAt ? formatDurationMs((execution.endedAt ? Date.parse(execution.endedAt) : now) - Date.parse(execution.startedAt)) : "—"}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
+        {next ? (
+          <div className="flex justify-end">
+            <ButtonLink href={next}>Older →</ButtonLink>
+          </div>
+        ) : null}
       </div>
     </>
   );

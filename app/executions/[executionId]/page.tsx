@@ -1,0 +1,68 @@
+import Link from "next/link";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { PageHeader } from "@/components/app-shell";
+import { ExecutionView } from "@/components/monitor/execution-view";
+import { StatusBadge } from "@/components/monitor/status-visual";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { getDb } from "@/lib/db/client";
+import { ensureReady } from "@/lib/server/bootstrap";
+import { requestTime } from "@/lib/server/request-time";
+import { ServiceError } from "@/lib/services/errors";
+import { getExecution } from "@/lib/services/executions";
+import { laidOutGraph } from "@/lib/services/workflow-graphs";
+import { getWorkflow } from "@/lib/services/workflows";
+
+export const dynamic = "force-dynamic";
+
+type Props = { params: Promise<{ executionId: string }> };
+
+export async function generateMetadata({ params }: Props): Promise<Metadata> {
+  return { title: `Execution ${(await params).executionId.slice(0, 8)}` };
+}
+
+export default async function ExecutionPage({ params }: Props) {
+  await ensureReady();
+  const { executionId } = await params;
+  const db = getDb();
+  let execution;
+  try {
+    execution = await getExecution(db, executionId);
+  } catch (error) {
+    if (error instanceof ServiceError && error.code === "NOT_FOUND") notFound();
+    throw error;
+  }
+  // The monitor always draws the exact version the execution pinned.
+  const workflow = await getWorkflow(db, execution.workflowName, execution.workflowVersion);
+  const graph = await laidOutGraph(workflow.definition);
+  const maxAttempts = Object.fromEntries(workflow.definition.tasks.map((task) => [task.key, task.retry?.maximumAttempts ?? 1]));
+  const now = requestTime();
+  return (
+    <>
+      <PageHeader
+        title={`${execution.workflowName}`}
+        description={
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            <StatusBadge status={execution.status} />
+            <Link className="hover:text-accent-600" href={`/workflows/${encodeURIComponent(execution.workflowName)}?version=${execution.workflowVersion}`}>
+              v{execution.workflowVersion}
+            </Link>
+            <span className="font-mono text-xs" title="execution id">
+              {execution.id}
+            </span>
+            <span>
+              started <RelativeTime iso={execution.startedAt ?? execution.createdAt} now={now} />
+            </span>
+            {execution.correlationId ? <span>correlation {execution.correlationId}</span> : null}
+            {execution.parentExecutionId ? (
+              <Link className="text-accent-600 hover:underline" href={`/executions/${execution.parentExecutionId}`}>
+                ← parent execution
+              </Link>
+            ) : null}
+          </span>
+        }
+      />
+      <ExecutionView key={execution.id} initial={execution} nodes={graph.nodes} edges={graph.edges} maxAttempts={maxAttempts} />
+    </>
+  );
+}

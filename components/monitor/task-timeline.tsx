@@ -1,0 +1,50 @@
+"use client";
+
+import type { ExecutionView } from "@/lib/services/executions";
+import { formatDurationMs } from "@/lib/canvas/execution-overlay";
+import { statusInfo } from "@/components/monitor/status-visual";
+import { cn } from "@/components/ui/cn";
+
+/** A Gantt of the tasks: one row per task, one bar per attempt, from the execution's start. */
+export function TaskTimeline({ execution, order, now, onSelect }: { execution: ExecutionView; order: string[]; now: number; onSelect: (taskKey: string) => void }) {
+  const start = Date.parse(execution.startedAt ?? execution.createdAt);
+  const end = execution.endedAt ? Date.parse(execution.endedAt) : now;
+  const span = Math.max(1, end - start);
+  const rows = order.map((taskKey) => ({ taskKey, task: execution.tasks.find((t) => t.taskKey === taskKey && t.mapIndex === -1) }));
+  return (
+    <div className="flex flex-col gap-1" role="list" aria-label="Task timeline">
+      {rows.map(({ taskKey, task }) => (
+        <button
+          key={taskKey}
+          type="button"
+          role="listitem"
+          onClick={() => onSelect(taskKey)}
+          className="grid grid-cols-[10rem_minmax(0,1fr)_4.5rem] items-center gap-3 rounded px-1 py-0.5 text-left text-xs hover:bg-zinc-50 dark:hover:bg-zinc-800/50"
+        >
+          <span className="truncate font-mono">{taskKey}</span>
+          <span className="relative h-3.5 rounded bg-zinc-100 dark:bg-zinc-800">
+            {(task?.attempts ?? []).map((attempt) => {
+              if (!attempt.startedAt) return null;
+              const left = ((Date.parse(attempt.startedAt) - start) / span) * 100;
+              const right = attempt.endedAt ? Date.parse(attempt.endedAt) : now;
+              const width = Math.max(0.6, ((right - Date.parse(attempt.startedAt)) / span) * 100);
+              return (
+                <span
+                  key={attempt.id}
+                  className={cn("absolute inset-y-0 rounded", statusInfo(attempt.status).colors.bg)}
+                  style={{ left: `${Math.max(0, left)}%`, width: `${Math.min(100 - Math.max(0, left), width)}%` }}
+                  title={`attempt ${attempt.attempt}: ${statusInfo(attempt.status).label}`}
+                />
+              );
+            })}
+          </span>
+          <span className="text-right tabular-nums text-zinc-500">
+            {task?.attempts[0]?.startedAt
+              ? formatDurationMs((task.attempts.at(-1)?.endedAt ? Date.parse(task.attempts.at(-1)!.endedAt!) : now) - Date.parse(task.attempts[0].startedAt))
+              : "—"}
+          </span>
+        </button>
+      ))}
+    </div>
+  );
+}
