@@ -1,0 +1,16 @@
+// POST /api/workers/poll – { taskType, workerId, max?, waitMs?, leaseMs? } → { tasks: [...] }: claimed
+// attempts, each RUNNING under a lease held by workerId (long poll: waits up to waitMs for one).
+import { NextResponse } from "next/server";
+import { readJsonBody, route } from "@/lib/http/api";
+import { getDb } from "@/lib/db/client";
+import { resolveDatabaseConfig } from "@/lib/db/config";
+import { pollTasks, pollTasksSchema } from "@/lib/services/workers";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route(async (request) => {
+  const body = pollTasksSchema.parse(await readJsonBody(request));
+  // request.signal: a worker that hangs up stops the wait (nothing is claimed for it after that).
+  const tasks = await pollTasks(getDb(), resolveDatabaseConfig().provider, body, { signal: request.signal });
+  return NextResponse.json({ tasks });
+});

@@ -1,0 +1,13 @@
+// POST /api/workers/tasks/{taskId}/complete – { workerId, output?, logs? }: completes the caller's
+// attempt; 409 (with the reason) for a late or duplicate result, which changes nothing.
+import { NextResponse } from "next/server";
+import { readJsonBody, route } from "@/lib/http/api";
+import { getDb } from "@/lib/db/client";
+import { completeTask, completeTaskBodySchema } from "@/lib/services/workers";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route<{ taskId: string }>(async (request, { taskId }) => {
+  const body = completeTaskBodySchema.parse(await readJsonBody(request));
+  return NextResponse.json(await completeTask(getDb(), { taskId, ...body }));
+});

@@ -1,0 +1,13 @@
+// POST /api/workers/tasks/{taskId}/fail – { workerId, error: { code?, message, details? }, logs? }:
+// fails the caller's attempt (retried per the task's policy); 409 for a late or duplicate result.
+import { NextResponse } from "next/server";
+import { readJsonBody, route } from "@/lib/http/api";
+import { getDb } from "@/lib/db/client";
+import { failTask, failTaskBodySchema } from "@/lib/services/workers";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route<{ taskId: string }>(async (request, { taskId }) => {
+  const body = failTaskBodySchema.parse(await readJsonBody(request));
+  return NextResponse.json(await failTask(getDb(), { taskId, ...body }));
+});

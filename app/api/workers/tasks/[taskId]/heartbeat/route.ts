@@ -1,0 +1,13 @@
+// POST /api/workers/tasks/{taskId}/heartbeat – { workerId, details? }: renews the lease of the caller;
+// 409 (with the reason) when workerId no longer holds it, 404 for an unknown task.
+import { NextResponse } from "next/server";
+import { readJsonBody, route } from "@/lib/http/api";
+import { getDb } from "@/lib/db/client";
+import { heartbeat, heartbeatBodySchema } from "@/lib/services/workers";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route<{ taskId: string }>(async (request, { taskId }) => {
+  const body = heartbeatBodySchema.parse(await readJsonBody(request));
+  return NextResponse.json(await heartbeat(getDb(), { taskId, ...body }));
+});
