@@ -1,0 +1,433 @@
+/**
+ * A small TypeScript client for Flowdeck's worker API (POST /api/workers/…). Needs nothing but
+ * `fetch` (Node ≥ 20, Deno, Bun, browsers), so it can be copied into a worker's own repository.
+ *
+ *   const worker = new FlowdeckWorker({
+ *     baseUrl: "http://127.0.0.1:3000",
+ *     taskType: "send_email",
+ *     handler: async (task, { log }) => { log(`sending to ${task.input.to}`); return { sent: true }; },
+ *   });
+ *   worker.start();
+ *   process.on("SIGTERM", () => void worker.stop());
+ *
+ * Low level: {@link FlowdeckWorkerApi} (poll / heartbeat / complete / fail, typed, throwing
+ * {@link FlowdeckApiError} with the API's `{ error: { code, message, details } }`).
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Wire types (mirror lib/services/workers.ts; kept here so the client has no server imports)
+
+/** A claimed attempt. */
+export type WorkerTask<Input = unknown> = {
+  /** The attempt's id: what heartbeat, complete and fail are about. */
+  taskId: string;
+  executionId: string;
+  workflowName: string;
+  workflowVersion: number;
+  taskKey: string;
+  /** -1 for a task of its own; the item index for an item of a map. */
+  mapIndex: number;
+  /** 1 for the first attempt. */
+  attempt: number;
+  input: Input;
+  /** Heartbeat or report a result before then, or the attempt times out (LEASE_EXPIRED). */
+  leaseExpiresAt: string;
+  /** Length of the lease; each heartbeat renews it for this long. */
+  leaseMs: number;
+  /** The task's heartbeat timeout, when it has one. */
+  heartbeatTimeoutMs?: number;
+};
+
+export type WorkerLogLine = { time?: string; level?: "debug" | "info" | "warn" | "error"; message: string };
+export type WorkerTaskError = { code?: string; message: string; details?: unknown };
+export type ApiErrorDetail = { path: string; message: string };
+
+export type PollRequest = {
+  taskType: string;
+  workerId: string;
+  /** Most tasks to claim. @default 1 */
+  max?: number;
+  /** Long poll: wait up to this long (≤ 30000 ms) for a task. @default 0 */
+  waitMs?: number;
+  /** Lease to ask for; never longer than the task's own heartbeat / start-to-close timeout. */
+  leaseMs?: number;
+};
+
+/** The API answered with an error status (`code`/`message` from its body), or could not be reached (status 0). */
+export class FlowdeckApiError extends Error {
+  override readonly name = "FlowdeckApiError";
+  constructor(
+    /** HTTP status; 0 when the request never got an answer (network error, timeout). */
+    readonly status: number,
+    /** The API's error code (e.g. CONFLICT, NOT_FOUND, VALIDATION_FAILED), or NETWORK_ERROR. */
+    readonly code: string,
+    message: string,
+    readonly details: ApiErrorDetail[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** Worth trying again: no answer, a server error, or a busy server. */
+  get retryable(): boolean {
+    return this.status === 0 || this.status === 429 || this.status >= 500;
+  }
+
+  /** The task is no longer ours (lease lost, task ended or gone): stop working on it. */
+  get leaseLost(): boolean {
+    return this.status === 409 || this.status === 404;
+  }
+}
+
+export type FlowdeckWorkerApiOptions = {
+  /** Where Flowdeck runs, e.g. http://127.0.0.1:3000. */
+  baseUrl: string;
+  /** Extra headers on every request (e.g. authorization). */
+  headers?: Record<string, string>;
+  /** Limit of one request other than a poll (a poll gets its waitMs on top). @default 30000 */
+  requestTimeoutMs?: number;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+};
+
+/** The four worker endpoints, typed. Every method throws {@link FlowdeckApiError} on failure. */
+export class FlowdeckWorkerApi {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  private readonly requestTimeoutMs: number;
+
+  constructor(private readonly options: FlowdeckWorkerApiOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  }
+
+  /** Claims up to `max` tasks; with `waitMs`, waits for one when none is available. */
+  async poll<Input = unknown>(request: PollRequest, options: { signal?: AbortSignal } = {}): Promise<WorkerTask<Input>[]> {
+    const body = await this.post<{ tasks: WorkerTask<Input>[] }>("/api/workers/poll", request, (request.waitMs ?? 0) + this.requestTimeoutMs, options.signal);
+    return body.tasks;
+  }
+
+  /** Renews the lease; 409 when it is no longer this worker's. */
+  heartbeat(taskId: string, request: { workerId: string; details?: unknown }): Promise<{ taskId: string; leaseExpiresAt: string }> {
+    return this.post(`/api/workers/tasks/${encodeURIComponent(taskId)}/heartbeat`, request);
+  }
+
+  complete(taskId: string, request: { workerId: string; output?: unknown; logs?: WorkerLogLine[] }): Promise<{ taskId: string; status: "COMPLETED" }> {
+    return this.post(`/api/workers/tasks/${encodeURIComponent(taskId)}/complete`, request);
+  }
+
+  fail(taskId: string, request: { workerId: string; error: WorkerTaskError; logs?: WorkerLogLine[] }): Promise<{ taskId: string; status: "FAILED" }> {
+    return this.post(`/api/workers/tasks/${encodeURIComponent(taskId)}/fail`, request);
+  }
+
+  private async post<T>(path: string, body: unknown, timeoutMs = this.requestTimeoutMs, signal?: AbortSignal): Promise<T> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let response: Response;
+    try {
+      response = await this.fetchImpl(`${this.baseUrl}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json", ...this.options.headers },
+        body: JSON.stringify(body),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const detail = cause ? ` (${cause.code ?? cause.message})` : "";
+      const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : signal?.aborted ? "aborted" : `${(error as Error).message}${detail}`;
+      throw new FlowdeckApiError(0, signal?.aborted ? "ABORTED" : "NETWORK_ERROR", `POST ${path}: ${reason}`, [], { cause: error });
+    }
+    const text = await response.text().catch(() => "");
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // Not JSON (a proxy's error page): reported below with the status.
+    }
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string; details?: ApiErrorDetail[] } } | undefined)?.error;
+      throw new FlowdeckApiError(
+        response.status,
+        error?.code ?? `HTTP_${response.status}`,
+        error?.message ?? `POST ${path} answered ${response.status} ${response.statusText}`.trim(),
+        error?.details ?? [],
+      );
+    }
+    return parsed as T;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worker loop
+
+export type WorkerTaskContext = {
+  /** Renews the lease now (also done automatically at half the lease); throws when the lease is lost. */
+  heartbeat: (details?: unknown) => Promise<void>;
+  /** Adds a line to the attempt's logs (sent with its result, shown in the task inspector). */
+  log: (message: string, level?: WorkerLogLine["level"]) => void;
+  /** Aborted when the task is no longer this worker's (lease lost, cancelled): stop working on it. */
+  signal: AbortSignal;
+};
+
+export type WorkerHandler<Input = unknown, Output = unknown> = (task: WorkerTask<Input>, context: WorkerTaskContext) => Promise<Output>;
+
+export type WorkerLogger = Pick<Console, "info" | "warn" | "error">;
+
+export type FlowdeckWorkerOptions<Input = unknown, Output = unknown> = {
+  baseUrl: string;
+  /** The taskType to poll for (a worker task's `params.taskType`). */
+  taskType: string;
+  handler: WorkerHandler<Input, Output>;
+  /**
+   * Holds the leases of the tasks this worker claims; unique per process (two processes with one
+   * id could report each other's tasks).
+   * @default "<taskType>-<pid>-<random>"
+   */
+  workerId?: string;
+  /** Tasks run at once. @default 1 */
+  concurrency?: number;
+  /** Long poll per request (≤ 30000). @default 20000 */
+  pollWaitMs?: number;
+  /** Lease to ask for (the task's own timeouts cap it). @default the task's */
+  leaseMs?: number;
+  /** @default console */
+  logger?: WorkerLogger;
+  /** Extra headers on every request. */
+  headers?: Record<string, string>;
+  /** Backoff after a failed request: starts here and doubles up to `maxBackoffMs`. @default 500 */
+  initialBackoffMs?: number;
+  /** @default 30000 */
+  maxBackoffMs?: number;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+};
+
+/**
+ * Polls for tasks of one taskType and runs `handler` on each: heartbeats at half the lease while
+ * it runs, reports its return value (complete) or what it threw (fail: `error.code` when the
+ * error has a string `code`, else WORKER_ERROR), and retries requests that got no answer or a
+ * server error with backoff. `stop()` stops polling and waits for the tasks in flight.
+ */
+export class FlowdeckWorker<Input = unknown, Output = unknown> {
+  readonly workerId: string;
+  readonly api: FlowdeckWorkerApi;
+  private readonly options: FlowdeckWorkerOptions<Input, Output>;
+  private readonly logger: WorkerLogger;
+  private readonly concurrency: number;
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping: AbortController | null = null;
+  private loopDone: Promise<void> | null = null;
+  private counts = { completed: 0, failed: 0, dropped: 0 };
+
+  constructor(options: FlowdeckWorkerOptions<Input, Output>) {
+    this.options = options;
+    const random = Math.random().toString(36).slice(2, 8);
+    const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
+    this.workerId = options.workerId ?? `${options.taskType}-${pid}-${random}`;
+    this.api = new FlowdeckWorkerApi({ baseUrl: options.baseUrl, headers: options.headers, fetch: options.fetch });
+    this.logger = options.logger ?? console;
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+  }
+
+  /** Tasks reported so far. */
+  stats(): { completed: number; failed: number; dropped: number; running: number } {
+    return { ...this.counts, running: this.inFlight.size };
+  }
+
+  /** Starts polling (in the background). Calling it again while running does nothing. */
+  start(): void {
+    if (this.loopDone) return;
+    this.stopping = new AbortController();
+    this.logger.info(`${this.prefix()} polling ${this.options.baseUrl} for '${this.options.taskType}' (concurrency ${this.concurrency})`);
+    this.loopDone = this.loop(this.stopping.signal);
+  }
+
+  /** Stops polling, then waits for the tasks in flight to finish and report. */
+  async stop(): Promise<void> {
+    if (!this.loopDone) return;
+    this.stopping?.abort();
+    await this.loopDone;
+    if (this.inFlight.size > 0) this.logger.info(`${this.prefix()} stopping: waiting for ${this.inFlight.size} task(s) in flight`);
+    await Promise.allSettled([...this.inFlight]);
+    this.loopDone = null;
+    this.logger.info(`${this.prefix()} stopped (${this.counts.completed} completed, ${this.counts.failed} failed, ${this.counts.dropped} dropped)`);
+  }
+
+  private prefix(): string {
+    return `[worker ${this.workerId}]`;
+  }
+
+  private async loop(stop: AbortSignal): Promise<void> {
+    let backoffMs = 0;
+    const stopped = abortPromise(stop);
+    while (!stop.aborted) {
+      const free = this.concurrency - this.inFlight.size;
+      if (free <= 0) {
+        await Promise.race([...this.inFlight, stopped]);
+        continue;
+      }
+      let tasks: WorkerTask<Input>[];
+      try {
+        tasks = await this.api.poll<Input>(
+          { taskType: this.options.taskType, workerId: this.workerId, max: free, waitMs: this.options.pollWaitMs ?? 20_000, leaseMs: this.options.leaseMs },
+          { signal: stop },
+        );
+        backoffMs = 0;
+      } catch (error) {
+        if (stop.aborted) break;
+        backoffMs = this.nextBackoff(backoffMs);
+        this.logger.warn(`${this.prefix()} poll failed: ${(error as Error).message}; retrying in ${backoffMs} ms`);
+        await sleep(backoffMs, stop);
+        continue;
+      }
+      for (const task of tasks) this.track(this.runTask(task));
+    }
+  }
+
+  private nextBackoff(previousMs: number): number {
+    const initial = this.options.initialBackoffMs ?? 500;
+    const max = this.options.maxBackoffMs ?? 30_000;
+    const next = previousMs === 0 ? initial : Math.min(max, previousMs * 2);
+    return Math.round(next * (0.8 + Math.random() * 0.4)); // jitter: workers do not retry in lockstep
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work
+      .catch((error) => this.logger.error(`${this.prefix()} unexpected error:`, error))
+      .finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private async runTask(task: WorkerTask<Input>): Promise<void> {
+    const label = `${this.options.taskType} ${task.workflowName}/${task.taskKey}${task.mapIndex >= 0 ? `[${task.mapIndex}]` : ""} attempt ${task.attempt} (task ${task.taskId})`;
+    const started = Date.now();
+    this.logger.info(`${this.prefix()} ▶ ${label}`);
+    const logs: WorkerLogLine[] = [];
+    const lease = new AbortController();
+    let leaseLostBecause: string | null = null;
+
+    const loseLease = (error: FlowdeckApiError) => {
+      if (lease.signal.aborted) return;
+      leaseLostBecause = error.message;
+      lease.abort(error);
+      this.logger.warn(`${this.prefix()} ⚠ ${label}: lost the task: ${error.message}`);
+    };
+    const sendHeartbeat = async (details?: unknown) => {
+      try {
+        await this.api.heartbeat(task.taskId, { workerId: this.workerId, ...(details !== undefined ? { details } : {}) });
+      } catch (error) {
+        if (error instanceof FlowdeckApiError && error.leaseLost) loseLease(error);
+        throw error;
+      }
+    };
+    // Half the lease: one missed heartbeat (a slow request, a blip) still leaves time for the next.
+    const heartbeatEveryMs = Math.max(50, Math.floor(task.leaseMs / 2));
+    const timer = setInterval(() => {
+      sendHeartbeat().catch((error: Error) => {
+        if (!lease.signal.aborted) this.logger.warn(`${this.prefix()} heartbeat of ${label} failed: ${error.message} (will retry)`);
+      });
+    }, heartbeatEveryMs);
+
+    const context: WorkerTaskContext = {
+      heartbeat: (details) => sendHeartbeat(details),
+      log: (message, level = "info") => void logs.push({ time: new Date().toISOString(), level, message }),
+      signal: lease.signal,
+    };
+
+    let outcome: { ok: true; output: Output } | { ok: false; error: WorkerTaskError };
+    try {
+      outcome = { ok: true, output: await this.options.handler(task, context) };
+    } catch (error) {
+      outcome = { ok: false, error: toTaskError(error) };
+    } finally {
+      clearInterval(timer);
+    }
+    const took = `${Date.now() - started} ms`;
+    if (leaseLostBecause) {
+      this.counts.dropped++;
+      this.logger.warn(`${this.prefix()} ✖ ${label}: result dropped after ${took} (the task is no longer ours: ${leaseLostBecause})`);
+      return;
+    }
+    const report: () => Promise<unknown> = outcome.ok
+      ? () => this.api.complete(task.taskId, { workerId: this.workerId, output: outcome.output ?? null, logs })
+      : () => this.api.fail(task.taskId, { workerId: this.workerId, error: outcome.error, logs });
+    try {
+      await this.withRetries(report, task, label);
+      if (outcome.ok) {
+        this.counts.completed++;
+        this.logger.info(`${this.prefix()} ✔ ${label}: completed in ${took}`);
+      } else {
+        this.counts.failed++;
+        this.logger.info(`${this.prefix()} ✖ ${label}: failed in ${took} (${outcome.error.code ?? "WORKER_ERROR"}: ${outcome.error.message})`);
+      }
+    } catch (error) {
+      if (outcome.ok && error instanceof FlowdeckApiError && error.status === 413) {
+        // The output is too large to store: the attempt fails with a clear code instead of timing out.
+        await this.withRetries(() => this.api.fail(task.taskId, { workerId: this.workerId, error: { code: "OUTPUT_TOO_LARGE", message: error.message }, logs }), task, label).catch(
+          () => undefined,
+        );
+        this.counts.failed++;
+        this.logger.warn(`${this.prefix()} ✖ ${label}: output refused (${error.message}); reported as OUTPUT_TOO_LARGE`);
+        return;
+      }
+      this.counts.dropped++;
+      this.logger.warn(`${this.prefix()} ✖ ${label}: result not applied after ${took}: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Sends a result, retrying what got no answer or a server error until the lease runs out
+   * (after that the result would be refused anyway). A 409 that says the task is already in the
+   * state we reported, after a retry, was most likely our own first request arriving.
+   */
+  private async withRetries<T>(send: () => Promise<T>, task: WorkerTask<Input>, label: string): Promise<T | undefined> {
+    const deadline = Date.parse(task.leaseExpiresAt) + 60_000;
+    let backoffMs = 0;
+    for (let tries = 1; ; tries++) {
+      try {
+        return await send();
+      } catch (error) {
+        if (!(error instanceof FlowdeckApiError)) throw error;
+        if (tries > 1 && error.status === 409 && /is (COMPLETED|FAILED)/.test(error.message)) {
+          this.logger.info(`${this.prefix()} ${label}: a retried report found the task already ended (${error.message}); assuming the first one arrived`);
+          return undefined;
+        }
+        if (!error.retryable || Date.now() >= deadline) throw error;
+        backoffMs = this.nextBackoff(backoffMs);
+        this.logger.warn(`${this.prefix()} reporting ${label} failed: ${error.message}; retrying in ${backoffMs} ms`);
+        await sleep(backoffMs);
+      }
+    }
+  }
+}
+
+/** What a thrown value becomes: `code` from the error when it is a string, else WORKER_ERROR. */
+export function toTaskError(error: unknown): WorkerTaskError {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const details = (error as { details?: unknown }).details;
+    return {
+      code: typeof code === "string" && code.length > 0 ? code : "WORKER_ERROR",
+      message: error.message || error.name,
+      ...(details !== undefined ? { details } : {}),
+    };
+  }
+  return { code: "WORKER_ERROR", message: typeof error === "string" ? error : JSON.stringify(error) ?? String(error) };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+function abortPromise(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener("abort", () => resolve(), { once: true })));
+}
