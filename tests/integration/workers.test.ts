@@ -1,0 +1,397 @@
+// The worker protocol against a real engine on both databases: poll (with leases and long polls),
+// heartbeat, complete, fail — and the fencing that refuses late and duplicate results.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZodError } from "zod";
+import { TEST_PROVIDERS } from "../helpers/db";
+import { createEngineHarness, type EngineHarness } from "../helpers/engine";
+import { getExecution, startExecution, waitForExecutionEnd, type ExecutionView } from "@/lib/services/executions";
+import { ServiceError } from "@/lib/services/errors";
+import { completeTask, failTask, heartbeat, pollTasks, type WorkerTaskView } from "@/lib/services/workers";
+import { FlowdeckWorker, type WorkerLogger } from "@/lib/worker-client";
+
+/** One worker task; each test uses its own taskType so that tests never see each other's tasks. */
+function workerWorkflow(name: string, taskType: string, extra: Record<string, unknown> = {}) {
+  return {
+    name,
+    tasks: [{ key: "work", type: "worker", params: { taskType }, input: { n: "{% $input.n %}" }, ...extra }],
+    output: { result: "{% $tasks.work.output %}" },
+  };
+}
+
+function mapWorkflow(name: string, taskType: string, items: number, params: Record<string, unknown> = {}) {
+  return {
+    name,
+    tasks: [
+      {
+        key: "fan_out",
+        type: "map",
+        params: { items: Array.from({ length: items }, (_, i) => i), concurrency: items, task: { type: "worker", params: { taskType, ...params }, input: { i: "{% $item %}" } } },
+      },
+    ],
+  };
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof ServiceError)) throw new Error(`expected a ServiceError, got ${String(error)}`);
+  return error;
+}
+
+function attemptsOf(execution: ExecutionView, taskKey = "work") {
+  return execution.tasks.find((t) => t.taskKey === taskKey && t.mapIndex === -1)?.attempts ?? [];
+}
+
+/** The HTTP API of the four worker routes, over the test database (the Next routes bind to getDb()). */
+async function startWorkerApiServer(h: EngineHarness): Promise<{ baseUrl: string; close: () => Promise<void> }> {
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString() || "{}");
+    const abort = new AbortController();
+    res.on("close", () => abort.abort());
+    const send = (status: number, json: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(json));
+    };
+    try {
+      const match = /^\/api\/workers\/tasks\/([^/]+)\/(heartbeat|complete|fail)$/.exec(req.url ?? "");
+      if (req.url === "/api/workers/poll") return send(200, { tasks: await pollTasks(h.db, h.provider, body, { signal: abort.signal }) });
+      if (!match) return send(404, { error: { code: "NOT_FOUND", message: "no route", details: [] } });
+      const taskId = decodeURIComponent(match[1]!);
+      const action = { heartbeat, complete: completeTask, fail: failTask }[match[2] as "heartbeat" | "complete" | "fail"];
+      return send(200, await action(h.db, { taskId, ...body }));
+    } catch (error) {
+      if (error instanceof ServiceError) return send(error.httpStatus, { error: { code: error.code, message: error.message, details: error.details } });
+      if (error instanceof ZodError) return send(400, { error: { code: "VALIDATION_FAILED", message: "the request is invalid", details: [] } });
+      return send(500, { error: { code: "INTERNAL", message: String(error), details: [] } });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const quietLogger: WorkerLogger = { info: () => {}, warn: () => {}, error: (...args: unknown[]) => console.error(...args) };
+
+describe.each(TEST_PROVIDERS)("workers on %s", (provider) => {
+  let h: EngineHarness;
+  let api: Awaited<ReturnType<typeof startWorkerApiServer>>;
+
+  beforeAll(async () => {
+    h = await createEngineHarness(provider);
+    api = await startWorkerApiServer(h);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await h?.cleanup();
+  });
+
+  const poll = (taskType: string, workerId: string, extra: { max?: number; waitMs?: number; leaseMs?: number } = {}) =>
+    pollTasks(h.db, provider, { taskType, workerId, waitMs: 5_000, ...extra });
+
+  it("user-email runs end to end with the example's workers (client → HTTP → services → engine)", async () => {
+    const workers = [
+      new FlowdeckWorker<{ userId: string }>({
+        baseUrl: api.baseUrl,
+        taskType: "get_user_email",
+        pollWaitMs: 1_000,
+        logger: quietLogger,
+        handler: async (task, { log }) => {
+          log(`looking up ${task.input.userId}`);
+          return { email: `${task.input.userId}@example.com` };
+        },
+      }),
+      new FlowdeckWorker<{ to: string; subject: string }>({
+        baseUrl: api.baseUrl,
+        taskType: "send_email",
+        pollWaitMs: 1_000,
+        logger: quietLogger,
+        handler: async (task) => ({ sent: true, to: task.input.to, messageId: `m-${task.taskId}` }),
+      }),
+    ];
+    workers.forEach((worker) => worker.start());
+    try {
+      const execution = await startExecution(h.db, { workflow: "user-email", input: { userId: "ada" }, waitSeconds: 20 }, "test");
+      expect(execution.status).toBe("COMPLETED");
+      expect(execution.output).toMatchObject({ email: "ada@example.com", sent: { sent: true, to: "ada@example.com" } });
+      const lookup = attemptsOf(execution, "get_user_email");
+      expect(lookup).toHaveLength(1);
+      expect(lookup[0]!.input).toEqual({ userId: "ada" });
+      expect(lookup[0]!.logs).toEqual([expect.objectContaining({ level: "info", message: "looking up ada" })]);
+      expect(attemptsOf(execution, "send_email")[0]!.input).toEqual({ to: "ada@example.com", subject: "Hello from Flowdeck" });
+      const events = await h.db.executionEvent.findMany({ where: { executionId: execution.id, taskKey: "get_user_email" }, orderBy: { id: "asc" } });
+      const lifecycle = events.filter((e) => e.type === "TASK_STARTED" || e.type === "TASK_COMPLETED").map((e) => [e.type, e.actor]);
+      expect(lifecycle).toEqual([
+        ["TASK_STARTED", workers[0]!.workerId],
+        ["TASK_COMPLETED", workers[0]!.workerId],
+      ]);
+    } finally {
+      await Promise.all(workers.map((worker) => worker.stop()));
+    }
+    expect(workers[0]!.stats()).toMatchObject({ completed: 1, failed: 0, dropped: 0, running: 0 });
+  });
+
+  it("the client reports a thrown error's code; a non-retryable code fails the task at once", async () => {
+    await h.save(workerWorkflow("workers-client-fail", "client_fail", { retry: { maximumAttempts: 5, initialIntervalMs: 1, nonRetryableErrors: ["USER_NOT_FOUND"] } }));
+    const worker = new FlowdeckWorker({
+      baseUrl: api.baseUrl,
+      taskType: "client_fail",
+      pollWaitMs: 1_000,
+      logger: quietLogger,
+      handler: async (_task, { log }) => {
+        log("about to fail", "warn");
+        throw Object.assign(new Error("no user 'missing-1'"), { code: "USER_NOT_FOUND" });
+      },
+    });
+    worker.start();
+    try {
+      const execution = await startExecution(h.db, { workflow: "workers-client-fail", input: { n: 1 }, waitSeconds: 20 }, "test");
+      expect(execution.status).toBe("FAILED");
+      const attempts = attemptsOf(execution);
+      expect(attempts).toHaveLength(1);
+      expect(attempts[0]!.error).toEqual({ code: "USER_NOT_FOUND", message: "no user 'missing-1'" });
+      expect(attempts[0]!.logs).toEqual([expect.objectContaining({ level: "warn", message: "about to fail" })]);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it("four concurrent pollers claim each of 50 tasks exactly once", async () => {
+    await h.save(mapWorkflow("workers-fifty", "fifty", 50));
+    const execution = await startExecution(h.db, { workflow: "workers-fifty" }, "test");
+    const claimsBy = new Map<string, string[]>();
+    let done = false;
+    const poller = async (workerId: string) => {
+      const claimed: string[] = [];
+      claimsBy.set(workerId, claimed);
+      while (!done) {
+        const tasks = await poll("fifty", workerId, { max: 3, waitMs: 200 });
+        for (const task of tasks) {
+          claimed.push(task.taskId);
+          await completeTask(h.db, { taskId: task.taskId, workerId, output: { i: (task.input as { i: number }).i, by: workerId } });
+        }
+      }
+    };
+    const pollers = ["w1", "w2", "w3", "w4"].map(poller);
+    const status = await waitForExecutionEnd(h.db, execution.id, 25_000);
+    done = true;
+    await Promise.all(pollers);
+    expect(status).toBe("COMPLETED");
+    const all = [...claimsBy.values()].flat();
+    expect(all).toHaveLength(50);
+    expect(new Set(all).size).toBe(50);
+    const items = (await getExecution(h.db, execution.id)).tasks.filter((t) => t.mapIndex >= 0);
+    expect(items).toHaveLength(50);
+    for (const item of items) {
+      expect(item.attempts).toHaveLength(1);
+      expect(item.attempts[0]!.output).toMatchObject({ i: item.mapIndex });
+    }
+    // Every poller got work: the claims really were concurrent.
+    expect([...claimsBy.values()].filter((claims) => claims.length > 0).length).toBeGreaterThan(1);
+  });
+
+  it("refuses results from a worker that does not hold the lease, duplicates and unknown tasks", async () => {
+    await h.save(workerWorkflow("workers-fencing", "fencing"));
+    const execution = await startExecution(h.db, { workflow: "workers-fencing", input: { n: 7 } }, "test");
+    const [task] = await poll("fencing", "w1");
+    expect(task).toMatchObject({ executionId: execution.id, workflowName: "workers-fencing", taskKey: "work", mapIndex: -1, attempt: 1, input: { n: 7 } });
+    expect(task!.leaseMs).toBe(60_000);
+
+    const foreign = await rejection(completeTask(h.db, { taskId: task!.taskId, workerId: "w2", output: { by: "w2" } }));
+    expect(foreign.httpStatus).toBe(409);
+    expect(foreign.message).toContain(`worker w2 does not hold the lease of task ${task!.taskId}`);
+    expect(foreign.message).toContain("(held by w1)");
+    expect((await rejection(heartbeat(h.db, { taskId: task!.taskId, workerId: "w2" }))).httpStatus).toBe(409);
+
+    await completeTask(h.db, { taskId: task!.taskId, workerId: "w1", output: { by: "w1" } });
+    const before = await h.db.taskRun.findUniqueOrThrow({ where: { id: task!.taskId } });
+    const duplicate = await rejection(completeTask(h.db, { taskId: task!.taskId, workerId: "w1", output: { by: "w1 again" } }));
+    expect(duplicate.httpStatus).toBe(409);
+    expect(duplicate.message).toBe(`task ${task!.taskId} (work) is COMPLETED; this result was not applied`);
+    const lateFail = await rejection(failTask(h.db, { taskId: task!.taskId, workerId: "w1", error: { message: "too late" } }));
+    expect(lateFail.httpStatus).toBe(409);
+    expect(await h.db.taskRun.findUniqueOrThrow({ where: { id: task!.taskId } })).toEqual(before);
+
+    const unknown = await rejection(completeTask(h.db, { taskId: "no-such-task", workerId: "w1" }));
+    expect(unknown.httpStatus).toBe(404);
+    expect(unknown.message).toBe("task 'no-such-task' not found");
+    expect(await waitForExecutionEnd(h.db, execution.id, 10_000)).toBe("COMPLETED");
+    expect((await getExecution(h.db, execution.id)).output).toEqual({ result: { by: "w1" } });
+  });
+
+  it("a stale worker's completion after its lease was reaped is rejected and changes nothing; the task is retried", async () => {
+    await h.save(workerWorkflow("workers-stale", "stale", { retry: { maximumAttempts: 2, initialIntervalMs: 1 } }));
+    const execution = await startExecution(h.db, { workflow: "workers-stale", input: { n: 1 } }, "test");
+    const [task] = await poll("stale", "slow-worker", { leaseMs: 150 });
+    expect(task!.leaseMs).toBe(150);
+    const reaped = await until("the lease to be reaped", async () => {
+      const row = await h.db.taskRun.findUniqueOrThrow({ where: { id: task!.taskId } });
+      return row.status === "TIMED_OUT" && row;
+    });
+    expect(JSON.parse(reaped.error!)).toMatchObject({ code: "LEASE_EXPIRED" });
+
+    const stale = await rejection(completeTask(h.db, { taskId: task!.taskId, workerId: "slow-worker", output: { late: true } }));
+    expect(stale.httpStatus).toBe(409);
+    expect(stale.message).toContain("is TIMED_OUT (its lease expired before a result came); this result was not applied");
+    expect((await rejection(heartbeat(h.db, { taskId: task!.taskId, workerId: "slow-worker" }))).httpStatus).toBe(409);
+    const after = await h.db.taskRun.findUniqueOrThrow({ where: { id: task!.taskId } });
+    expect({ ...after, nextRunAt: null, updatedAt: null }).toEqual({ ...reaped, nextRunAt: null, updatedAt: null }); // the decider may settle it meanwhile
+    expect(after.output).toBeNull();
+
+    const [retry] = await poll("stale", "fast-worker");
+    expect(retry).toMatchObject({ executionId: execution.id, taskKey: "work", attempt: 2 });
+    await completeTask(h.db, { taskId: retry!.taskId, workerId: "fast-worker", output: { by: "fast-worker" } });
+    expect(await waitForExecutionEnd(h.db, execution.id, 10_000)).toBe("COMPLETED");
+    const finished = await getExecution(h.db, execution.id);
+    expect(attemptsOf(finished).map((a) => a.status)).toEqual(["TIMED_OUT", "COMPLETED"]);
+    expect(finished.output).toEqual({ result: { by: "fast-worker" } });
+  });
+
+  it("heartbeats extend the lease; a missed heartbeat expires it (LEASE_EXPIRED) and the task is retried", async () => {
+    await h.save(workerWorkflow("workers-heartbeat", "beat", { retry: { maximumAttempts: 2, initialIntervalMs: 1 }, timeouts: { heartbeatMs: 500 } }));
+    const execution = await startExecution(h.db, { workflow: "workers-heartbeat", input: { n: 1 } }, "test");
+    const [task] = await poll("beat", "beater");
+    expect(task).toMatchObject({ leaseMs: 500, heartbeatTimeoutMs: 500 });
+    let leaseExpiresAt = Date.parse(task!.leaseExpiresAt);
+    const started = Date.now();
+    while (Date.now() - started < 1_500) {
+      await sleep(150);
+      const renewed = await heartbeat(h.db, { taskId: task!.taskId, workerId: "beater", details: { progress: Date.now() - started } });
+      expect(Date.parse(renewed.leaseExpiresAt)).toBeGreaterThan(leaseExpiresAt);
+      leaseExpiresAt = Date.parse(renewed.leaseExpiresAt);
+    }
+    // Three times the heartbeat timeout later, the attempt is still ours.
+    const alive = await h.db.taskRun.findUniqueOrThrow({ where: { id: task!.taskId } });
+    expect(alive).toMatchObject({ status: "RUNNING", lockedBy: "beater" });
+    expect(alive.heartbeatAt!.getTime()).toBeGreaterThan(started);
+
+    // Stop heartbeating: the reaper expires the lease, and the retry policy gives a second attempt.
+    const [retry] = await poll("beat", "second-worker", { waitMs: 10_000 });
+    expect(retry).toMatchObject({ taskKey: "work", attempt: 2 });
+    const first = await h.db.taskRun.findUniqueOrThrow({ where: { id: task!.taskId } });
+    expect(first.status).toBe("TIMED_OUT");
+    expect(JSON.parse(first.error!)).toMatchObject({ code: "LEASE_EXPIRED" });
+    expect(first.endedAt!.getTime()).toBeGreaterThanOrEqual(leaseExpiresAt);
+    await completeTask(h.db, { taskId: retry!.taskId, workerId: "second-worker", output: "ok" });
+    expect(await waitForExecutionEnd(h.db, execution.id, 10_000)).toBe("COMPLETED");
+  });
+
+  it("start-to-close: heartbeats do not keep an attempt alive past it; the next heartbeat learns why", async () => {
+    await h.save(workerWorkflow("workers-start-to-close", "slow", { timeouts: { startToCloseMs: 600 } }));
+    const execution = await startExecution(h.db, { workflow: "workers-start-to-close", input: { n: 1 } }, "test");
+    const [task] = await poll("slow", "w1");
+    expect(task!.leaseMs).toBe(600);
+    const refused = await until("a heartbeat to be refused", async () => {
+      await sleep(100);
+      return heartbeat(h.db, { taskId: task!.taskId, workerId: "w1" }).then(() => null, (error: ServiceError) => error);
+    });
+    expect(refused.httpStatus).toBe(409);
+    expect(refused.message).toContain("is TIMED_OUT (START_TO_CLOSE_TIMEOUT); this heartbeat was not applied");
+    expect(await waitForExecutionEnd(h.db, execution.id, 10_000)).toBe("FAILED");
+    expect(attemptsOf(await getExecution(h.db, execution.id))[0]!.error).toMatchObject({ code: "START_TO_CLOSE_TIMEOUT" });
+  });
+
+  it("fail with a retryable code retries; with a non-retryable code it fails the task at once", async () => {
+    await h.save(workerWorkflow("workers-fail", "failing", { retry: { maximumAttempts: 5, initialIntervalMs: 1, nonRetryableErrors: ["USER_NOT_FOUND"] } }));
+    const execution = await startExecution(h.db, { workflow: "workers-fail", input: { n: 1 } }, "test");
+    const [first] = await poll("failing", "w1");
+    await failTask(h.db, { taskId: first!.taskId, workerId: "w1", error: { code: "TRANSIENT", message: "try again", details: { retryIn: 0 } }, logs: ["starting", { level: "error", message: "boom" }] });
+    const [second] = await poll("failing", "w1");
+    expect(second).toMatchObject({ attempt: 2 });
+    await failTask(h.db, { taskId: second!.taskId, workerId: "w1", error: { code: "USER_NOT_FOUND", message: "no such user" } });
+    expect(await waitForExecutionEnd(h.db, execution.id, 10_000)).toBe("FAILED");
+    const attempts = attemptsOf(await getExecution(h.db, execution.id));
+    expect(attempts.map((a) => a.status)).toEqual(["FAILED", "FAILED"]);
+    expect(attempts[0]!.error).toEqual({ code: "TRANSIENT", message: "try again", details: { retryIn: 0 } });
+    expect(attempts[0]!.logs).toEqual([expect.objectContaining({ level: "info", message: "starting" }), expect.objectContaining({ level: "error", message: "boom" })]);
+    expect(attempts[1]!.error).toEqual({ code: "USER_NOT_FOUND", message: "no such user" });
+    expect(await poll("failing", "w1", { waitMs: 0 })).toEqual([]);
+  });
+
+  it("a long poll returns as soon as a task becomes available, and empty when none comes", async () => {
+    await h.save(workerWorkflow("workers-long-poll", "long_poll"));
+    const empty = Date.now();
+    expect(await poll("long_poll", "w1", { waitMs: 300 })).toEqual([]);
+    expect(Date.now() - empty).toBeGreaterThanOrEqual(290);
+
+    const pollStarted = Date.now();
+    let answeredAt = 0;
+    const waiting = poll("long_poll", "w1", { waitMs: 20_000 }).then((tasks) => {
+      answeredAt = Date.now();
+      return tasks;
+    });
+    await sleep(400);
+    expect(answeredAt).toBe(0);
+    const startedAt = Date.now();
+    const execution = await startExecution(h.db, { workflow: "workers-long-poll", input: { n: 3 } }, "test");
+    const tasks: WorkerTaskView[] = await waiting;
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ executionId: execution.id, input: { n: 3 } });
+    expect(answeredAt - startedAt).toBeLessThan(2_000);
+    expect(answeredAt - pollStarted).toBeLessThan(5_000);
+    await completeTask(h.db, { taskId: tasks[0]!.taskId, workerId: "w1" });
+
+    // A poll whose client went away stops waiting (and claims nothing afterwards).
+    const abort = new AbortController();
+    const abandoned = pollTasks(h.db, provider, { taskType: "long_poll", workerId: "gone", waitMs: 20_000 }, { signal: abort.signal });
+    await sleep(100);
+    abort.abort();
+    expect(await abandoned).toEqual([]);
+  });
+
+  it("respects a worker task's concurrencyLimit over all its attempts", async () => {
+    await h.save(mapWorkflow("workers-limited", "limited", 5, { concurrencyLimit: 2 }));
+    const execution = await startExecution(h.db, { workflow: "workers-limited" }, "test");
+    await until("the items to be prepared", async () => (await h.db.taskRun.count({ where: { workerTaskType: "limited", input: { not: null } } })) === 5);
+    const firstTwo = await poll("limited", "w1", { max: 10 });
+    expect(firstTwo).toHaveLength(2);
+    expect(await poll("limited", "w2", { max: 10, waitMs: 0 })).toEqual([]);
+    await completeTask(h.db, { taskId: firstTwo[0]!.taskId, workerId: "w1" });
+    const next = await poll("limited", "w2", { max: 10 });
+    expect(next).toHaveLength(1);
+    for (const task of [firstTwo[1]!, next[0]!]) await completeTask(h.db, { taskId: task.taskId, workerId: task === next[0] ? "w2" : "w1" });
+    for (let left = 2; left > 0; ) {
+      const tasks = await poll("limited", "w3", { max: 10 });
+      expect(tasks.length).toBeLessThanOrEqual(2);
+      for (const task of tasks) await completeTask(h.db, { taskId: task.taskId, workerId: "w3" });
+      left -= tasks.length;
+    }
+    expect(await waitForExecutionEnd(h.db, execution.id, 10_000)).toBe("COMPLETED");
+  });
+
+  it("bounds the size of a result", async () => {
+    await h.save(workerWorkflow("workers-big", "big"));
+    await startExecution(h.db, { workflow: "workers-big", input: { n: 1 } }, "test");
+    const [task] = await poll("big", "w1");
+    const tooBig = await rejection(completeTask(h.db, { taskId: task!.taskId, workerId: "w1", output: "x".repeat(1024 * 1024 + 1) }));
+    expect(tooBig.httpStatus).toBe(413);
+    expect((await h.db.taskRun.findUniqueOrThrow({ where: { id: task!.taskId } })).status).toBe("RUNNING");
+    await completeTask(h.db, { taskId: task!.taskId, workerId: "w1", output: "small" });
+  });
+});
