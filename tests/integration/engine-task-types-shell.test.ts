@@ -1,0 +1,90 @@
+// shell tasks end to end on both databases: off by default (with a message saying how to enable
+// them), and, in an engine that enables them, a command's output, exit code and timeout.
+import { tmpdir } from "node:os";
+import { realpathSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_PROVIDERS } from "../helpers/db";
+import { createEngineHarness, type EngineHarness } from "../helpers/engine";
+import { Engine } from "@/lib/runtime/engine";
+import { eventsOf, ms, run, taskOf, typesOf } from "./engine-task-types.support";
+
+const node = process.execPath;
+
+describe.each(TEST_PROVIDERS)("shell tasks on %s", (provider) => {
+  let h: EngineHarness;
+  beforeAll(async () => {
+    h = await createEngineHarness(provider);
+  });
+  afterAll(async () => h?.cleanup());
+
+  it("are off by default: FAILED with SHELL_DISABLED and how to enable them; nothing runs", async () => {
+    const execution = await run(h, "shell-off", {
+      tasks: [{ key: "cmd", type: "shell", params: { command: node, args: ["-e", "process.exit(0)"] }, retry: { maximumAttempts: 2, initialIntervalMs: 10, nonRetryableErrors: ["SHELL_DISABLED"] } }],
+    });
+    expect(execution.status).toBe("FAILED");
+    const task = taskOf(execution, "cmd");
+    expect(task.attempts).toHaveLength(1);
+    expect(task.attempts[0]!.error).toMatchObject({ code: "SHELL_DISABLED", message: expect.stringContaining("FLOWDECK_ENABLE_SHELL=true") });
+    expect(task.attempts[0]!.output).toBeNull();
+  });
+
+  describe("in an engine with shellEnabled", () => {
+    let shellEngine: Engine;
+    beforeAll(async () => {
+      await h.engine.stop();
+      shellEngine = new Engine(h.db, provider, { shellEnabled: true, pollIntervalMs: 25, timerIntervalMs: 20 });
+      shellEngine.start();
+    });
+    afterAll(async () => shellEngine?.stop());
+
+    it("runs a command (no shell), with expression args, env and cwd, capturing stdout and stderr", async () => {
+      const script = "console.log(JSON.stringify({ who: process.argv[1], greeting: process.env.GREETING, cwd: process.cwd() })); console.error('a warning')";
+      const execution = await run(h, "shell-ok", {
+        tasks: [
+          {
+            key: "cmd",
+            type: "shell",
+            params: { command: node, args: ["-e", script, "{% $input.who %}"], env: { GREETING: "{% 'hello ' & $input.who %}" }, cwd: tmpdir() },
+          },
+          { key: "parse", type: "transform", dependsOn: ["cmd"], params: { output: "{% $eval($tasks.cmd.output.stdout) %}" } },
+        ],
+      }, { who: "Ada; rm -rf /" });
+      expect(execution.status).toBe("COMPLETED");
+      const attempt = taskOf(execution, "cmd").attempts[0]!;
+      const output = attempt.output as { exitCode: number; stdout: string; stderr: string };
+      expect(output.exitCode).toBe(0);
+      expect(JSON.parse(output.stdout)).toEqual({ who: "Ada; rm -rf /", greeting: "hello Ada; rm -rf /", cwd: realpathSync(tmpdir()) });
+      expect(output.stderr).toBe("a warning\n");
+      expect(attempt.logs).toEqual([{ stream: "stdout", text: output.stdout }, { stream: "stderr", text: "a warning\n" }]);
+      expect(taskOf(execution, "parse").attempts[0]!.output).toMatchObject({ who: "Ada; rm -rf /" });
+      const events = await eventsOf(h.db, execution.id);
+      expect(typesOf(events, "cmd")).toEqual(["TASK_SCHEDULED", "TASK_STARTED", "TASK_COMPLETED"]);
+    });
+
+    it("a non-zero exit fails with EXIT_<n> and the end of stderr", async () => {
+      const execution = await run(h, "shell-exit", {
+        tasks: [{ key: "cmd", type: "shell", params: { command: node, args: ["-e", "console.error('disk full'); process.exit(3)"] } }],
+      });
+      expect(execution.status).toBe("FAILED");
+      const attempt = taskOf(execution, "cmd").attempts[0]!;
+      expect(attempt.status).toBe("FAILED");
+      expect(attempt.error).toMatchObject({ code: "EXIT_3", message: expect.stringContaining("disk full"), details: { exitCode: 3 } });
+    });
+
+    it("timeoutMs kills the command: FAILED with TIMEOUT", async () => {
+      const execution = await run(h, "shell-timeout", {
+        tasks: [{ key: "cmd", type: "shell", params: { command: node, args: ["-e", "setTimeout(() => {}, 30000)"], timeoutMs: 300 } }],
+      });
+      expect(execution.status).toBe("FAILED");
+      const attempt = taskOf(execution, "cmd").attempts[0]!;
+      expect(attempt.error).toMatchObject({ code: "TIMEOUT", message: expect.stringContaining("300 ms") });
+      expect(ms(attempt.endedAt) - ms(attempt.startedAt)).toBeGreaterThanOrEqual(300);
+    });
+
+    it("a command that cannot start fails with SPAWN_FAILED", async () => {
+      const execution = await run(h, "shell-missing", { tasks: [{ key: "cmd", type: "shell", params: { command: "/nonexistent/flowdeck-no-such-binary" } }] });
+      expect(execution.status).toBe("FAILED");
+      expect(taskOf(execution, "cmd").attempts[0]!.error).toMatchObject({ code: "SPAWN_FAILED" });
+    });
+  });
+});
