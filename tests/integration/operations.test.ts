@@ -9,6 +9,7 @@ import { TEST_PROVIDERS } from "../helpers/db";
 import { createEngineHarness, type EngineHarness } from "../helpers/engine";
 import { getExecution, listExecutionEvents, startExecution, waitForExecutionEnd, type ExecutionView } from "@/lib/services/executions";
 import { ServiceError } from "@/lib/services/errors";
+import type { JsonObject } from "@/lib/workflow/schema";
 import {
   approveTask,
   pauseExecution,
@@ -110,7 +111,7 @@ async function serviceError(promise: Promise<unknown>): Promise<ServiceError> {
 describe.each(TEST_PROVIDERS)("operator operations on %s", (provider) => {
   let h: EngineHarness;
 
-  const start = (workflow: string, input?: Record<string, unknown>, waitSeconds?: number) =>
+  const start = (workflow: string, input?: JsonObject, waitSeconds?: number) =>
     startExecution(h.db, { workflow, ...(input ? { input } : {}), ...(waitSeconds ? { waitSeconds } : {}) }, "test");
   const get = (executionId: string) => getExecution(h.db, executionId);
   const events = (executionId: string) => listExecutionEvents(h.db, executionId);
