@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { Background, BackgroundVariant, Controls, MarkerType, MiniMap, ReactFlow, type Edge } from "@xyflow/react";
-import { useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { ALL_STATUSES } from "@/lib/engine/statuses";
 import type { FlowEdge, FlowNode } from "@/lib/canvas/definition-to-flow";
 import { formatDurationMs, isEdgeTaken, overlayFor } from "@/lib/canvas/execution-overlay";
@@ -13,6 +13,8 @@ import { StatusBadge, StatusLegend, statusInfo } from "@/components/monitor/stat
 import { TaskTimeline } from "@/components/monitor/task-timeline";
 import { useLiveExecution, type LiveMode } from "@/components/monitor/use-live-execution";
 import { cn } from "@/components/ui/cn";
+import { ExecutionActions, TaskActions } from "@/components/monitor/execution-actions";
+import { RerunDialog } from "@/components/monitor/rerun-dialog";
 
 const nodeTypes = { monitorTask: MonitorTaskNode };
 
@@ -37,8 +39,11 @@ function useNow(active: boolean): number {
 }
 
 export function ExecutionView({ initial, nodes, edges, maxAttempts }: ExecutionViewProps) {
-  const { execution, mode } = useLiveExecution(initial.id, initial);
+  const { execution, mode, refetch } = useLiveExecution(initial.id, initial);
   const [selected, setSelected] = useState<string | null>(null);
+  const [rerunFrom, setRerunFrom] = useState<string | null>(null);
+  const [previewReset, setPreviewReset] = useState<string[] | null>(null);
+  const onChanged = useCallback(() => void refetch(), [refetch]);
   const finished = statusInfo(execution.status).terminal;
   const now = useNow(!finished);
 
@@ -50,9 +55,13 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts }: ExecutionV
         draggable: false,
         connectable: false,
         selected: node.id === selected,
-        data: { ...node.data, ...overlayFor(node.id, execution.tasks, maxAttempts[node.id] ?? null, now) },
+        data: {
+          ...node.data,
+          ...overlayFor(node.id, execution.tasks, maxAttempts[node.id] ?? null, now),
+          preview: previewReset ? (previewReset.includes(node.id) ? ("reset" as const) : ("kept" as const)) : undefined,
+        },
       })),
-    [nodes, execution.tasks, maxAttempts, now, selected],
+    [nodes, execution.tasks, maxAttempts, now, selected, previewReset],
   );
   const statusByKey = useMemo(() => new Map(flowNodes.map((node) => [node.id, node.data.status])), [flowNodes]);
   const flowEdges = useMemo<Edge[]>(
@@ -71,14 +80,14 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts }: ExecutionV
       }),
     [edges, statusByKey],
   );
-  const presentStatuses = ALL_STATUSES.filter((status) => status === "PENDING" || flowNodes.some((node) => node.data.status === status));
+  const presentStatuses = ALL_STATUSES.filter((status) => flowNodes.some((node) => node.data.status === status));
   const selectedTasks = selected ? execution.tasks.filter((task) => task.taskKey === selected) : [];
 
   return (
     <div className="grid gap-5 p-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
       <section aria-label="Execution graph" className="flex min-w-0 flex-col overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-        <div className="flex items-center justify-between gap-3 border-b border-zinc-100 px-4 py-2 dark:border-zinc-800">
-          <StatusLegend statuses={presentStatuses} />
+        <div className="flex flex-wrap items-center justify-between gap-3 border-b border-zinc-100 px-4 py-2 dark:border-zinc-800">
+          <ExecutionActions execution={execution} onChanged={onChanged} />
           <LiveIndicator mode={mode} finished={finished} />
         </div>
         <div className="h-[30rem]" data-testid="execution-graph">
@@ -100,14 +109,34 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts }: ExecutionV
             {nodes.length > 12 ? <MiniMap pannable zoomable /> : null}
           </ReactFlow>
         </div>
+        <div className="border-t border-zinc-100 px-4 py-2 dark:border-zinc-800">
+          <StatusLegend statuses={presentStatuses} />
+        </div>
       </section>
       <aside aria-label="Inspector" className="min-w-0 rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
         {selected ? (
-          <TaskInspector taskKey={selected} tasks={selectedTasks} onClose={() => setSelected(null)} />
+          <TaskInspector
+            taskKey={selected}
+            tasks={selectedTasks}
+            onClose={() => setSelected(null)}
+            actions={
+              <TaskActions
+                execution={execution}
+                taskKey={selected}
+                task={selectedTasks.find((task) => task.mapIndex === -1)}
+                taskType={nodes.find((node) => node.id === selected)?.data.taskType ?? ""}
+                onChanged={onChanged}
+                onRerun={() => setRerunFrom(selected)}
+              />
+            }
+          />
         ) : (
           <ExecutionOverview execution={execution} />
         )}
       </aside>
+      {rerunFrom ? (
+        <RerunDialog execution={execution} taskKey={rerunFrom} onClose={() => setRerunFrom(null)} onPreview={setPreviewReset} onDone={onChanged} />
+      ) : null}
       <section aria-label="Timeline" className="rounded-xl border border-zinc-200 bg-white p-4 xl:col-span-2 dark:border-zinc-800 dark:bg-zinc-900">
         <h2 className="mb-3 text-sm font-semibold">Timeline</h2>
         <TaskTimeline execution={execution} order={nodes.map((node) => node.id)} now={now} onSelect={setSelected} />
@@ -138,7 +167,7 @@ function ExecutionOverview({ execution }: { execution: Execution }) {
   );
 }
 
-function TaskInspector({ taskKey, tasks, onClose }: { taskKey: string; tasks: TaskView[]; onClose: () => void }) {
+function TaskInspector({ taskKey, tasks, onClose, actions }: { taskKey: string; tasks: TaskView[]; onClose: () => void; actions: React.ReactNode }) {
   const own = tasks.find((task) => task.mapIndex === -1);
   const items = tasks.filter((task) => task.mapIndex >= 0);
   const attempts = own?.attempts ?? [];
@@ -154,6 +183,7 @@ function TaskInspector({ taskKey, tasks, onClose }: { taskKey: string; tasks: Ta
           Close
         </button>
       </div>
+      {actions}
       {!own ? <p className="text-sm text-zinc-500">Not reached yet.</p> : null}
       {latest ? (
         <>

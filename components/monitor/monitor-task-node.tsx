@@ -34,10 +34,16 @@ function MonitorTaskCard({ data, selected }: NodeProps<MonitorFlowNode>) {
         info.animated && "animate-pulse-ring",
         selected && "outline-2 outline-offset-2 outline-accent-500",
         data.status === "PENDING" && "opacity-75",
+        data.preview === "reset" && "outline-2 outline-dashed outline-offset-4 outline-amber-500",
+        data.preview === "kept" && "opacity-50",
       )}
       style={{ width: TASK_NODE_WIDTH, height: TASK_NODE_HEIGHT + 14 }}
       data-status={data.status}
+      data-preview={data.preview}
     >
+      {data.preview === "reset" ? (
+        <span className="absolute -top-px right-2 rounded-b bg-amber-500 px-1 text-[9px] font-semibold tracking-wide text-white uppercase">runs again</span>
+      ) : null}
       <span className={`absolute inset-y-0 left-0 w-1 ${visual.stripe}`} aria-hidden />
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <span className="flex items-center gap-2">

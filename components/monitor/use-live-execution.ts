@@ -4,6 +4,8 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { ExecutionView } from "@/lib/services/executions";
 
+const TERMINAL = new Set(["COMPLETED", "FAILED", "TERMINATED", "TIMED_OUT"]);
+
 export type LiveMode = "connecting" | "live" | "polling" | "finished";
 
 async function fetchExecution(executionId: string): Promise<ExecutionView> {
@@ -20,6 +22,8 @@ async function fetchExecution(executionId: string): Promise<ExecutionView> {
 export function useLiveExecution(executionId: string, initial: ExecutionView) {
   const queryClient = useQueryClient();
   const [mode, setMode] = useState<LiveMode>("connecting");
+  // A finished execution's stream ends; when an operator reopens it (retry, rerun), listen again.
+  const [generation, setGeneration] = useState(0);
   const query = useQuery({
     queryKey: ["execution", executionId],
     queryFn: () => fetchExecution(executionId),
@@ -52,7 +56,17 @@ export function useLiveExecution(executionId: string, initial: ExecutionView) {
       if (scheduled) clearTimeout(scheduled);
       source.close();
     };
-  }, [executionId, queryClient]);
+  }, [executionId, queryClient, generation]);
+
+  const reopened = mode === "finished" && !TERMINAL.has(query.data.status);
+  useEffect(() => {
+    if (!reopened) return;
+    const timer = setTimeout(() => {
+      setMode("connecting");
+      setGeneration((g) => g + 1);
+    }, 0);
+    return () => clearTimeout(timer);
+  }, [reopened]);
 
   return { execution: query.data, mode, refetch: query.refetch };
 }

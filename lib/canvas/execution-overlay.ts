@@ -21,7 +21,10 @@ export type TaskStatusOverlay = {
   itemCounts: Record<string, number> | null;
 };
 
-export type MonitorNodeData = TaskNodeData & TaskStatusOverlay;
+export type MonitorNodeData = TaskNodeData & TaskStatusOverlay & {
+  /** While a rerun is previewed: whether this task runs again or keeps its result. */
+  preview?: "reset" | "kept";
+};
 
 export function overlayFor(
   taskKey: string,
