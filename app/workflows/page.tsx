@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { Metadata } from "next";
-import { FileJson, Workflow as WorkflowIcon } from "lucide-react";
+import { FileJson, Plus, Workflow as WorkflowIcon } from "lucide-react";
 import { PageHeader } from "@/components/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
@@ -26,9 +26,14 @@ export default async function WorkflowsPage() {
         title="Workflows"
         description={`${workflows.length} workflow${workflows.length === 1 ? "" : "s"}, each shown at its latest version`}
         actions={
-          <ButtonLink href="/schema/workflow.json" variant="ghost">
-            <FileJson className="size-4" aria-hidden /> JSON Schema
-          </ButtonLink>
+          <>
+            <ButtonLink href="/schema/workflow.json" variant="ghost">
+              <FileJson className="size-4" aria-hidden /> JSON Schema
+            </ButtonLink>
+            <ButtonLink href="/workflows/new" variant="primary">
+              <Plus className="size-4" aria-hidden /> New workflow
+            </ButtonLink>
+          </>
         }
       />
       <div className="p-8">

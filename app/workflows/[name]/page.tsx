@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { Download, FileJson } from "lucide-react";
+import { Download, FileJson, GitCompare, Pencil } from "lucide-react";
 import { PageHeader } from "@/components/app-shell";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
@@ -59,6 +59,19 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
             </ButtonLink>
             <ButtonLink href={exportHref} download>
               <Download className="size-4" aria-hidden /> Export JSON
+            </ButtonLink>
+            {versions.length > 1 ? (
+              <ButtonLink
+                href={`/workflows/${encodeURIComponent(name)}/diff?from=${workflow.version === latest ? versions[1]!.version : workflow.version}&to=${latest}`}
+              >
+                <GitCompare className="size-4" aria-hidden /> Compare versions
+              </ButtonLink>
+            ) : null}
+            <ButtonLink
+              href={`/workflows/${encodeURIComponent(name)}/edit${workflow.version === latest ? "" : `?version=${workflow.version}`}`}
+              variant="primary"
+            >
+              <Pencil className="size-4" aria-hidden /> {workflow.version === latest ? "Edit" : "Open in designer"}
             </ButtonLink>
           </>
         }

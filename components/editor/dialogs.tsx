@@ -1,0 +1,295 @@
+"use client";
+
+import { useState, type ReactNode } from "react";
+import { Dialog } from "radix-ui";
+import { Copy, Download, Play, Upload, X } from "lucide-react";
+import { toast } from "sonner";
+import { parseDefinitionText, type InputJsonSchema, type ValidationIssue, type WorkflowDefinition } from "@/lib/workflow";
+import { Button } from "@/components/ui/button";
+import { INPUT_CLASS } from "@/components/editor/fields";
+import { cn } from "@/components/ui/cn";
+
+export function EditorDialog({
+  open,
+  onOpenChange,
+  title,
+  description,
+  children,
+  wide,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  title: string;
+  description?: string;
+  children: ReactNode;
+  wide?: boolean;
+}) {
+  return (
+    <Dialog.Root open={open} onOpenChange={onOpenChange}>
+      <Dialog.Portal>
+        <Dialog.Overlay className="fixed inset-0 z-50 bg-zinc-950/40 backdrop-blur-[1px]" />
+        <Dialog.Content
+          className={cn(
+            "fixed top-1/2 left-1/2 z-50 flex max-h-[85vh] w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-xl border border-zinc-200 bg-white shadow-xl dark:border-zinc-800 dark:bg-zinc-900",
+            wide ? "max-w-3xl" : "max-w-lg",
+          )}
+        >
+          <div className="flex items-start justify-between gap-4 border-b border-zinc-200 px-5 py-4 dark:border-zinc-800">
+            <div>
+              <Dialog.Title className="text-base font-semibold">{title}</Dialog.Title>
+              {description ? <Dialog.Description className="mt-0.5 text-sm text-zinc-500">{description}</Dialog.Description> : null}
+            </div>
+            <Dialog.Close className="rounded-md p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800" aria-label="Close">
+              <X className="size-4" />
+            </Dialog.Close>
+          </div>
+          <div className="min-h-0 flex-1 overflow-y-auto px-5 py-4">{children}</div>
+        </Dialog.Content>
+      </Dialog.Portal>
+    </Dialog.Root>
+  );
+}
+
+/** Import: paste or upload JSON; every problem listed with its path; nothing applied unless all is valid. */
+export function ImportDialog({
+  open,
+  onOpenChange,
+  onApply,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onApply: (definition: WorkflowDefinition) => void;
+}) {
+  const [text, setText] = useState("");
+  const [errors, setErrors] = useState<ValidationIssue[] | null>(null);
+  const check = (value: string) => {
+    const result = parseDefinitionText(value);
+    if (result.ok) {
+      onApply(result.definition);
+      onOpenChange(false);
+      setText("");
+      setErrors(null);
+    } else {
+      setErrors(result.errors);
+    }
+  };
+  return (
+    <EditorDialog open={open} onOpenChange={onOpenChange} title="Import JSON" description="Paste a definition or upload a .json file. It replaces the canvas only when it is valid; save to make it a version." wide>
+      <div className="flex flex-col gap-3">
+        <textarea
+          aria-label="Definition JSON"
+          className={cn(INPUT_CLASS, "h-64 font-mono text-xs")}
+          value={text}
+          onChange={(event) => {
+            setText(event.target.value);
+            setErrors(null);
+          }}
+          placeholder='{ "name": "my-workflow", "tasks": [ … ] }'
+          spellCheck={false}
+        />
+        {errors ? (
+          <div className="rounded-md border border-red-200 bg-red-50 p-3 dark:border-red-500/30 dark:bg-red-500/10" role="alert" data-testid="import-errors">
+            <p className="mb-1.5 text-sm font-medium text-red-800 dark:text-red-200">
+              Not imported: {errors.length} problem{errors.length === 1 ? "" : "s"}
+            </p>
+            <ul className="flex max-h-48 flex-col gap-1 overflow-y-auto text-xs">
+              {errors.map((issue, index) => (
+                <li key={index} className="flex gap-2">
+                  <code className="shrink-0 font-mono text-red-700 dark:text-red-300">{issue.path || "(root)"}</code>
+                  <span className="text-red-700 dark:text-red-200">{issue.message}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
+        <div className="flex items-center justify-between gap-2">
+          <label className="inline-flex h-8 cursor-pointer items-center gap-1.5 rounded-md px-3 text-sm font-medium text-zinc-600 ring-1 ring-inset ring-zinc-200 hover:bg-zinc-50 dark:text-zinc-300 dark:ring-zinc-700 dark:hover:bg-zinc-800">
+            <Upload className="size-4" aria-hidden /> Upload file
+            <input
+              type="file"
+              accept=".json,application/json"
+              className="sr-only"
+              data-testid="import-file"
+              onChange={async (event) => {
+                const file = event.target.files?.[0];
+                if (!file) return;
+                const content = await file.text();
+                setText(content);
+                check(content);
+                event.target.value = "";
+              }}
+            />
+          </label>
+          <Button variant="primary" onClick={() => check(text)} disabled={text.trim() === ""}>
+            Import
+          </Button>
+        </div>
+      </div>
+    </EditorDialog>
+  );
+}
+
+/** Export: the canonical JSON, to download or copy. */
+export function ExportDialog({
+  open,
+  onOpenChange,
+  text,
+  fileName,
+  problems,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  text: string | null;
+  fileName: string;
+  problems: number;
+}) {
+  return (
+    <EditorDialog open={open} onOpenChange={onOpenChange} title="Export JSON" description="The canonical definition: stable key order, 2-space indent — ready for version control." wide>
+      {text === null ? (
+        <p className="text-sm text-red-700" role="alert">
+          The workflow has {problems} problem{problems === 1 ? "" : "s"}; fix {problems === 1 ? "it" : "them"} to export canonical JSON.
+        </p>
+      ) : (
+        <div className="flex flex-col gap-3">
+          <pre className="max-h-96 overflow-auto rounded-md bg-zinc-50 p-3 font-mono text-xs leading-relaxed dark:bg-zinc-950" data-testid="export-json">
+            {text}
+          </pre>
+          <div className="flex justify-end gap-2">
+            <Button
+              onClick={async () => {
+                try {
+                  await navigator.clipboard.writeText(text);
+                  toast.success("Copied the definition JSON");
+                } catch {
+                  toast.error("The browser refused clipboard access");
+                }
+              }}
+            >
+              <Copy className="size-4" aria-hidden /> Copy
+            </Button>
+            <Button
+              variant="primary"
+              onClick={() => {
+                const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+                const link = document.createElement("a");
+                link.href = url;
+                link.download = fileName;
+                link.click();
+                URL.revokeObjectURL(url);
+              }}
+            >
+              <Download className="size-4" aria-hidden /> Download {fileName}
+            </Button>
+          </div>
+        </div>
+      )}
+    </EditorDialog>
+  );
+}
+
+type PropertySchema = { type?: unknown; enum?: unknown[]; default?: unknown; description?: unknown; title?: unknown };
+
+function initialInput(schema: InputJsonSchema | undefined): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, property] of Object.entries((schema?.properties ?? {}) as Record<string, PropertySchema>)) {
+    const value = property.default;
+    values[name] = value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return values;
+}
+
+/** Reads the form into an input object; the message names the first field that does not parse. */
+export function readRunInput(schema: InputJsonSchema | undefined, values: Record<string, string>): { ok: true; input: Record<string, unknown> } | { ok: false; message: string } {
+  const input: Record<string, unknown> = {};
+  for (const [name, property] of Object.entries((schema?.properties ?? {}) as Record<string, PropertySchema>)) {
+    const text = values[name] ?? "";
+    if (text === "") {
+      if (schema?.required?.includes(name)) return { ok: false, message: `${name} is required` };
+      continue;
+    }
+    if (property.type === "string") input[name] = text;
+    else {
+      try {
+        input[name] = JSON.parse(text);
+      } catch {
+        return { ok: false, message: `${name}: not valid JSON` };
+      }
+    }
+  }
+  return { ok: true, input };
+}
+
+/** The start form, generated from the workflow's input JSON Schema, defaults filled in. */
+export function RunDialog({
+  open,
+  onOpenChange,
+  schema,
+  onStart,
+  starting,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  schema: InputJsonSchema | undefined;
+  onStart: (input: Record<string, unknown>) => void;
+  starting: boolean;
+}) {
+  const [values, setValues] = useState(() => initialInput(schema));
+  const [error, setError] = useState<string | null>(null);
+  const properties = Object.entries((schema?.properties ?? {}) as Record<string, PropertySchema>);
+  return (
+    <EditorDialog open={open} onOpenChange={onOpenChange} title="Run workflow" description="Start an execution of the saved version with this input.">
+      <form
+        className="flex flex-col gap-3"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const read = readRunInput(schema, values);
+          if (!read.ok) setError(read.message);
+          else onStart(read.input);
+        }}
+      >
+        {properties.length === 0 ? <p className="text-sm text-zinc-500">This workflow declares no input.</p> : null}
+        {properties.map(([name, property]) => {
+          const id = `run-input-${name}`;
+          const value = values[name] ?? "";
+          const set = (next: string) => setValues({ ...values, [name]: next });
+          return (
+            <div key={name} className="flex flex-col gap-1">
+              <label htmlFor={id} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
+                {name}
+                {schema?.required?.includes(name) ? <span className="ml-0.5 text-red-500">*</span> : null}
+                <span className="ml-2 font-normal text-zinc-400">{typeof property.type === "string" ? property.type : "json"}</span>
+              </label>
+              {Array.isArray(property.enum) ? (
+                <select id={id} className={INPUT_CLASS} value={value} onChange={(event) => set(event.target.value)}>
+                  {property.enum.map((option) => {
+                    const text = typeof option === "string" ? option : JSON.stringify(option);
+                    return (
+                      <option key={text} value={text}>
+                        {text === "" ? "(empty)" : text}
+                      </option>
+                    );
+                  })}
+                </select>
+              ) : property.type === "boolean" ? (
+                <select id={id} className={INPUT_CLASS} value={value} onChange={(event) => set(event.target.value)}>
+                  <option value="">—</option>
+                  <option value="true">true</option>
+                  <option value="false">false</option>
+                </select>
+              ) : (
+                <input id={id} className={cn(INPUT_CLASS, property.type !== "string" && "font-mono text-xs")} value={value} onChange={(event) => set(event.target.value)} />
+              )}
+              {typeof property.description === "string" ? <p className="text-[11px] text-zinc-500">{property.description}</p> : null}
+            </div>
+          );
+        })}
+        {error ? <p className="text-xs text-red-600" role="alert">{error}</p> : null}
+        <div className="flex justify-end">
+          <Button variant="primary" type="submit" disabled={starting}>
+            <Play className="size-4" aria-hidden /> {starting ? "Starting…" : "Start execution"}
+          </Button>
+        </div>
+      </form>
+    </EditorDialog>
+  );
+}
