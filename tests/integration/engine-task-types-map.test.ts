@@ -122,6 +122,43 @@ describe.each(TEST_PROVIDERS)("map and subworkflow tasks on %s", (provider) => {
       expect(output.failure["1"]).toMatchObject({ code: "EXPRESSION_ERROR", message: expect.stringContaining("two is bad") });
     });
 
+    it("each item follows the item task's retry policy", async () => {
+      const calls = new Map<string, number>();
+      const server = await startTestServer((request, response) => {
+        const n = (calls.get(request.path) ?? 0) + 1;
+        calls.set(request.path, n);
+        // Item "b" fails on its first call only; item "c" always fails.
+        if ((request.path === "/item/b" && n === 1) || request.path === "/item/c") return sendJson(response, 503, { call: n });
+        sendJson(response, 200, { call: n });
+      });
+      try {
+        const execution = await run(h, "map-item-retry", {
+          tasks: [
+            {
+              key: "calls",
+              type: "map",
+              params: {
+                items: ["a", "b", "c"],
+                task: { type: "http", params: { url: "{% $input.base & '/item/' & $item %}" }, retry: { maximumAttempts: 2, initialIntervalMs: 50 } },
+              },
+            },
+          ],
+        }, { base: server.url });
+        expect(execution.status).toBe("COMPLETED");
+        const items = itemsOf(execution, "calls");
+        expect(items.map((item) => item.attempts.map((a) => a.status))).toEqual([["COMPLETED"], ["FAILED", "COMPLETED"], ["FAILED", "FAILED"]]);
+        expect(ms(items[1]!.attempts[1]!.startedAt) - ms(items[1]!.attempts[0]!.endedAt)).toBeGreaterThanOrEqual(50);
+        const output = taskOf(execution, "calls").attempts[0]!.output as { success: Record<string, unknown>; failure: Record<string, unknown> };
+        expect(Object.keys(output.success).sort()).toEqual(["0", "1"]);
+        expect(output.success["1"]).toMatchObject({ body: { call: 2 } });
+        expect(output.failure["2"]).toMatchObject({ code: "HTTP_503" });
+        const events = await eventsOf(h.db, execution.id);
+        expect(typesOf(events, "calls", 1)).toEqual(["TASK_SCHEDULED", "TASK_STARTED", "TASK_FAILED", "TASK_RETRY_SCHEDULED", "TASK_STARTED", "TASK_COMPLETED"]);
+      } finally {
+        await server.close();
+      }
+    });
+
     it("failFast: the first failed item fails the map; the rest are CANCELLED or never start", async () => {
       const server = await startTestServer(async (request, response) => {
         if (request.path === "/item/1") return sendJson(response, 500, { error: "item one broke" });
@@ -247,6 +284,22 @@ describe.each(TEST_PROVIDERS)("map and subworkflow tasks on %s", (provider) => {
       expect(childRow!.status).toBe("FAILED");
       expect(sub.error).toMatchObject({ details: { childExecutionId: childRow!.id } });
       expect(execution.error).toMatchObject({ taskKey: "sub" });
+    });
+
+    it("a child ended by a terminate task settles the parent task (COMPLETED: its output; FAILED: CHILD_FAILED)", async () => {
+      const terminating = await saveWorkflow(h, "child-terminates", {
+        tasks: [{ key: "stop", type: "terminate", params: { status: "COMPLETED", reason: "early", output: { early: true } } }],
+      });
+      const failing = await saveWorkflow(h, "child-terminates-failed", { tasks: [{ key: "stop", type: "terminate", params: { status: "FAILED", reason: "refused by child" } }] });
+      const execution = await run(h, "sub-terminated-child", {
+        tasks: [
+          { key: "ok", type: "subworkflow", params: { workflow: terminating } },
+          { key: "refused", type: "subworkflow", params: { workflow: failing } },
+        ],
+      });
+      expect(execution.status).toBe("FAILED");
+      expect(taskOf(execution, "ok").attempts[0]!).toMatchObject({ status: "COMPLETED", output: { early: true } });
+      expect(taskOf(execution, "refused").attempts[0]!.error).toMatchObject({ code: "CHILD_FAILED", message: expect.stringContaining("refused by child") });
     });
 
     it("an unknown child workflow fails with WORKFLOW_NOT_FOUND", async () => {
