@@ -542,8 +542,9 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
   const exportText = useMemo(() => {
     if (dialog !== "export") return null;
     const result = validateDefinition(toSubmission(draft));
-    return result.ok ? serializeDefinition(result.definition) : null;
-  }, [dialog, draft]);
+    // The stored version number is part of the file only while the canvas shows exactly that version.
+    return result.ok ? serializeDefinition(version && !dirty ? { ...result.definition, version } : result.definition) : null;
+  }, [dialog, draft, version, dirty]);
 
   const problemCount = issues.length;
   const title = draft.name || "untitled workflow";
