@@ -105,7 +105,8 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
     case "wait": {
       const until = await waitUntil(params, taskContext, task.key, now);
       if (!until.ok) return void (await recordAttemptOutcome(db, holder, expressionFailure(until.error)));
-      await recordAttemptOutcome(db, holder, { status: "WAITING", until: until.value }, { input: { until: until.value.toISOString() } });
+      // startedAt is the instant the duration counts from (not the later moment the row is written).
+      await recordAttemptOutcome(db, holder, { status: "WAITING", until: until.value }, { input: { until: until.value.toISOString() }, startedAt: now });
       return;
     }
     case "approval": {
@@ -114,7 +115,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
         db,
         holder,
         { status: "WAITING", until: timeoutMs ? new Date(now.getTime() + timeoutMs) : null },
-        { input: { prompt: params.prompt ?? null, approvers: params.approvers ?? [], ...(input !== undefined ? { input } : {}) } },
+        { input: { prompt: params.prompt ?? null, approvers: params.approvers ?? [], ...(input !== undefined ? { input } : {}) }, startedAt: now },
       );
       return;
     }
