@@ -2,6 +2,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
+  // FLOWDECK_NEXT_DIST_DIR lets two builds (e.g. two e2e runs on one machine) not share `.next`.
+  distDir: process.env.FLOWDECK_NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   // Native and server-only packages stay external to the server bundle.
   serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "jsonata"],

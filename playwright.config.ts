@@ -19,7 +19,7 @@ export default defineConfig({
   reporter: process.env.CI ? [["list"]] : [["list"]],
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  outputDir: "test-results",
+  outputDir: process.env.E2E_OUTPUT_DIR || "test-results",
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     trace: "retain-on-failure",

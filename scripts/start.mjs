@@ -13,9 +13,10 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 const nextBin = require.resolve("next/dist/bin/next");
-const FINGERPRINT_FILE = join(root, ".next", "flowdeck-source-fingerprint");
+const distDir = join(root, process.env.FLOWDECK_NEXT_DIST_DIR || ".next");
+const FINGERPRINT_FILE = join(distDir, "flowdeck-source-fingerprint");
 const SOURCES = ["app", "components", "lib", "examples", "public", "instrumentation.ts", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/models.prisma"];
-const SKIP = new Set(["node_modules", "generated", ".next"]);
+const SKIP = new Set(["node_modules", "generated", ".next", ".next-e2e", ".next-bench"]);
 
 function* files(path) {
   if (!existsSync(path)) return;
@@ -44,7 +45,7 @@ export function ensureBuilt({ log = console.log } = {}) {
     run(process.execPath, [join(root, "scripts/prisma-generate.mjs")]);
   }
   const fingerprint = sourceFingerprint();
-  const built = existsSync(join(root, ".next", "BUILD_ID")) && existsSync(FINGERPRINT_FILE) && readFileSync(FINGERPRINT_FILE, "utf8") === fingerprint;
+  const built = existsSync(join(distDir, "BUILD_ID")) && existsSync(FINGERPRINT_FILE) && readFileSync(FINGERPRINT_FILE, "utf8") === fingerprint;
   if (built) return;
   log("[flowdeck] building the production app (sources changed or no build yet)…");
   run(process.execPath, [nextBin, "build"]);

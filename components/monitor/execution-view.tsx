@@ -87,7 +87,10 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts }: ExecutionV
     <div className="grid gap-5 p-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
       <section aria-label="Execution graph" className="flex min-w-0 flex-col overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
         <div className="flex flex-wrap items-center justify-between gap-3 border-b border-zinc-100 px-4 py-2 dark:border-zinc-800">
-          <ExecutionActions execution={execution} onChanged={onChanged} />
+          <div className="flex flex-wrap items-center gap-3">
+            <StatusBadge status={execution.status} className="text-sm" />
+            <ExecutionActions execution={execution} onChanged={onChanged} />
+          </div>
           <LiveIndicator mode={mode} finished={finished} />
         </div>
         <div className="h-[30rem]" data-testid="execution-graph">

@@ -3,7 +3,6 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/app-shell";
 import { ExecutionView } from "@/components/monitor/execution-view";
-import { StatusBadge } from "@/components/monitor/status-visual";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { getDb } from "@/lib/db/client";
 import { ensureReady } from "@/lib/server/bootstrap";
@@ -43,7 +42,6 @@ export default async function ExecutionPage({ params }: Props) {
         title={`${execution.workflowName}`}
         description={
           <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
-            <StatusBadge status={execution.status} />
             <Link className="hover:text-accent-600" href={`/workflows/${encodeURIComponent(execution.workflowName)}?version=${execution.workflowVersion}`}>
               v{execution.workflowVersion}
             </Link>

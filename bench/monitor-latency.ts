@@ -1,0 +1,103 @@
+// Live view latency: how long after the engine records a task's status change does the browser
+// show it? Runs the production server (fresh SQLite database), opens an execution's page in
+// Chromium, records (with a MutationObserver) when each node's status attribute changes, and
+// compares with the server's event times (same machine, same clock).
+//
+//   npm run bench:monitor            (or: npx tsx bench/monitor-latency.ts [--tasks=40] [--step-ms=250])
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { chromium } from "@playwright/test";
+
+const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
+const TASKS = arg("tasks", 40);
+const STEP_MS = arg("step-ms", 250);
+const PORT = 3190;
+const base = `http://127.0.0.1:${PORT}`;
+const dataDir = join(process.cwd(), ".tmp", `bench-monitor-${Date.now()}`);
+mkdirSync(dataDir, { recursive: true });
+
+const server = spawn(process.execPath, ["scripts/start.mjs"], {
+  env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", FLOWDECK_DATA_DIR: dataDir, DATABASE_URL: "" },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+const stop = () => {
+  server.kill("SIGTERM");
+  rmSync(dataDir, { recursive: true, force: true });
+};
+process.on("exit", stop);
+
+async function waitForServer() {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("server did not start");
+}
+
+await waitForServer();
+// A chain of waits: one status change every STEP_MS, spread over time like a real execution.
+const tasks = Array.from({ length: TASKS }, (_, i) => ({
+  key: `step_${i}`,
+  type: "wait",
+  params: { durationMs: STEP_MS },
+  ...(i > 0 ? { dependsOn: [`step_${i - 1}`] } : {}),
+}));
+const saved = await fetch(`${base}/api/workflows`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "bench-live", tasks }) });
+if (!saved.ok) throw new Error(`saving failed: ${await saved.text()}`);
+
+const executablePath = process.env.FLOWDECK_CHROMIUM ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+const browser = await chromium.launch({
+  executablePath,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+
+// Start paused behind an approval-free trick: create the execution, open its page at once.
+const started = await (await fetch(`${base}/api/executions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ workflow: "bench-live" }) })).json();
+await page.goto(`${base}/executions/${started.id}`);
+await page.evaluate(() => {
+  const seen: { key: string; status: string; at: number }[] = [];
+  (window as unknown as { __seen: typeof seen }).__seen = seen;
+  const record = (element: Element) => {
+    const key = element.closest(".react-flow__node")?.getAttribute("data-id");
+    const status = element.getAttribute("data-status");
+    if (key && status) seen.push({ key, status, at: performance.timeOrigin + performance.now() });
+  };
+  new MutationObserver((mutations) => {
+    for (const mutation of mutations) if (mutation.type === "attributes") record(mutation.target as Element);
+  }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["data-status"] });
+});
+// Wait for the end.
+for (let i = 0; i < 600; i++) {
+  const execution = await (await fetch(`${base}/api/executions/${started.id}`)).json();
+  if (execution.status === "COMPLETED") break;
+  await new Promise((r) => setTimeout(r, 200));
+}
+await page.waitForTimeout(1000);
+const seen = (await page.evaluate(() => (window as unknown as { __seen: { key: string; status: string; at: number }[] }).__seen)) ?? [];
+const { events } = await (await fetch(`${base}/api/executions/${started.id}/events`)).json();
+const statusOfEvent: Record<string, string> = { TASK_STARTED: "WAITING", TASK_WAITING: "WAITING", TASK_COMPLETED: "COMPLETED" };
+const latencies: number[] = [];
+for (const event of events as { type: string; taskKey: string | null; createdAt: string }[]) {
+  const status = statusOfEvent[event.type];
+  if (!status || !event.taskKey) continue;
+  const observed = seen.find((s) => s.key === event.taskKey && s.status === status);
+  if (observed) latencies.push(observed.at - Date.parse(event.createdAt));
+}
+// Keep one measurement per (task, status): the first event that produced the status.
+latencies.sort((a, b) => a - b);
+const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+await browser.close();
+
+console.log(`\nLive view latency — ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; command: npx tsx bench/monitor-latency.ts --tasks=${TASKS} --step-ms=${STEP_MS}\n`);
+console.log("| status changes observed | p50 ms | p95 ms | max ms | target p50 |");
+console.log("|---|---|---|---|---|");
+console.log(`| ${latencies.length} | ${pct(50).toFixed(0)} | ${pct(95).toFixed(0)} | ${pct(100).toFixed(0)} | ≤ 500 |`);
+stop();
+process.exit(0);

@@ -1,0 +1,119 @@
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+
+// The operator's journeys on the live execution page, against the production build.
+
+async function start(request: APIRequestContext, workflow: string, input: unknown, waitSeconds = 0): Promise<string> {
+  const response = await request.post("/api/executions", { data: { workflow, input, waitSeconds } });
+  expect(response.ok()).toBe(true);
+  return (await response.json()).id as string;
+}
+
+const node = (page: Page, key: string) => page.locator(`.react-flow__node[data-id="${key}"] [data-status]`).first();
+const executionStatus = (page: Page) => page.getByRole("region", { name: "Execution graph" }).locator("[data-status]").first();
+
+test("a failed fan-out is red where it failed; rerun from the failed node with corrected input recovers live", async ({ page, request }) => {
+  //   build ─┬─ test_1 ─┐
+  //          ├─ test_2 ─┤
+  //          ├─ test_3 ─┼─ deploy        test_3 fails (input.failTest = "test_3")
+  //          └─ test_4 ─┘
+  const id = await start(request, "build-test-deploy", { failTest: "test_3" }, 30);
+  await page.goto(`/executions/${id}`);
+  await expect(node(page, "test_3")).toHaveAttribute("data-status", "FAILED");
+  await expect(node(page, "build")).toHaveAttribute("data-status", "COMPLETED");
+  for (const key of ["test_1", "test_2", "test_4"]) await expect(node(page, key)).toHaveAttribute("data-status", "COMPLETED");
+  await expect(node(page, "deploy")).toHaveAttribute("data-status", "UPSTREAM_FAILED");
+  await expect(node(page, "test_3")).toContainText("Failed");
+  await expect(executionStatus(page)).toHaveAttribute("data-status", "FAILED");
+  await page.screenshot({ path: "test-results/screenshots/monitor-failed.png" });
+
+  await page.locator('.react-flow__node[data-id="test_3"]').click();
+  const inspector = page.getByTestId("task-inspector");
+  await expect(inspector).toContainText("acceptance test test_3 failed");
+  await inspector.getByRole("button", { name: "Rerun from here" }).click();
+
+  const dialog = page.getByRole("dialog", { name: "Rerun from test_3" });
+  const preview = dialog.getByTestId("rerun-preview");
+  await expect(preview).toContainText("Runs again (2)");
+  await expect(preview).toContainText("deploy");
+  await expect(preview).toContainText("Kept (4)");
+  // The preview is on the graph too: what re-runs is outlined.
+  await expect(page.locator('.react-flow__node[data-id="deploy"] [data-preview="reset"]')).toBeVisible();
+  await expect(page.locator('.react-flow__node[data-id="build"] [data-preview="kept"]')).toBeVisible();
+  await page.screenshot({ path: "test-results/screenshots/monitor-rerun-preview.png" });
+
+  await dialog.getByLabel("Change the execution's input").check();
+  await dialog.getByLabel("Execution input").fill(JSON.stringify({ branch: "main", failTest: "" }));
+  await dialog.getByRole("button", { name: /^Rerun 2 tasks$/ }).click();
+
+  // No reload: the page follows the execution live.
+  await expect(node(page, "test_3")).toHaveAttribute("data-status", "COMPLETED", { timeout: 15_000 });
+  await expect(node(page, "deploy")).toHaveAttribute("data-status", "COMPLETED", { timeout: 15_000 });
+  await expect(executionStatus(page)).toHaveAttribute("data-status", "COMPLETED");
+  await page.screenshot({ path: "test-results/screenshots/monitor-recovered.png" });
+
+  const execution = await (await request.get(`/api/executions/${id}`)).json();
+  const build = execution.tasks.find((t: { taskKey: string }) => t.taskKey === "build");
+  expect(build.attempts).toHaveLength(1); // kept, not re-run
+});
+
+test("pause, resume and terminate from the page", async ({ page, request }) => {
+  await request.post("/api/workflows", {
+    data: {
+      name: "e2e-slow",
+      tasks: [
+        { key: "first", type: "wait", params: { durationMs: 5000 } },
+        { key: "second", type: "wait", dependsOn: ["first"], params: { durationMs: 60000 } },
+      ],
+    },
+  });
+  const id = await start(request, "e2e-slow", {});
+  await page.goto(`/executions/${id}`);
+  await expect(node(page, "first")).toHaveAttribute("data-status", "WAITING");
+
+  await page.getByRole("button", { name: "Pause" }).click();
+  await expect(executionStatus(page)).toHaveAttribute("data-status", "PAUSED");
+  await expect(node(page, "second")).toHaveAttribute("data-status", "PENDING");
+  // Paused: the running wait finishes, nothing new starts.
+  await expect(node(page, "first")).toHaveAttribute("data-status", "COMPLETED", { timeout: 15_000 });
+  await page.waitForTimeout(700);
+  await expect(node(page, "second")).toHaveAttribute("data-status", "PENDING");
+
+  await page.getByRole("button", { name: "Resume" }).click();
+  await expect(executionStatus(page)).toHaveAttribute("data-status", "RUNNING");
+  await expect(node(page, "second")).toHaveAttribute("data-status", "WAITING");
+
+  await page.getByRole("button", { name: "Terminate" }).click();
+  const dialog = page.getByRole("dialog", { name: "Terminate this execution?" });
+  await expect(dialog.getByRole("button", { name: "Terminate" })).toBeDisabled(); // a reason is required
+  await dialog.getByRole("textbox").fill("e2e: no longer needed");
+  await dialog.getByRole("button", { name: "Terminate" }).click();
+  await expect(executionStatus(page)).toHaveAttribute("data-status", "TERMINATED");
+  await expect(node(page, "second")).toHaveAttribute("data-status", "CANCELLED");
+  const { events } = await (await request.get(`/api/executions/${id}/events`)).json();
+  expect(events).toContainEqual(expect.objectContaining({ type: "EXECUTION_TERMINATED", actor: "operator (ui)", reason: "e2e: no longer needed" }));
+});
+
+test("an approval is approved from the page", async ({ page, request }) => {
+  await request.post("/api/workflows", {
+    data: {
+      name: "e2e-approval",
+      tasks: [
+        { key: "sign_off", type: "approval", params: { prompt: "Ship it?" } },
+        { key: "ship", type: "transform", dependsOn: ["sign_off"], params: { output: "{% $tasks.sign_off.output.approved %}" } },
+      ],
+    },
+  });
+  const id = await start(request, "e2e-approval", {});
+  await page.goto(`/executions/${id}`);
+  await expect(node(page, "sign_off")).toHaveAttribute("data-status", "WAITING");
+  await page.locator('.react-flow__node[data-id="sign_off"]').click();
+  await page.getByTestId("task-inspector").getByRole("button", { name: "Approve" }).click();
+  const dialog = page.getByRole("dialog", { name: "Approve sign_off?" });
+  await dialog.getByRole("textbox").fill("looks good");
+  await dialog.getByRole("button", { name: "Approve" }).click();
+  await expect(executionStatus(page)).toHaveAttribute("data-status", "COMPLETED", { timeout: 15_000 });
+  await expect(node(page, "ship")).toHaveAttribute("data-status", "COMPLETED");
+  const execution = await (await request.get(`/api/executions/${id}`)).json();
+  const signOff = execution.tasks.find((t: { taskKey: string }) => t.taskKey === "sign_off");
+  expect(signOff.attempts[0].output).toMatchObject({ approved: true, by: "operator (ui)", reason: "looks good" });
+});
