@@ -3,6 +3,7 @@
 const nextConfig = {
   reactStrictMode: true,
   // FLOWDECK_NEXT_DIST_DIR lets two builds (e.g. two e2e runs on one machine) not share `.next`.
+  // Next then adds that directory's types to tsconfig.json's "include": do not commit that change.
   distDir: process.env.FLOWDECK_NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
   // Native and server-only packages stay external to the server bundle.
