@@ -17,7 +17,7 @@ import {
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type DragEvent } from "react";
 import { useRouter } from "next/navigation";
-import { toast, Toaster } from "sonner";
+import { toast } from "sonner";
 import {
   AlertTriangle,
   CheckCircle2,
@@ -110,7 +110,6 @@ export function WorkflowEditor(props: WorkflowEditorProps) {
   return (
     <ReactFlowProvider>
       <Editor {...props} />
-      <Toaster position="bottom-right" richColors closeButton />
     </ReactFlowProvider>
   );
 }
@@ -191,6 +190,11 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
   // ---- graph -----------------------------------------------------------------------------
   const base = useMemo(() => definitionToFlow(asDefinition(draft)), [draft]);
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
+  // Undo can remove selected tasks; a selection only ever names tasks that exist.
+  const taskKeys = useMemo(() => new Set(draft.tasks.map((task) => task.key)), [draft.tasks]);
+  if (selection.nodes.some((key) => !taskKeys.has(key))) {
+    setSelection({ nodes: selection.nodes.filter((key) => taskKeys.has(key)), edges: [] });
+  }
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
   const nodes = useMemo<TaskFlowNode[]>(
     () =>
@@ -649,7 +653,9 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
               multiSelectionKeyCode={["Shift", "Meta", "Control"]}
               nodesDraggable={!readOnly}
               nodesConnectable={!readOnly}
-              fitView
+              // Fit only a graph that exists at open: on an empty canvas React Flow would otherwise
+              // refit when the first task is dropped, and the view would jump under the mouse.
+              fitView={(initial?.tasks.length ?? 0) > 0}
               fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
               minZoom={0.05}
               maxZoom={2}

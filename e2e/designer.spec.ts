@@ -1,0 +1,290 @@
+import { expect, test, type Page } from "@playwright/test";
+
+// The designer, driven as a person drives it: the mouse for the canvas, the keyboard for forms.
+// Node cards are selected by `.react-flow__node[data-id=…]`.
+
+const node = (page: Page, key: string) => page.locator(`.react-flow__node[data-id="${key}"]`);
+const field = (page: Page, name: string) => page.locator(`[data-field="${name}"]`).locator("input, textarea, select").first();
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `test-results/screenshots/${name}.png` });
+}
+
+/** Drags a palette item onto the canvas at (x, y) relative to the canvas. */
+async function dropFromPalette(page: Page, type: string, x: number, y: number) {
+  await page.locator(`[data-palette-type="${type}"]`).dragTo(page.getByTestId("canvas"), { targetPosition: { x, y } });
+}
+
+/** Renames the selected task through the inspector's key field. */
+async function renameSelected(page: Page, key: string) {
+  const input = field(page, "key");
+  await input.fill(key);
+  await input.press("Enter");
+  await expect(node(page, key)).toBeVisible();
+}
+
+/** Connects two cards by dragging from the source's right handle to the target's left handle. */
+async function connectHandles(page: Page, from: string, to: string) {
+  const source = await node(page, from).locator(".react-flow__handle.source").boundingBox();
+  const target = await node(page, to).locator(".react-flow__handle.target").boundingBox();
+  if (!source || !target) throw new Error(`handles of ${from} → ${to} not found`);
+  await page.mouse.move(source.x + source.width / 2, source.y + source.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(source.x + 40, source.y + 10, { steps: 5 });
+  await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 10 });
+  await page.mouse.up();
+}
+
+async function clickPane(page: Page) {
+  const pane = await page.locator(".react-flow__pane").boundingBox();
+  await page.mouse.click(pane!.x + 20, pane!.y + 20);
+}
+
+const edges = (page: Page) => page.locator(".react-flow__edge");
+
+async function expectValid(page: Page) {
+  await expect(page.getByTestId("validation-state")).toHaveAttribute("data-state", "valid");
+}
+
+test("a person builds the fan-out/fan-in workflow from an empty canvas, saves it, and finds it intact after a reload", async ({ page }) => {
+  await page.goto("/workflows/new");
+  await expect(page.getByText("An empty canvas")).toBeVisible();
+  await field(page, "name").fill("fan-e2e");
+  await field(page, "description").fill("Build, two tests in parallel, deploy");
+
+  //   build ─┬─ test_1 ─┬─ deploy
+  //          └─ test_2 ─┘
+  // Dropped roughly; auto-layout tidies up at the end.
+  await dropFromPalette(page, "transform", 130, 260);
+  await renameSelected(page, "build");
+  await field(page, "params.output").fill('{ "artifact": "app.tar.gz" }');
+
+  await dropFromPalette(page, "worker", 390, 100);
+  await renameSelected(page, "test_1");
+  await field(page, "params.taskType").fill("run_tests");
+
+  await dropFromPalette(page, "worker", 390, 420);
+  await renameSelected(page, "test_2");
+  await field(page, "params.taskType").fill("run_tests");
+  await page.locator("summary", { hasText: /^Retry/ }).click();
+  await field(page, "retry.maximumAttempts").fill("3");
+
+  await dropFromPalette(page, "http", 390, 260);
+  await renameSelected(page, "deploy");
+  await field(page, "params.url").fill("https://deploy.example.com/release");
+  await field(page, "params.method").selectOption("POST");
+  await field(page, "when").fill("{% $input.branch = 'main' %}");
+
+  await connectHandles(page, "build", "test_1");
+  await connectHandles(page, "build", "test_2");
+  await connectHandles(page, "test_1", "deploy");
+  await connectHandles(page, "test_2", "deploy");
+  await expect(edges(page)).toHaveCount(4);
+  await expectValid(page);
+
+  // A connection back from deploy to build would close a loop: refused, with the loop named.
+  await connectHandles(page, "deploy", "build");
+  await expect(page.getByText(/would make a cycle: build → test_\d → deploy → build/)).toBeVisible();
+  await expect(edges(page)).toHaveCount(4);
+
+  await clickPane(page);
+  await page.getByRole("button", { name: "Layout" }).click();
+  await shot(page, "designer-built");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText("Saved v1")).toBeVisible();
+  await expect(page).toHaveURL(/\/workflows\/fan-e2e\/edit$/);
+
+  const saved = await (await page.request.get("/api/workflows/fan-e2e")).json();
+  expect(saved.definition.tasks.map((t: { key: string; dependsOn?: string[] }) => [t.key, t.dependsOn ?? []])).toEqual([
+    ["build", []],
+    ["test_1", ["build"]],
+    ["test_2", ["build"]],
+    ["deploy", ["test_1", "test_2"]],
+  ]);
+  for (const point of Object.values(saved.definition.layout as Record<string, { x: number; y: number }>)) {
+    expect(Number.isInteger(point.x) && Number.isInteger(point.y)).toBe(true);
+  }
+
+  await page.reload();
+  await expect(page.locator(".react-flow__node")).toHaveCount(4);
+  await expect(edges(page)).toHaveCount(4);
+  await expect(page.getByTestId("editor-title")).toHaveText("fan-e2e");
+  await node(page, "deploy").click();
+  await expect(field(page, "params.url")).toHaveValue("https://deploy.example.com/release");
+  await expect(field(page, "when")).toHaveValue("{% $input.branch = 'main' %}");
+  await node(page, "test_2").click();
+  await expect(field(page, "retry.maximumAttempts")).toHaveValue("3"); // the section opens when the task has a retry policy
+
+  // Saving again without a change creates nothing.
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText("No changes — still v1")).toBeVisible();
+  await shot(page, "designer-reloaded");
+});
+
+test("an invalid edit marks the node, lists the problem, and blocks saving", async ({ page }) => {
+  await page.goto("/workflows/build-test-deploy/edit");
+  await expect(page.locator(".react-flow__node")).toHaveCount(6);
+  await expectValid(page);
+  await node(page, "test_2").click();
+  const when = field(page, "when");
+  await when.fill("{% $input.branch = %}");
+  // Checked as you type, inline.
+  await expect(page.locator('[data-field="when"] [data-testid="field-error"]').first()).toBeVisible();
+  await expect(node(page, "test_2").getByTestId("node-issue-marker")).toBeVisible();
+  await expect(page.getByTestId("validation-state")).toHaveAttribute("data-state", "invalid");
+
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText("Not saved")).toBeVisible();
+  const panel = page.getByTestId("errors-panel");
+  await expect(panel.getByTestId("problem").first()).toContainText("test_2");
+  await shot(page, "designer-invalid");
+
+  await clickPane(page);
+  await expect(page.getByTestId("workflow-inspector")).toBeVisible();
+  await panel.getByTestId("problem").first().click();
+  await expect(page.getByTestId("task-inspector")).toHaveAttribute("data-task-key", "test_2");
+
+  const latest = await (await page.request.get("/api/workflows/build-test-deploy")).json();
+  expect(latest.version).toBe(1);
+
+  // Undo restores the valid expression; the marker goes.
+  await clickPane(page);
+  await page.keyboard.press("ControlOrMeta+z");
+  await expect(node(page, "test_2").getByTestId("node-issue-marker")).toHaveCount(0);
+  await expectValid(page);
+});
+
+test("export then import round-trips to an identical definition; an invalid import lists every error", async ({ page }) => {
+  await page.goto("/workflows/serial-chain/edit");
+  await expectValid(page);
+  await page.getByRole("button", { name: "Export" }).click();
+  const exported = (await page.getByTestId("export-json").textContent())!;
+  const stored = await (await page.request.get("/api/workflows/serial-chain/export?version=1")).text();
+  expect(exported).toBe(stored);
+  await page.keyboard.press("Escape");
+
+  await page.getByRole("button", { name: "Import" }).click();
+  const box = page.getByLabel("Definition JSON");
+  await box.fill('{ "name": "Bad Name", "tasks": [], "extra": 1 }');
+  await page.getByRole("button", { name: "Import", exact: true }).last().click();
+  const errors = page.getByTestId("import-errors");
+  await expect(errors).toContainText("name");
+  await expect(errors).toContainText("tasks");
+  await expect(errors).toContainText("extra");
+  await shot(page, "designer-import-errors");
+
+  // Nothing was applied.
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("editor-title")).toHaveText("serial-chain");
+
+  // The exported text, imported back, is the same definition: saving says so.
+  await page.getByRole("button", { name: "Import" }).click();
+  await box.fill(exported);
+  await page.getByRole("button", { name: "Import", exact: true }).last().click();
+  await expect(page.getByText("Imported serial-chain")).toBeVisible();
+  await page.getByRole("button", { name: "Export" }).click();
+  expect(await page.getByTestId("export-json").textContent()).toBe(exported);
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText("No changes — still v1")).toBeVisible();
+});
+
+test("undo and redo every change; delete, duplicate, copy and paste; the leave guard asks", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.goto("/workflows/new");
+  const nodes = page.locator(".react-flow__node");
+  const press = (keys: string) => page.keyboard.press(keys);
+
+  await page.locator('[data-palette-type="http"]').click(); // added at the centre, selected
+  await page.locator('[data-palette-type="wait"]').click(); // added right of it, connected
+  await expect(nodes).toHaveCount(2);
+  await expect(edges(page)).toHaveCount(1);
+
+  await clickPane(page);
+  await press("ControlOrMeta+z");
+  await expect(nodes).toHaveCount(1);
+  await expect(edges(page)).toHaveCount(0);
+  await press("ControlOrMeta+Shift+z");
+  await expect(nodes).toHaveCount(2);
+  await expect(edges(page)).toHaveCount(1);
+
+  // Delete with the keyboard, undo it.
+  await node(page, "wait").click();
+  await press("Delete");
+  await expect(nodes).toHaveCount(1);
+  await press("ControlOrMeta+z");
+  await expect(nodes).toHaveCount(2);
+
+  // Select both (shift-click), copy, paste: two more, connected among themselves.
+  await node(page, "http").click();
+  await node(page, "wait").click({ modifiers: ["Shift"] });
+  await press("ControlOrMeta+c");
+  const clipboard = await page.evaluate(() => navigator.clipboard.readText());
+  expect(JSON.parse(clipboard).tasks.map((t: { key: string }) => t.key)).toEqual(["http", "wait"]);
+  await press("ControlOrMeta+v");
+  await expect(nodes).toHaveCount(4);
+  await expect(edges(page)).toHaveCount(2);
+  await expect(node(page, "http_2")).toBeVisible();
+  await press("ControlOrMeta+d");
+  await expect(nodes).toHaveCount(6);
+  await press("ControlOrMeta+z");
+  await press("ControlOrMeta+z");
+  await expect(nodes).toHaveCount(2);
+
+  // A field edit is one undo step.
+  await node(page, "http").click();
+  await field(page, "params.url").fill("https://example.com/a");
+  await clickPane(page);
+  await node(page, "http").click();
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect(field(page, "params.url")).toHaveValue("");
+  await page.getByRole("button", { name: "Redo" }).click();
+  await expect(field(page, "params.url")).toHaveValue("https://example.com/a");
+  await shot(page, "designer-undo");
+
+  // Leaving with unsaved changes asks first; dismissing stays.
+  await expect(page.getByTestId("unsaved")).toBeVisible();
+  page.once("dialog", (dialog) => void dialog.dismiss());
+  await page.getByRole("link", { name: "Workflows" }).click();
+  await expect(page).toHaveURL(/\/workflows\/new$/);
+});
+
+test("two versions compare as a semantic diff; an older version opens read-only", async ({ page }) => {
+  //   fetch ─ shape
+  const v1 = {
+    name: "diff-e2e",
+    tasks: [
+      { key: "fetch", type: "http", params: { url: "https://api.example.com/items" } },
+      { key: "shape", type: "transform", dependsOn: ["fetch"], params: { output: "{% $tasks.fetch.output.body %}" } },
+    ],
+    layout: { fetch: { x: 0, y: 0 }, shape: { x: 320, y: 0 } },
+  };
+  const v2 = { ...v1, layout: { fetch: { x: 0, y: 40 }, shape: { x: 320, y: 40 } } };
+  const v3 = {
+    ...v2,
+    tasks: [
+      { ...v1.tasks[0], params: { url: "https://api.example.com/items?page=1" } },
+      v1.tasks[1],
+      { key: "notify", type: "worker", dependsOn: ["shape"], params: { taskType: "notify" } },
+    ],
+  };
+  for (const definition of [v1, v2, v3]) {
+    expect((await page.request.post("/api/workflows", { data: definition })).status()).toBe(201);
+  }
+
+  await page.goto("/workflows/diff-e2e/diff?from=1&to=2");
+  await expect(page.getByTestId("diff-list")).toContainText("Layout only");
+  await page.goto("/workflows/diff-e2e/diff?from=2&to=3");
+  const list = page.getByTestId("diff-list");
+  await expect(list).toContainText("task notify added");
+  await expect(list).toContainText("task fetch changed");
+  await expect(list).toContainText("params.url");
+  await expect(node(page, "notify").locator('[data-diff="added"]')).toBeVisible();
+  await expect(node(page, "fetch").locator('[data-diff="changed"]')).toBeVisible();
+  await shot(page, "designer-diff");
+
+  await page.goto("/workflows/diff-e2e/edit?version=1");
+  await expect(page.getByText("read-only · latest is v3")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
+  await expect(page.locator(".react-flow__node")).toHaveCount(2);
+});
