@@ -48,7 +48,25 @@ export async function claimDueDecisions(db: Db, provider: DatabaseProvider, now:
  * result) can be taken again; attempts with side effects mark themselves RUNNING before acting, so
  * those are reaped into a timeout (and a counted retry) instead.
  */
-export async function claimDueTasks(db: Db, provider: DatabaseProvider, engineId: string, now: Date, leaseUntil: Date, limit: number): Promise<string[]> {
+/**
+ * How long an engine that may not run shell tasks leaves a due shell attempt to engines that may
+ * (worker agents started with FLOWDECK_ENABLE_SHELL=true). After that it takes the attempt and
+ * fails it with SHELL_DISABLED, so a shell task never waits forever where no engine can run it.
+ */
+export const SHELL_GRACE_MS = 10_000;
+
+export async function claimDueTasks(
+  db: Db,
+  provider: DatabaseProvider,
+  engineId: string,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+  options: { shellEnabled: boolean } = { shellEnabled: false },
+): Promise<string[]> {
+  const shellRule = options.shellEnabled
+    ? Prisma.empty
+    : Prisma.sql`AND (t."taskType" <> 'shell' OR t."nextRunAt" <= ${new Date(now.getTime() - SHELL_GRACE_MS)})`;
   const rows = await db.$queryRaw<{ id: string }[]>`
     UPDATE "TaskRun" SET "lockedBy" = ${engineId}, "leaseExpiresAt" = ${leaseUntil}
     WHERE "id" IN (
@@ -57,6 +75,7 @@ export async function claimDueTasks(db: Db, provider: DatabaseProvider, engineId
         AND (t."workerTaskType" IS NULL OR t."input" IS NULL)
         AND (t."lockedBy" IS NULL OR t."leaseExpiresAt" < ${now})
         AND e."status" = 'RUNNING'
+        ${shellRule}
       ORDER BY t."nextRunAt"
       LIMIT ${limit}
       ${skipLocked(provider)}

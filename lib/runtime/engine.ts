@@ -128,7 +128,9 @@ export class Engine {
     const free = this.options.maxConcurrentTasks - this.inFlight.size;
     if (free > 0) {
       const claimedAt = new Date();
-      const taskIds = await claimDueTasks(this.db, this.provider, this.engineId, claimedAt, new Date(claimedAt.getTime() + this.options.leaseMs), free);
+      const taskIds = await claimDueTasks(this.db, this.provider, this.engineId, claimedAt, new Date(claimedAt.getTime() + this.options.leaseMs), free, {
+        shellEnabled: this.options.shellEnabled,
+      });
       for (const taskRunId of taskIds) this.track(runClaimedTask(this.db, taskRunId, { engineId: this.engineId, shellEnabled: this.options.shellEnabled, leaseMs: this.options.leaseMs }));
       this.counters.tasks += taskIds.length;
       worked ||= taskIds.length > 0;

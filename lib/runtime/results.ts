@@ -13,6 +13,9 @@ export type AttemptOutcome =
 
 type Holder = { taskRunId: string; lockedBy: string };
 
+/** What the caller already knows of the attempt (saves a read on the hot path). */
+export type KnownRun = { executionId: string; taskKey: string; mapIndex: number; attempt: number; startedAt: Date | null };
+
 /**
  * Writes the outcome of an attempt, fenced by its lease: only the holder named in `lockedBy` can
  * end it, and only while it is still live. A late or duplicate result (the lease was reaped, an
@@ -25,10 +28,10 @@ export async function recordAttemptOutcome(
   db: Db,
   holder: Holder,
   outcome: AttemptOutcome,
-  extra: { input?: unknown; startedAt?: Date; actor?: string; now?: Date; logs?: unknown } = {},
+  extra: { input?: unknown; startedAt?: Date; actor?: string; now?: Date; logs?: unknown; run?: KnownRun } = {},
 ): Promise<boolean> {
   const now = extra.now ?? new Date();
-  const run = await db.taskRun.findUnique({ where: { id: holder.taskRunId }, select: { executionId: true, taskKey: true, mapIndex: true, attempt: true, startedAt: true } });
+  const run = extra.run ?? (await db.taskRun.findUnique({ where: { id: holder.taskRunId }, select: { executionId: true, taskKey: true, mapIndex: true, attempt: true, startedAt: true } }));
   if (!run) return false;
   const ended = outcome.status !== "WAITING";
   const written = await db.$transaction(async (tx) => {
@@ -36,7 +39,9 @@ export async function recordAttemptOutcome(
       where: { id: holder.taskRunId, lockedBy: holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING", "RUNNING"] } },
       data: {
         status: outcome.status,
-        lockedBy: null,
+        // An ended attempt keeps lockedBy as the record of who ran it (the monitor shows it); no
+        // claim looks at lockedBy of an ended attempt. A waiting one is released for its timer.
+        ...(outcome.status === "WAITING" ? { lockedBy: null } : {}),
         leaseExpiresAt: null,
         startedAt: run.startedAt ?? extra.startedAt ?? now,
         ...(ended ? { endedAt: now } : {}),

@@ -6,7 +6,7 @@ import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
 import { loadDefinition } from "@/lib/runtime/definitions";
 import { appendEvents } from "@/lib/runtime/events";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
-import { decideNoLaterThan, errorOf, markAttemptRunning, recordAttemptOutcome, type AttemptOutcome } from "@/lib/runtime/results";
+import { decideNoLaterThan, errorOf, markAttemptRunning, recordAttemptOutcome as recordOutcome, type AttemptOutcome, type KnownRun } from "@/lib/runtime/results";
 import { expressionContext, type MapRunInput, type TaskRunRow } from "@/lib/runtime/snapshots";
 import { taskOf } from "@/lib/runtime/task-types";
 import { runHttpTask } from "@/lib/runtime/runners/http";
@@ -29,7 +29,7 @@ export type RunnerOptions = {
 export async function runClaimedTask(db: Db, taskRunId: string, options: RunnerOptions): Promise<void> {
   const run = await db.taskRun.findUnique({ where: { id: taskRunId } });
   if (!run || run.lockedBy !== options.engineId) return;
-  const holder = { taskRunId, lockedBy: options.engineId };
+  const holder: Holder = { taskRunId, lockedBy: options.engineId, known: { executionId: run.executionId, taskKey: run.taskKey, mapIndex: run.mapIndex, attempt: run.attempt, startedAt: run.startedAt } };
   const execution = await db.execution.findUniqueOrThrow({ where: { id: run.executionId } });
   const definition = await loadDefinition(db, execution.definitionId);
   const runs = await db.taskRun.findMany({ where: { executionId: run.executionId } });
@@ -50,7 +50,11 @@ export async function runClaimedTask(db: Db, taskRunId: string, options: RunnerO
     }
     const inputTemplate = run.mapIndex >= 0 && task.type === "map" ? task.params.task?.input : task.input;
     let input: unknown = undefined;
-    if (inputTemplate !== undefined) {
+    // An operator's rerun may give this task a new input (TASK_INPUT_SET after its TASK_RESET).
+    const override = run.mapIndex === -1 && run.attempt === 1 && hasOperatorInput(runs, run) ? await operatorTaskInput(db, run.executionId, run.taskKey) : undefined;
+    if (override !== undefined) {
+      input = override.input;
+    } else if (inputTemplate !== undefined) {
       const evaluated = await evaluateTemplate(inputTemplate, context, { basePath: `tasks.${task.key}.input` });
       if (!evaluated.ok) return void (await recordAttemptOutcome(db, holder, expressionFailure(evaluated.error)));
       input = evaluated.value;
@@ -63,13 +67,51 @@ export async function runClaimedTask(db: Db, taskRunId: string, options: RunnerO
   }
 }
 
+/** Writes an attempt's outcome, passing what is known of the attempt (no re-read). */
+function recordAttemptOutcome(db: Db, holder: Holder, outcome: AttemptOutcome, extra: Omit<Parameters<typeof recordOutcome>[3], "run"> = {}) {
+  return recordOutcome(db, holder, outcome, { ...extra, run: holder.known });
+}
+
+/** Marks the attempt RUNNING before side effects, and remembers that it has started. */
+async function startAttempt(...args: Parameters<typeof markAttemptRunning>): Promise<boolean> {
+  const [, holder, now] = args;
+  const started = await markAttemptRunning(...args);
+  if (started) (holder as Holder).known = { ...(holder as Holder).known, startedAt: now };
+  return started;
+}
+
+/** Task types whose input is what they work on (transform and http read expressions instead). */
+const INPUT_CONSUMERS = new Set(["worker", "approval", "subworkflow"]);
+
+/**
+ * Rerun with `taskInput` leaves a TASK_INPUT_SET event after the task's TASK_RESET. Looking it up
+ * costs a query, so it is only done where it can matter: the first attempt of a task type that
+ * consumes its input, in an execution where other tasks ran before (a rerun keeps upstream tasks).
+ */
+function hasOperatorInput(runs: readonly TaskRunRow[], run: TaskRunRow): boolean {
+  return INPUT_CONSUMERS.has(run.taskType) && runs.some((other) => other.id !== run.id && other.createdAt < run.createdAt);
+}
+
+async function operatorTaskInput(db: Db, executionId: string, taskKey: string): Promise<{ input: unknown } | undefined> {
+  const event = await db.executionEvent.findFirst({
+    where: { executionId, taskKey, type: { in: ["TASK_RESET", "TASK_INPUT_SET"] } },
+    orderBy: { id: "desc" },
+    select: { type: true, payload: true },
+  });
+  if (event?.type !== "TASK_INPUT_SET") return undefined;
+  return { input: fromJsonText<{ input: unknown }>(event.payload)?.input ?? null };
+}
+
 function expressionFailure(error: { path: string; message: string }): AttemptOutcome {
   return { status: "FAILED", error: errorOf("EXPRESSION_ERROR", `${error.path}: ${error.message}`) };
 }
 
+/** The claim on an attempt, and what is known of the attempt (kept current as it starts). */
+type Holder = { taskRunId: string; lockedBy: string; known: KnownRun };
+
 type RunContext = {
   run: TaskRunRow;
-  holder: { taskRunId: string; lockedBy: string };
+  holder: Holder;
   definition: WorkflowDefinition;
   task: TaskDefinition;
   context: ExpressionContext;
@@ -158,7 +200,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       return;
     case "http": {
       const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, ((params.timeoutMs as number) ?? 30_000) + 10_000));
-      if (!(await markAttemptRunning(db, holder, now, leaseUntil, input, deadline))) return;
+      if (!(await startAttempt(db, holder, now, leaseUntil, input, deadline))) return;
       announceExecutionChanged(run.executionId);
       await recordAttemptOutcome(db, holder, await runHttpTask(params, taskContext, task.key));
       return;
@@ -173,7 +215,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       }
       const timeoutMs = (params.timeoutMs as number | undefined) ?? 60_000;
       const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, timeoutMs + 10_000));
-      if (!(await markAttemptRunning(db, holder, now, leaseUntil, input, deadline))) return;
+      if (!(await startAttempt(db, holder, now, leaseUntil, input, deadline))) return;
       announceExecutionChanged(run.executionId);
       const result = await runShellTask(params, taskContext, task.key);
       await recordAttemptOutcome(db, holder, result.outcome, { logs: result.logs });

@@ -28,6 +28,25 @@ describe.each(TEST_PROVIDERS)("shell tasks on %s", (provider) => {
     expect(task.attempts[0]!.output).toBeNull();
   });
 
+  it("go to an engine that may run them when one shares the database, never to the web server's", async () => {
+    const shellWorker = new Engine(h.db, provider, { shellEnabled: true, pollIntervalMs: 25, timerIntervalMs: 20, engineId: "shell-worker" });
+    shellWorker.start();
+    try {
+      const execution = await run(h, "shell-mixed", {
+        tasks: Array.from({ length: 4 }, (_, i) => ({
+          key: `c${i}`,
+          type: "shell",
+          params: { command: node, args: ["-e", `console.log(${i})`] },
+          ...(i > 0 ? { dependsOn: [`c${i - 1}`] } : {}),
+        })),
+      });
+      expect(execution.status).toBe("COMPLETED");
+      for (const task of execution.tasks) expect(task.attempts.map((a) => a.worker)).toEqual(["shell-worker"]);
+    } finally {
+      await shellWorker.stop();
+    }
+  });
+
   describe("in an engine with shellEnabled", () => {
     let shellEngine: Engine;
     beforeAll(async () => {
