@@ -122,7 +122,8 @@ export function SchemaField({
   }
   if (spec.kind === "text") {
     const live = spec.expression ? expressionError(value) : undefined;
-    const errors = live ? [live, ...issues.filter((message) => message !== live)] : issues;
+    // While the expression does not compile, the live message says it all (validation repeats it).
+    const errors = live ? [live] : issues;
     return (
       <FieldShell id={id} label={spec.label} description={spec.description} required={spec.required} errors={errors} fieldName={fieldName}>
         <input

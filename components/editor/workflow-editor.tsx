@@ -139,6 +139,13 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
   const [dialog, setDialog] = useState<"import" | "export" | "run" | null>(null);
   const [busy, setBusy] = useState<"save" | "run" | "layout" | null>(null);
 
+  // Fit the view after the nodes it should fit have reached React Flow's store: effects run
+  // children first, so React Flow has taken the new nodes when this one runs.
+  const [fitRequest, setFitRequest] = useState(0);
+  useEffect(() => {
+    if (fitRequest > 0) void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 });
+  }, [fitRequest, flow]);
+
   const commit = useCallback(
     (next: DraftDefinition, coalesceKey?: string) => {
       if (readOnly) return;
@@ -196,17 +203,21 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
     setSelection({ nodes: selection.nodes.filter((key) => taskKeys.has(key)), edges: [] });
   }
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
-  const nodes = useMemo<TaskFlowNode[]>(
+  const restingNodes = useMemo<TaskFlowNode[]>(
     () =>
       base.nodes.map((node) => ({
         ...node,
-        position: dragging?.[node.id] ?? node.position,
         selected: selectedNodes.has(node.id),
         ...(measured[node.id] ? { measured: measured[node.id] } : {}),
         draggable: !readOnly,
         data: { ...node.data, editable: !readOnly, issueCount: issueCounts.get(node.id) ?? 0 },
       })),
-    [base.nodes, dragging, selectedNodes, measured, readOnly, issueCounts],
+    [base.nodes, selectedNodes, measured, readOnly, issueCounts],
+  );
+  // While dragging only the dragged nodes get new objects, so React Flow re-renders only them.
+  const nodes = useMemo<TaskFlowNode[]>(
+    () => (dragging ? restingNodes.map((node) => (dragging[node.id] ? { ...node, position: dragging[node.id]! } : node)) : restingNodes),
+    [restingNodes, dragging],
   );
   const edges = useMemo<Edge[]>(
     () =>
@@ -408,11 +419,11 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
     try {
       const laid = await autoLayout(base.nodes, base.edges);
       commit(setLayout(draft, Object.fromEntries(laid.map((node) => [node.id, node.position]))));
-      requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }));
+      setFitRequest((n) => n + 1);
     } finally {
       setBusy(null);
     }
-  }, [base, commit, draft, flow]);
+  }, [base, commit, draft]);
 
   const focusTask = useCallback(
     (taskKey: string) => {
@@ -711,7 +722,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
           commit(asDraft(definition));
           setSelection(NO_SELECTION);
           toast.success(`Imported ${definition.name}`, { description: `${definition.tasks.length} task${definition.tasks.length === 1 ? "" : "s"}; save to make it a version.` });
-          requestAnimationFrame(() => void flow.fitView({ padding: 0.15, maxZoom: 1 }));
+          setFitRequest((n) => n + 1);
         }}
       />
       <ExportDialog
