@@ -7,6 +7,7 @@
 //   npm run bench -- --engine-only     engine-level figures only
 //
 // Prints markdown tables and writes JSON to bench-results/.
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
@@ -36,6 +37,16 @@ const withEngine = engineOnly || flag("engine");
 const httpNames = (Object.keys(HTTP_WORKLOADS) as HttpWorkloadName[]).filter((name) => !only || only.includes(name));
 const engineNames = new Set(["chain100", "fanout1000", "burst"].filter((name) => !only || only.includes(name)));
 
+function gitDescription(): string {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: PROJECT_ROOT, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "lib", "app", "scripts"], { cwd: PROJECT_ROOT, encoding: "utf8" }).trim();
+    return dirty ? `${head} + uncommitted changes in ${dirty.split("\n").map((line) => line.slice(3)).join(", ")}` : head;
+  } catch {
+    return "unknown";
+  }
+}
+
 const lines: string[] = [];
 const out = (line = "") => {
   lines.push(line);
@@ -50,7 +61,7 @@ out();
 out(`- command: \`npm run bench${args.length ? ` -- ${args.join(" ")}` : ""}\``);
 out(`- machine: ${machine.nproc} cores (${machine.cpuModel}), ${machine.memoryTotalMiB} MiB memory (${machine.memoryFreeMiB} MiB free), ${machine.os}, node ${machine.node}`);
 out(`- load average at start: ${loadBefore.join(" / ")} (1/5/15 min) — other processes on this machine compete for the 2 cores`);
-out(`- date: ${new Date().toISOString()}`);
+out(`- date: ${new Date().toISOString()}; code: ${gitDescription()}`);
 out();
 
 const results: { machine: typeof machine; args: string[]; loadBefore: number[]; loadAfter?: number[]; http?: HttpRow[]; httpDb?: Record<string, number>; serverRssMiBAtStart?: number; engine: EngineBenchResult[] } = {
