@@ -6,7 +6,7 @@ import { EventEmitter } from "node:events";
  * remote signal (lib/runtime/pg-notify.ts) carries the same signals to other processes; elsewhere
  * the database is the source of truth and everyone also polls.
  */
-type BusEvents = { wake: []; executionChanged: [executionId: string] };
+type BusEvents = { wake: []; executionChanged: [executionId: string]; executionEnded: [executionId: string] };
 
 const globalForBus = globalThis as unknown as {
   flowdeckBus?: EventEmitter<BusEvents>;
@@ -15,7 +15,7 @@ const globalForBus = globalThis as unknown as {
 
 export const engineBus: EventEmitter<BusEvents> = (globalForBus.flowdeckBus ??= new EventEmitter<BusEvents>().setMaxListeners(0));
 
-/** Installs (or removes) the cross-process signal: "*" for wake, an execution id for a change. */
+/** Installs (or removes) the cross-process signal: "*" for wake, an execution id for a change, "!" + id for an end. */
 export function setRemoteSignal(signal: ((item: string) => void) | null): void {
   globalForBus.flowdeckRemoteSignal = signal;
 }
@@ -28,4 +28,11 @@ export function wakeEngine(): void {
 export function announceExecutionChanged(executionId: string): void {
   engineBus.emit("executionChanged", executionId);
   globalForBus.flowdeckRemoteSignal?.(executionId);
+}
+
+/** The execution has finished (any terminal status): waiters for its result can stop waiting. */
+export function announceExecutionEnded(executionId: string): void {
+  engineBus.emit("executionChanged", executionId);
+  engineBus.emit("executionEnded", executionId);
+  globalForBus.flowdeckRemoteSignal?.(`!${executionId}`);
 }

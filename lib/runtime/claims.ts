@@ -55,6 +55,9 @@ export async function claimDueDecisions(db: Db, provider: DatabaseProvider, now:
  */
 export const SHELL_GRACE_MS = 10_000;
 
+/** A claimed attempt: its id and its execution's (so the runner loads both in one go). */
+export type ClaimedAttempt = { id: string; executionId: string };
+
 export async function claimDueTasks(
   db: Db,
   provider: DatabaseProvider,
@@ -63,11 +66,11 @@ export async function claimDueTasks(
   leaseUntil: Date,
   limit: number,
   options: { shellEnabled: boolean } = { shellEnabled: false },
-): Promise<string[]> {
+): Promise<ClaimedAttempt[]> {
   const shellRule = options.shellEnabled
     ? Prisma.empty
     : Prisma.sql`AND (t."taskType" <> 'shell' OR t."nextRunAt" <= ${new Date(now.getTime() - SHELL_GRACE_MS)})`;
-  const rows = await db.$queryRaw<{ id: string }[]>`
+  const rows = await db.$queryRaw<ClaimedAttempt[]>`
     UPDATE "TaskRun" SET "lockedBy" = ${engineId}, "leaseExpiresAt" = ${leaseUntil}
     WHERE "id" IN (
       SELECT t."id" FROM "TaskRun" t JOIN "Execution" e ON e."id" = t."executionId"
@@ -80,8 +83,8 @@ export async function claimDueTasks(
       LIMIT ${limit}
       ${skipLocked(provider)}
     )
-    RETURNING "id"`;
-  return rows.map((row) => row.id);
+    RETURNING "id", "executionId"`;
+  return rows.map((row) => ({ id: row.id, executionId: row.executionId }));
 }
 
 /**

@@ -131,7 +131,7 @@ export class Engine {
       const taskIds = await claimDueTasks(this.db, this.provider, this.engineId, claimedAt, new Date(claimedAt.getTime() + this.options.leaseMs), free, {
         shellEnabled: this.options.shellEnabled,
       });
-      for (const taskRunId of taskIds) this.track(runClaimedTask(this.db, taskRunId, { engineId: this.engineId, shellEnabled: this.options.shellEnabled, leaseMs: this.options.leaseMs }));
+      for (const claimed of taskIds) this.track(runClaimedTask(this.db, claimed, { engineId: this.engineId, shellEnabled: this.options.shellEnabled, leaseMs: this.options.leaseMs }));
       this.counters.tasks += taskIds.length;
       worked ||= taskIds.length > 0;
     }

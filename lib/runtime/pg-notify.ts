@@ -21,7 +21,10 @@ export async function startPgNotify(url: string): Promise<() => Promise<void>> {
     if (message.channel !== CHANNEL || !message.payload) return;
     for (const item of message.payload.split(",")) {
       if (item === "*") engineBus.emit("wake");
-      else engineBus.emit("executionChanged", item);
+      else if (item.startsWith("!")) {
+        engineBus.emit("executionChanged", item.slice(1));
+        engineBus.emit("executionEnded", item.slice(1));
+      } else engineBus.emit("executionChanged", item);
     }
   });
   listener.on("error", (error) => console.error("[pg-notify] listener error:", error.message));

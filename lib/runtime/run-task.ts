@@ -9,6 +9,7 @@ import { fromJsonText, toJsonText } from "@/lib/runtime/json";
 import { decideNoLaterThan, errorOf, markAttemptRunning, recordAttemptOutcome as recordOutcome, type AttemptOutcome, type KnownRun } from "@/lib/runtime/results";
 import { expressionContext, type MapRunInput, type TaskRunRow } from "@/lib/runtime/snapshots";
 import { taskOf } from "@/lib/runtime/task-types";
+import type { ClaimedAttempt } from "@/lib/runtime/claims";
 import { runHttpTask } from "@/lib/runtime/runners/http";
 import { runShellTask } from "@/lib/runtime/runners/shell";
 import { terminateFromTask } from "@/lib/runtime/runners/terminate";
@@ -26,13 +27,15 @@ export type RunnerOptions = {
  * Evaluates `when` (false → SKIPPED) and the input mapping first; expression errors fail the
  * attempt with code EXPRESSION_ERROR and the path of the broken expression.
  */
-export async function runClaimedTask(db: Db, taskRunId: string, options: RunnerOptions): Promise<void> {
-  const run = await db.taskRun.findUnique({ where: { id: taskRunId } });
-  if (!run || run.lockedBy !== options.engineId) return;
+export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: RunnerOptions): Promise<void> {
+  // One read for the execution and all its attempts (the claimed one among them).
+  const loaded = await db.execution.findUnique({ where: { id: claimed.executionId }, include: { taskRuns: true } });
+  const run = loaded?.taskRuns.find((candidate) => candidate.id === claimed.id);
+  if (!loaded || !run || run.lockedBy !== options.engineId) return;
+  const { taskRuns: runs, ...execution } = loaded;
+  const taskRunId = claimed.id;
   const holder: Holder = { taskRunId, lockedBy: options.engineId, known: { executionId: run.executionId, taskKey: run.taskKey, mapIndex: run.mapIndex, attempt: run.attempt, startedAt: run.startedAt } };
-  const execution = await db.execution.findUniqueOrThrow({ where: { id: run.executionId } });
   const definition = await loadDefinition(db, execution.definitionId);
-  const runs = await db.taskRun.findMany({ where: { executionId: run.executionId } });
   const task = taskOf(definition, run.taskKey);
 
   let context: ExpressionContext = expressionContext(execution, definition, runs);

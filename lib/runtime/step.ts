@@ -5,7 +5,7 @@ import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/st
 import { transitionExecution } from "@/lib/engine/transitions";
 import type { Command, ExecutionError } from "@/lib/engine/types";
 import { evaluateTemplate } from "@/lib/workflow/expressions";
-import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
+import { announceExecutionChanged, announceExecutionEnded, wakeEngine } from "@/lib/runtime/bus";
 import { loadDefinition } from "@/lib/runtime/definitions";
 import { appendEvents, type NewEvent } from "@/lib/runtime/events";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
@@ -38,14 +38,14 @@ const EXECUTION_END: Partial<Record<Command["kind"], "complete" | "fail" | "time
  * caller then runs the step again on fresh state, so no change is ever decided on stale data.
  */
 export async function runDecisionStep(db: Db, executionId: string, now: Date = new Date()): Promise<StepResult> {
-  const execution = await db.execution.findUnique({ where: { id: executionId } });
-  if (!execution) return { commands: 0, status: null, scheduled: 0 };
+  const loaded = await db.execution.findUnique({ where: { id: executionId }, include: { taskRuns: true } });
+  if (!loaded) return { commands: 0, status: null, scheduled: 0 };
+  const { taskRuns: runs, ...execution } = loaded;
   if (isTerminalExecutionStatus(execution.status as ExecutionStatus)) {
     await db.execution.updateMany({ where: { id: executionId, version: execution.version }, data: { nextDecisionAt: null } });
     return { commands: 0, status: execution.status as ExecutionStatus, scheduled: 0 };
   }
   const definition = await loadDefinition(db, execution.definitionId);
-  const runs = await db.taskRun.findMany({ where: { executionId } });
   const decision = decide({ definition, execution: executionSnapshot(execution), runs: runs.map(taskRunSnapshot), now });
   const commands = await resolveExecutionOutput(decision.commands, execution, definition, runs);
 
@@ -98,7 +98,8 @@ export async function runDecisionStep(db: Db, executionId: string, now: Date = n
     }
     await appendEvents(tx, events);
   });
-  announceExecutionChanged(executionId);
+  if (finished) announceExecutionEnded(executionId);
+  else announceExecutionChanged(executionId);
   if (finished && execution.parentExecutionId) announceExecutionChanged(execution.parentExecutionId);
   if (scheduled > 0 || finished) wakeEngine();
   return { commands: commands.length, status, scheduled };

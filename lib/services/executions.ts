@@ -111,27 +111,42 @@ export async function startExecution(db: Db, request: StartExecutionRequest, act
 }
 
 /**
- * Resolves when the execution has finished or `timeoutMs` passed. In-process changes wake it at
- * once; a short poll covers engines in other processes.
+ * Resolves when the execution has finished or `timeoutMs` passed. The "ended" signal (in-process,
+ * or from another process through LISTEN/NOTIFY) ends the wait at once; a slow poll covers engines
+ * that cannot signal (another process on SQLite). The listener is installed before the first
+ * read, so an execution that ends in between is not missed.
  */
-export async function waitForExecutionEnd(db: Db, executionId: string, timeoutMs: number, pollMs = 250): Promise<ExecutionStatus | null> {
+export async function waitForExecutionEnd(db: Db, executionId: string, timeoutMs: number, pollMs = 500): Promise<ExecutionStatus | null> {
   const deadline = Date.now() + timeoutMs;
-  const statusOf = async () => (await db.execution.findUnique({ where: { id: executionId }, select: { status: true } }))?.status as ExecutionStatus | undefined;
-  let status = await statusOf();
-  while (status && !isTerminalExecutionStatus(status) && Date.now() < deadline) {
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        engineBus.off("executionChanged", onChange);
-        resolve();
-      };
-      const onChange = (changedId: string) => changedId === executionId && done();
-      const timer = setTimeout(done, Math.min(pollMs, Math.max(0, deadline - Date.now())));
-      engineBus.on("executionChanged", onChange);
-    });
-    status = await statusOf();
+  let ended = false;
+  let wake: (() => void) | null = null;
+  const onEnded = (endedId: string) => {
+    if (endedId !== executionId) return;
+    ended = true;
+    wake?.();
+  };
+  engineBus.on("executionEnded", onEnded);
+  try {
+    const statusOf = async () => (await db.execution.findUnique({ where: { id: executionId }, select: { status: true } }))?.status as ExecutionStatus | undefined;
+    let status = await statusOf();
+    while (status && !isTerminalExecutionStatus(status) && Date.now() < deadline) {
+      if (!ended) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(pollMs, Math.max(0, deadline - Date.now())));
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+      status = await statusOf();
+      ended = false;
+    }
+    return status ?? null;
+  } finally {
+    engineBus.off("executionEnded", onEnded);
   }
-  return status ?? null;
 }
 
 export async function getExecution(db: Db, executionId: string): Promise<ExecutionView> {

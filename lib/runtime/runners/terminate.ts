@@ -2,7 +2,7 @@ import type { Db } from "@/lib/db/client";
 import { transitionExecution } from "@/lib/engine/transitions";
 import { isExecutionStatus } from "@/lib/engine/statuses";
 import { evaluateTemplate } from "@/lib/workflow/expressions";
-import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
+import { announceExecutionEnded, wakeEngine } from "@/lib/runtime/bus";
 import { appendEvents } from "@/lib/runtime/events";
 import { toJsonText } from "@/lib/runtime/json";
 import { cancelChildExecutions, LIVE_TASK_STATUSES, settleParentOfFinishedExecution } from "@/lib/runtime/links";
@@ -54,7 +54,7 @@ export async function terminateFromTask(
     return true;
   });
   if (done) {
-    announceExecutionChanged(executionId);
+    announceExecutionEnded(executionId);
     wakeEngine();
   }
 }

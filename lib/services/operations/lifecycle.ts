@@ -4,7 +4,7 @@
  */
 import type { Db } from "@/lib/db/client";
 import { transitionExecution } from "@/lib/engine/transitions";
-import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
+import { announceExecutionChanged, announceExecutionEnded, wakeEngine } from "@/lib/runtime/bus";
 import { appendEvents } from "@/lib/runtime/events";
 import { toJsonText } from "@/lib/runtime/json";
 import { settleParentOfFinishedExecution, terminateExecutionTree } from "@/lib/runtime/links";
@@ -69,7 +69,7 @@ export async function terminateExecution(db: Db, executionId: string, operator: 
     });
     parentExecutionId = state.execution.parentExecutionId;
   });
-  announceExecutionChanged(executionId);
+  announceExecutionEnded(executionId);
   if (parentExecutionId) announceExecutionChanged(parentExecutionId);
   wakeEngine();
   return getExecution(db, executionId);
