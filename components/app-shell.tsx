@@ -2,11 +2,12 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { Activity, Workflow, type LucideIcon } from "lucide-react";
+import { Activity, LayoutDashboard, Workflow, type LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 
 const NAV: { href: string; label: string; icon: LucideIcon }[] = [
+  { href: "/", label: "Dashboard", icon: LayoutDashboard },
   { href: "/workflows", label: "Workflows", icon: Workflow },
   { href: "/executions", label: "Executions", icon: Activity },
 ];
@@ -16,7 +17,7 @@ export function AppShell({ children, version }: { children: ReactNode; version: 
   return (
     <div className="flex min-h-screen">
       <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-zinc-200 bg-white px-3 py-4 dark:border-zinc-800 dark:bg-zinc-900">
-        <Link href="/workflows" className="mb-6 flex items-center gap-2 px-2">
+        <Link href="/" className="mb-6 flex items-center gap-2 px-2">
           <span className="flex size-7 items-center justify-center rounded-md bg-accent-600 text-white shadow-sm">
             <svg viewBox="0 0 24 24" className="size-4" fill="none" stroke="currentColor" strokeWidth="2.2" aria-hidden>
               <circle cx="5" cy="6" r="2" />
@@ -29,7 +30,7 @@ export function AppShell({ children, version }: { children: ReactNode; version: 
         </Link>
         <nav aria-label="Main" className="flex flex-col gap-0.5">
           {NAV.map(({ href, label, icon: Icon }) => {
-            const active = pathname === href || pathname.startsWith(`${href}/`);
+            const active = href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
             return (
               <Link
                 key={href}
