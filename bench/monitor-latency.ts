@@ -58,21 +58,23 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 
-// Start paused behind an approval-free trick: create the execution, open its page at once.
+// Start the execution and open its page at once; the observer records every status change after.
 const started = await (await fetch(`${base}/api/executions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ workflow: "bench-live" }) })).json();
 await page.goto(`${base}/executions/${started.id}`);
-await page.evaluate(() => {
-  const seen: { key: string; status: string; at: number }[] = [];
-  (window as unknown as { __seen: typeof seen }).__seen = seen;
-  const record = (element: Element) => {
-    const key = element.closest(".react-flow__node")?.getAttribute("data-id");
-    const status = element.getAttribute("data-status");
-    if (key && status) seen.push({ key, status, at: performance.timeOrigin + performance.now() });
-  };
+// A string, not a function: tsx would inject its helpers into a serialized function.
+await page.evaluate(`(() => {
+  const seen = [];
+  window.__seen = seen;
   new MutationObserver((mutations) => {
-    for (const mutation of mutations) if (mutation.type === "attributes") record(mutation.target as Element);
+    for (const mutation of mutations) {
+      if (mutation.type !== "attributes") continue;
+      const element = mutation.target;
+      const key = element.closest(".react-flow__node")?.getAttribute("data-id");
+      const status = element.getAttribute("data-status");
+      if (key && status) seen.push({ key, status, at: performance.timeOrigin + performance.now() });
+    }
   }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["data-status"] });
-});
+})()`);
 // Wait for the end.
 for (let i = 0; i < 600; i++) {
   const execution = await (await fetch(`${base}/api/executions/${started.id}`)).json();
@@ -80,7 +82,7 @@ for (let i = 0; i < 600; i++) {
   await new Promise((r) => setTimeout(r, 200));
 }
 await page.waitForTimeout(1000);
-const seen = (await page.evaluate(() => (window as unknown as { __seen: { key: string; status: string; at: number }[] }).__seen)) ?? [];
+const seen = ((await page.evaluate("window.__seen")) ?? []) as { key: string; status: string; at: number }[];
 const { events } = await (await fetch(`${base}/api/executions/${started.id}/events`)).json();
 const statusOfEvent: Record<string, string> = { TASK_STARTED: "WAITING", TASK_WAITING: "WAITING", TASK_COMPLETED: "COMPLETED" };
 const latencies: number[] = [];
