@@ -117,3 +117,23 @@ test("an approval is approved from the page", async ({ page, request }) => {
   const signOff = execution.tasks.find((t: { taskKey: string }) => t.taskKey === "sign_off");
   expect(signOff.attempts[0].output).toMatchObject({ approved: true, by: "operator (ui)", reason: "looks good" });
 });
+
+test("bulk terminate from the executions list", async ({ page, request }) => {
+  await request.post("/api/workflows", {
+    data: { name: "e2e-bulk", tasks: [{ key: "hold", type: "wait", params: { durationMs: 120000 } }] },
+  });
+  const ids = [await start(request, "e2e-bulk", {}), await start(request, "e2e-bulk", {})];
+  await page.goto("/executions?workflow=e2e-bulk");
+  for (const id of ids) await page.getByLabel(`Select ${id}`).check();
+  const bar = page.getByLabel("Bulk actions");
+  await expect(bar).toContainText("2 selected");
+  await bar.getByRole("button", { name: "Terminate" }).click();
+  const dialog = page.getByRole("dialog", { name: "Terminate: 2 executions" });
+  await dialog.getByRole("textbox").fill("e2e bulk clean-up");
+  await dialog.getByRole("button", { name: "Terminate" }).click();
+  await expect(page.getByText("Terminate: 2 of 2 done")).toBeVisible();
+  for (const id of ids) {
+    await expect.poll(async () => (await (await request.get(`/api/executions/${id}`)).json()).status).toBe("TERMINATED");
+    await expect(page.locator(`tr[data-execution="${id}"] [data-status]`)).toHaveAttribute("data-status", "TERMINATED");
+  }
+});

@@ -1,17 +1,14 @@
-import Link from "next/link";
 import type { Metadata } from "next";
 import { Activity } from "lucide-react";
 import { PageHeader } from "@/components/app-shell";
-import { StatusBadge } from "@/components/monitor/status-visual";
 import { AutoRefresh } from "@/components/monitor/auto-refresh";
+import { ExecutionsTable } from "@/components/monitor/executions-table";
 import { ButtonLink } from "@/components/ui/button";
-import { RelativeTime } from "@/components/ui/relative-time";
 import { getDb } from "@/lib/db/client";
 import { EXECUTION_STATUSES } from "@/lib/engine/statuses";
 import { ensureReady } from "@/lib/server/bootstrap";
 import { requestTime } from "@/lib/server/request-time";
 import { executionSearchSchema, searchExecutions } from "@/lib/services/execution-search";
-import { formatDurationMs } from "@/lib/canvas/execution-overlay";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Executions" };
@@ -81,45 +78,7 @@ export default async function ExecutionsPage({ searchParams }: Props) {
             </p>
           </div>
         ) : (
-          <div className="overflow-hidden rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-            <table className="w-full text-sm">
-              <thead className="bg-zinc-50 text-left text-xs text-zinc-500 dark:bg-zinc-800/50">
-                <tr>
-                  <th className="px-4 py-2 font-medium">Status</th>
-                  <th className="px-4 py-2 font-medium">Workflow</th>
-                  <th className="px-4 py-2 font-medium">Execution</th>
-                  <th className="px-4 py-2 font-medium">Correlation id</th>
-                  <th className="px-4 py-2 font-medium">Started</th>
-                  <th className="px-4 py-2 text-right font-medium">Duration</th>
-                </tr>
-              </thead>
-              <tbody>
-                {executions.map((execution) => (
-                  <tr key={execution.id} className="border-t border-zinc-100 hover:bg-zinc-50/60 dark:border-zinc-800 dark:hover:bg-zinc-800/40" data-execution={execution.id}>
-                    <td className="px-4 py-2">
-                      <StatusBadge status={execution.status} />
-                    </td>
-                    <td className="px-4 py-2">
-                      {execution.workflowName} <span className="text-zinc-400">v{execution.workflowVersion}</span>
-                      {execution.parentExecutionId ? <span className="ml-2 text-xs text-zinc-400">child</span> : null}
-                    </td>
-                    <td className="px-4 py-2">
-                      <Link href={`/executions/${execution.id}`} className="font-mono text-xs text-accent-600 hover:underline">
-                        {execution.id.slice(0, 8)}
-                      </Link>
-                    </td>
-                    <td className="px-4 py-2 text-zinc-500">{execution.correlationId ?? "—"}</td>
-                    <td className="px-4 py-2 text-zinc-500">
-                      <RelativeTime iso={execution.createdAt} now={now} />
-                    </td>
-                    <td className="px-4 py-2 text-right tabular-nums text-zinc-500">
-                      {execution.startedAt ? formatDurationMs((execution.endedAt ? Date.parse(execution.endedAt) : now) - Date.parse(execution.startedAt)) : "—"}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ExecutionsTable executions={executions} now={now} />
         )}
         {next ? (
           <div className="flex justify-end">
