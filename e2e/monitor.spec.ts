@@ -137,3 +137,24 @@ test("bulk terminate from the executions list", async ({ page, request }) => {
     await expect(page.locator(`tr[data-execution="${id}"] [data-status]`)).toHaveAttribute("data-status", "TERMINATED");
   }
 });
+
+test("subworkflow and map nodes link to their child executions, and children back to the parent", async ({ page, request }) => {
+  await request.post("/api/workflows", {
+    data: { name: "e2e-parent", tasks: [{ key: "run_child", type: "subworkflow", params: { workflow: "child-process-item", input: { item: 1, index: 0 } } }] },
+  });
+  const id = await start(request, "e2e-parent", {}, 30);
+  await page.goto(`/executions/${id}`);
+  await expect(node(page, "run_child")).toHaveAttribute("data-status", "COMPLETED");
+  await page.locator('.react-flow__node[data-id="run_child"]').getByRole("link", { name: "child →" }).click();
+  await expect(page).not.toHaveURL(new RegExp(`/executions/${id}$`));
+  await expect(page.getByRole("heading", { name: "child-process-item" })).toBeVisible();
+  await page.getByRole("link", { name: "← parent execution" }).click();
+  await expect(page).toHaveURL(new RegExp(`/executions/${id}$`));
+
+  const mapId = await start(request, "parent-map-children", {}, 30);
+  await page.goto(`/executions/${mapId}`);
+  await expect(node(page, "process_items")).toContainText("2 completed · 2 failed");
+  await page.locator('.react-flow__node[data-id="process_items"]').click();
+  const items = page.getByRole("region", { name: "Map items" });
+  await expect(items.getByRole("link", { name: "child" })).toHaveCount(4);
+});

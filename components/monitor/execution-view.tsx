@@ -209,6 +209,11 @@ function TaskInspector({ taskKey, tasks, onClose, actions }: { taskKey: string; 
                     {attempt.worker ? ` · ${attempt.worker}` : ""}
                     {attempt.nextRunAt && attempt.status === "RETRYING" ? ` · due ${new Date(attempt.nextRunAt).toLocaleTimeString()}` : ""}
                   </div>
+                  {attempt.childExecutionId ? (
+                    <Link className="mt-1 inline-block text-accent-600 hover:underline" href={`/executions/${attempt.childExecutionId}`}>
+                      child execution →
+                    </Link>
+                  ) : null}
                   {attempt.error && attempt !== latest ? (
                     <div className="mt-1 text-red-700 dark:text-red-400">{(attempt.error as { message?: string }).message}</div>
                   ) : null}
@@ -234,8 +239,7 @@ function MapItems({ items }: { items: TaskView[] }) {
       <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500">Items ({items.length})</h3>
       <ul className="divide-y divide-zinc-100 text-xs dark:divide-zinc-800">
         {shown.map((item) => {
-          const latest = item.attempts[item.attempts.length - 1];
-          const child = (latest?.output as { childExecutionId?: string } | null)?.childExecutionId;
+          const child = item.attempts[item.attempts.length - 1]?.childExecutionId;
           return (
             <li key={item.mapIndex} className="flex items-center justify-between gap-2 py-1">
               <span className="tabular-nums">#{item.mapIndex}</span>

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { memo } from "react";
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { TASK_NODE_HEIGHT, TASK_NODE_WIDTH } from "@/lib/canvas/definition-to-flow";
@@ -53,8 +54,15 @@ function MonitorTaskCard({ data, selected }: NodeProps<MonitorFlowNode>) {
         </span>
         <span className="ml-auto shrink-0 text-[10px] font-medium uppercase tracking-wide text-zinc-400">{data.taskType}</span>
       </span>
-      <span className="block truncate text-xs text-zinc-500 dark:text-zinc-400" title={data.summary}>
-        {counts ?? (data.summary || "\u00a0")}
+      <span className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
+        <span className="min-w-0 flex-1 truncate" title={data.summary}>
+          {counts ?? (data.summary || "\u00a0")}
+        </span>
+        {data.childExecutionId ? (
+          <Link href={`/executions/${data.childExecutionId}`} className="nodrag shrink-0 font-medium text-accent-600 hover:underline" onClick={(event) => event.stopPropagation()}>
+            child →
+          </Link>
+        ) : null}
       </span>
       <span className={cn("flex items-center gap-1 text-[11px] font-medium", info.colors.text, "dark:text-zinc-200")} data-testid="node-status">
         <StatusIcon status={data.status} className="size-3" />

@@ -23,7 +23,7 @@ const tasks: TaskRunInput[] = [
 
 describe("overlayFor", () => {
   it("shows a task that was not reached as PENDING", () => {
-    expect(overlayFor("later", tasks, null, t0)).toEqual({ status: "PENDING", attempt: 0, maxAttempts: null, durationMs: null, itemCounts: null });
+    expect(overlayFor("later", tasks, null, t0)).toEqual({ status: "PENDING", attempt: 0, maxAttempts: null, durationMs: null, itemCounts: null, childExecutionId: null });
   });
 
   it("reports the latest attempt and the time from the first start to the last end", () => {

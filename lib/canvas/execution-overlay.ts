@@ -9,7 +9,7 @@ export type TaskRunInput = {
   mapIndex: number;
   taskType: string;
   status: string;
-  attempts: { attempt: number; status: string; startedAt: string | null; endedAt: string | null; output?: unknown }[];
+  attempts: { attempt: number; status: string; startedAt: string | null; endedAt: string | null; output?: unknown; childExecutionId?: string | null }[];
 };
 
 export type TaskStatusOverlay = {
@@ -19,6 +19,8 @@ export type TaskStatusOverlay = {
   durationMs: number | null;
   /** Map tasks: how many items are in each status. */
   itemCounts: Record<string, number> | null;
+  /** Subworkflow tasks: the child execution of the latest attempt. */
+  childExecutionId: string | null;
 };
 
 export type MonitorNodeData = TaskNodeData & TaskStatusOverlay & {
@@ -35,7 +37,7 @@ export function overlayFor(
   const own = tasks.find((task) => task.taskKey === taskKey && task.mapIndex === -1);
   const items = tasks.filter((task) => task.taskKey === taskKey && task.mapIndex >= 0);
   const itemCounts = items.length > 0 ? countBy(items.map((item) => item.status)) : null;
-  if (!own) return { status: "PENDING", attempt: 0, maxAttempts, durationMs: null, itemCounts };
+  if (!own) return { status: "PENDING", attempt: 0, maxAttempts, durationMs: null, itemCounts, childExecutionId: null };
   const latest = own.attempts[own.attempts.length - 1];
   const first = own.attempts[0];
   const start = first?.startedAt ? Date.parse(first.startedAt) : null;
@@ -46,6 +48,7 @@ export function overlayFor(
     maxAttempts,
     durationMs: start === null ? null : (end ?? now) - start,
     itemCounts,
+    childExecutionId: latest?.childExecutionId ?? null,
   };
 }
 

@@ -32,6 +32,8 @@ export type TaskAttemptView = {
   error: unknown;
   logs: unknown;
   worker: string | null;
+  /** The child execution this attempt ran (subworkflow tasks, map items running a workflow). */
+  childExecutionId: string | null;
   scheduledAt: string | null;
   startedAt: string | null;
   endedAt: string | null;
@@ -152,6 +154,8 @@ export async function waitForExecutionEnd(db: Db, executionId: string, timeoutMs
 export async function getExecution(db: Db, executionId: string): Promise<ExecutionView> {
   const execution = await db.execution.findUnique({ where: { id: executionId }, include: { taskRuns: { orderBy: [{ taskKey: "asc" }, { mapIndex: "asc" }, { attempt: "asc" }] } } });
   if (!execution) throw notFound(`execution '${executionId}' not found`);
+  const children = await db.execution.findMany({ where: { parentExecutionId: executionId }, select: { id: true, parentTaskRunId: true } });
+  const childOf = new Map(children.map((child) => [child.parentTaskRunId, child.id]));
   const tasks = new Map<string, TaskView>();
   for (const run of execution.taskRuns) {
     const key = `${run.taskKey}#${run.mapIndex}`;
@@ -170,6 +174,7 @@ export async function getExecution(db: Db, executionId: string): Promise<Executi
       error: fromJsonText(run.error) ?? null,
       logs: fromJsonText(run.logs) ?? null,
       worker: run.lockedBy,
+      childExecutionId: childOf.get(run.id) ?? null,
       scheduledAt: iso(run.scheduledAt),
       startedAt: iso(run.startedAt),
       endedAt: iso(run.endedAt),
