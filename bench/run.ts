@@ -40,7 +40,7 @@ const engineNames = new Set(["chain100", "fanout1000", "burst"].filter((name) =>
 function gitDescription(): string {
   try {
     const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: PROJECT_ROOT, encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--", "lib", "app", "scripts"], { cwd: PROJECT_ROOT, encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", "lib", "app", "scripts"], { cwd: PROJECT_ROOT, encoding: "utf8" }).trimEnd();
     return dirty ? `${head} + uncommitted changes in ${dirty.split("\n").map((line) => line.slice(3)).join(", ")}` : head;
   } catch {
     return "unknown";
