@@ -66,9 +66,16 @@ class FlowdeckSqliteAdapterFactory extends PrismaBetterSqlite3 {
 }
 
 export interface CreatePrismaClientOptions {
-  /** PostgreSQL only: the pool size. @default 10 (pg's default) */
+  /** PostgreSQL only: the pool size. @default 10 (pg's default); the app's client uses FLOWDECK_DB_POOL_SIZE (20) */
   maxConnections?: number;
 }
+
+/**
+ * Interactive transactions wait for a connection up to `maxWait` (Prisma's default is 2 s). An
+ * engine with many attempts in flight can briefly want more connections than the pool has; such a
+ * wait must queue, not fail the task. @default { maxWait: 10000, timeout: 20000 }
+ */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 } as const;
 
 /** A new Prisma client for the given database. The caller owns it (`$disconnect()` when done). */
 export function createPrismaClient(config: DatabaseConfig, options: CreatePrismaClientOptions = {}): Db {
@@ -77,11 +84,11 @@ export function createPrismaClient(config: DatabaseConfig, options: CreatePrisma
       { url: config.filePath, timeout: SQLITE_BUSY_TIMEOUT_MS },
       { timestampFormat: SQLITE_TIMESTAMP_FORMAT },
     );
-    return new SqlitePrismaClient({ adapter });
+    return new SqlitePrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   }
   const adapter = new PrismaPg({ connectionString: config.url, max: options.maxConnections });
   // Same model API, different generated internals: see the comment on `Db`.
-  return new PostgresPrismaClient({ adapter }) as unknown as Db;
+  return new PostgresPrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
 }
 
 type DbSingleton = { config: DatabaseConfig; db: Db };
@@ -104,7 +111,10 @@ export function getDbConfig(): DatabaseConfig {
 function getDbSingleton(): DbSingleton {
   if (!globalForDb.__flowdeckDb) {
     const config = resolveDatabaseConfig();
-    globalForDb.__flowdeckDb = { config, db: createPrismaClient(config) };
+    // Sized for an engine's attempts in flight plus web requests; several processes share the
+    // server's max_connections (100 by default), so keep pool × processes below it.
+    const maxConnections = Number(process.env.FLOWDECK_DB_POOL_SIZE ?? 20);
+    globalForDb.__flowdeckDb = { config, db: createPrismaClient(config, { maxConnections }) };
   }
   return globalForDb.__flowdeckDb;
 }

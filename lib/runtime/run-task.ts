@@ -66,6 +66,16 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
     }
     await runByType(db, { run, holder, definition, task, context, input, options });
   } catch (error) {
+    if ((error as Error).name?.startsWith("PrismaClient")) {
+      // The database failed us (pool exhausted, connection lost), not the task: give the claim
+      // back so the attempt runs again, instead of failing it. An attempt already RUNNING (side
+      // effects started) is left to its lease: the reaper counts it as timed out, then retries.
+      console.error(`[engine ${options.engineId}] database error while running ${run.taskKey}; releasing the claim:`, (error as Error).message);
+      await db.taskRun
+        .updateMany({ where: { id: taskRunId, lockedBy: options.engineId, status: { in: ["SCHEDULED", "RETRYING"] } }, data: { lockedBy: null, leaseExpiresAt: null } })
+        .catch(() => {});
+      return;
+    }
     await recordAttemptOutcome(db, holder, { status: "FAILED", error: errorOf("INTERNAL_ERROR", `the engine failed to run the task: ${(error as Error).message}`) });
   }
 }

@@ -82,11 +82,8 @@ describe("three worker processes on one PostgreSQL database", () => {
     const env = {
       DATABASE_URL: testDb.config.url,
       FLOWDECK_ENGINE_POLL_MS: "100",
-      // At the default of 32 attempts in flight, attempts wait for one of the 10 pooled connections
-      // longer than Prisma's transaction maxWait (2 s) and the engine records that as the TASK's
-      // failure ("Transaction API error: Unable to start a transaction in the given time").
-      // Reported; until fixed, keep attempts in flight below the pool size.
-      FLOWDECK_ENGINE_CONCURRENCY: process.env.SCALE_ENGINE_CONCURRENCY ?? "8",
+      // The engine default (32 attempts in flight per worker) against a pool of 20: waits queue.
+      ...(process.env.SCALE_ENGINE_CONCURRENCY ? { FLOWDECK_ENGINE_CONCURRENCY: process.env.SCALE_ENGINE_CONCURRENCY } : {}),
     };
     workers = await Promise.all(Array.from({ length: WORKERS }, (_, i) => processes.startWorker(env, { name: `pg-worker-${i + 1}` })));
     // This process's starts wake the workers through LISTEN/NOTIFY, like a web tier's would.
