@@ -6,7 +6,7 @@ import { EventEmitter } from "node:events";
  * remote signal (lib/runtime/pg-notify.ts) carries the same signals to other processes; elsewhere
  * the database is the source of truth and everyone also polls.
  */
-type BusEvents = { wake: []; executionChanged: [executionId: string]; executionEnded: [executionId: string] };
+type BusEvents = { wake: []; executionChanged: [executionId: string]; executionEnded: [executionId: string]; timerAt: [dueAt: number] };
 
 const globalForBus = globalThis as unknown as {
   flowdeckBus?: EventEmitter<BusEvents>;
@@ -35,4 +35,9 @@ export function announceExecutionEnded(executionId: string): void {
   engineBus.emit("executionChanged", executionId);
   engineBus.emit("executionEnded", executionId);
   globalForBus.flowdeckRemoteSignal?.(`!${executionId}`);
+}
+
+/** A durable timer (a wait, an approval's timeout) falls due at `dueAt`: engines here can sleep until then. */
+export function announceTimer(dueAt: Date): void {
+  engineBus.emit("timerAt", dueAt.getTime());
 }

@@ -40,6 +40,8 @@ export class Engine {
   private wakeRequested = false;
   private wakeResolver: (() => void) | null = null;
   private lastTimers = 0;
+  /** The earliest timer known to fall due (announced in this process); the sweep runs then. */
+  private nextTimerAt: number | null = null;
   private counters = { decisions: 0, tasks: 0 };
 
   constructor(
@@ -57,6 +59,13 @@ export class Engine {
     };
   }
 
+  private readonly onTimer = (dueAt: number) => {
+    if (this.nextTimerAt === null || dueAt < this.nextTimerAt) {
+      this.nextTimerAt = dueAt;
+      this.wakeResolver?.(); // re-plan the current sleep
+    }
+  };
+
   private readonly onWake = () => {
     this.wakeRequested = true;
     this.wakeResolver?.();
@@ -66,6 +75,7 @@ export class Engine {
     if (this.running) return;
     this.running = true;
     engineBus.on("wake", this.onWake);
+    engineBus.on("timerAt", this.onTimer);
     this.loopDone = this.loop();
   }
 
@@ -74,6 +84,7 @@ export class Engine {
     if (!this.running) return;
     this.running = false;
     engineBus.off("wake", this.onWake);
+    engineBus.off("timerAt", this.onTimer);
     this.wakeResolver?.();
     await this.loopDone;
     await Promise.allSettled([...this.inFlight]);
@@ -101,8 +112,10 @@ export class Engine {
       this.wakeRequested = false;
       return;
     }
+    // Sleep until the next poll, or the next known timer if that is sooner.
+    const untilTimer = this.nextTimerAt === null ? Infinity : Math.max(0, this.nextTimerAt - Date.now());
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.options.pollIntervalMs);
+      const timer = setTimeout(resolve, Math.min(this.options.pollIntervalMs, untilTimer));
       this.wakeResolver = () => {
         clearTimeout(timer);
         resolve();
@@ -116,8 +129,10 @@ export class Engine {
   async tick(): Promise<boolean> {
     const now = new Date();
     let worked = false;
-    if (now.getTime() - this.lastTimers >= this.options.timerIntervalMs) {
+    const timerDue = this.nextTimerAt !== null && now.getTime() >= this.nextTimerAt;
+    if (timerDue || now.getTime() - this.lastTimers >= this.options.timerIntervalMs) {
       this.lastTimers = now.getTime();
+      if (timerDue) this.nextTimerAt = null;
       const fired = (await fireDueTimers(this.db, now)) + (await reapExpiredLeases(this.db, now));
       worked ||= fired > 0;
     }

@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import type { TaskRunError } from "@/lib/engine/types";
-import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
+import { announceExecutionChanged, announceTimer, wakeEngine } from "@/lib/runtime/bus";
 import { appendEvents, type NewEvent } from "@/lib/runtime/events";
 import { toJsonText } from "@/lib/runtime/json";
 import type { Tx } from "@/lib/runtime/step";
@@ -66,6 +66,7 @@ export async function recordAttemptOutcome(
   });
   if (written) {
     announceExecutionChanged(run.executionId);
+    if (outcome.status === "WAITING" && outcome.until) announceTimer(outcome.until);
     wakeEngine();
   }
   return written;
