@@ -144,6 +144,32 @@ function attemptWhere(executionId: string, ref: { taskKey: string; mapIndex: num
   return { executionId_taskKey_mapIndex_attempt: { executionId, taskKey: ref.taskKey, mapIndex: ref.mapIndex, attempt: ref.attempt } };
 }
 
+/** A new attempt row, due at `runAt` (SCHEDULED) or waiting for its backoff (RETRYING). */
+function createAttempt(
+  tx: Tx,
+  { executionId, definition, now }: ApplyContext,
+  ref: { taskKey: string; mapIndex: number; attempt: number },
+  status: "SCHEDULED" | "RETRYING",
+  runAt: Date,
+) {
+  const kind = runKindOf(definition, ref.taskKey, ref.mapIndex);
+  return tx.taskRun.create({
+    data: {
+      id: randomUUID(),
+      executionId,
+      taskKey: ref.taskKey,
+      mapIndex: ref.mapIndex,
+      attempt: ref.attempt,
+      taskType: kind.taskType,
+      workerTaskType: kind.workerTaskType,
+      status,
+      scheduledAt: now,
+      nextRunAt: runAt,
+    },
+    select: { id: true },
+  });
+}
+
 /** Persists one task command; returns how many attempts became due now (to wake the task runners). */
 async function applyTaskCommand(tx: Tx, command: Command, context: ApplyContext): Promise<number> {
   const { executionId, definition, now, events } = context;
@@ -157,43 +183,13 @@ async function applyTaskCommand(tx: Tx, command: Command, context: ApplyContext)
     case "timeoutExecution":
       return 0;
     case "schedule": {
-      const kind = runKindOf(definition, command.taskKey, command.mapIndex);
-      const run = await tx.taskRun.create({
-        data: {
-          id: randomUUID(),
-          executionId,
-          taskKey: command.taskKey,
-          mapIndex: command.mapIndex,
-          attempt: command.attempt,
-          taskType: kind.taskType,
-          workerTaskType: kind.workerTaskType,
-          status: "SCHEDULED",
-          scheduledAt: now,
-          nextRunAt: command.runAt,
-        },
-        select: { id: true },
-      });
+      const run = await createAttempt(tx, context, command, "SCHEDULED", command.runAt);
       events.push({ ...base, type: "TASK_SCHEDULED", taskKey: command.taskKey, mapIndex: command.mapIndex, taskRunId: run.id, payload: { attempt: command.attempt } });
       return 1;
     }
     case "retry": {
       await tx.taskRun.update({ where: attemptWhere(executionId, { ...command, attempt: command.failedAttempt }), data: { nextRunAt: null } });
-      const kind = runKindOf(definition, command.taskKey, command.mapIndex);
-      const run = await tx.taskRun.create({
-        data: {
-          id: randomUUID(),
-          executionId,
-          taskKey: command.taskKey,
-          mapIndex: command.mapIndex,
-          attempt: command.attempt,
-          taskType: kind.taskType,
-          workerTaskType: kind.workerTaskType,
-          status: command.status,
-          scheduledAt: now,
-          nextRunAt: command.runAt,
-        },
-        select: { id: true },
-      });
+      const run = await createAttempt(tx, context, command, command.status, command.runAt);
       events.push({
         ...base,
         type: "TASK_RETRY_SCHEDULED",
