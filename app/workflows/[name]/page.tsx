@@ -1,6 +1,5 @@
 import Link from "next/link";
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { Download, FileJson, GitCompare, Pencil } from "lucide-react";
 import { PageHeader } from "@/components/app-shell";
 import { Badge } from "@/components/ui/badge";
@@ -8,12 +7,9 @@ import { ButtonLink } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { cn } from "@/components/ui/cn";
 import { WorkflowGraph } from "@/components/graph/workflow-graph";
-import { getDb } from "@/lib/db/client";
-import { ensureReady } from "@/lib/server/bootstrap";
+import { loadWorkflowPageData } from "@/lib/server/page-data";
 import { requestTime } from "@/lib/server/request-time";
-import { ServiceError } from "@/lib/services/errors";
 import { laidOutGraph } from "@/lib/services/workflow-graphs";
-import { getWorkflow, getWorkflowVersions } from "@/lib/services/workflows";
 import { serializeDefinition, summarizeTask, TASK_TYPE_INFO } from "@/lib/workflow";
 
 export const dynamic = "force-dynamic";
@@ -25,20 +21,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function WorkflowPage({ params, searchParams }: Props) {
-  await ensureReady();
-  const name = decodeURIComponent((await params).name);
-  const requested = (await searchParams).version;
-  const version = requested && /^[1-9][0-9]*$/.test(requested) ? Number(requested) : undefined;
-  const db = getDb();
-  let workflow;
-  try {
-    workflow = await getWorkflow(db, name, version);
-  } catch (error) {
-    if (error instanceof ServiceError && error.code === "NOT_FOUND") notFound();
-    throw error;
-  }
-  const [versions, graph] = await Promise.all([getWorkflowVersions(db, name), laidOutGraph(workflow.definition)]);
-  const latest = versions[0]!.version;
+  const { name, workflow, versions, latest } = await loadWorkflowPageData((await params).name, (await searchParams).version);
+  const graph = await laidOutGraph(workflow.definition);
   const exportHref = `/api/workflows/${encodeURIComponent(name)}/export?version=${workflow.version}`;
   const now = requestTime();
   return (

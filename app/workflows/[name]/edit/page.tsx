@@ -1,10 +1,6 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
 import { WorkflowEditor } from "@/components/editor/workflow-editor";
-import { getDb } from "@/lib/db/client";
-import { ensureReady } from "@/lib/server/bootstrap";
-import { ServiceError } from "@/lib/services/errors";
-import { getWorkflow, getWorkflowVersions } from "@/lib/services/workflows";
+import { loadWorkflowPageData } from "@/lib/server/page-data";
 
 export const dynamic = "force-dynamic";
 
@@ -16,20 +12,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 /** The designer on a stored workflow: the latest version is editable, an older one opens read-only. */
 export default async function EditWorkflowPage({ params, searchParams }: Props) {
-  await ensureReady();
-  const name = decodeURIComponent((await params).name);
-  const requested = (await searchParams).version;
-  const version = requested && /^[1-9][0-9]*$/.test(requested) ? Number(requested) : undefined;
-  const db = getDb();
-  let workflow;
-  try {
-    workflow = await getWorkflow(db, name, version);
-  } catch (error) {
-    if (error instanceof ServiceError && error.code === "NOT_FOUND") notFound();
-    throw error;
-  }
-  const versions = await getWorkflowVersions(db, name);
-  const latest = versions[0]!.version;
+  const { name, workflow, versions, latest } = await loadWorkflowPageData((await params).name, (await searchParams).version);
   return (
     <WorkflowEditor
       key={`${name}@${workflow.version}`}
