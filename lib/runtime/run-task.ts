@@ -54,7 +54,7 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
     const inputTemplate = run.mapIndex >= 0 && task.type === "map" ? task.params.task?.input : task.input;
     let input: unknown = undefined;
     // An operator's rerun may give this task a new input (TASK_INPUT_SET after its TASK_RESET).
-    const override = run.mapIndex === -1 && run.attempt === 1 && hasOperatorInput(runs, run) ? await operatorTaskInput(db, run.executionId, run.taskKey) : undefined;
+    const override = run.mapIndex === -1 && INPUT_CONSUMERS.has(run.taskType) ? await operatorTaskInput(db, run.executionId, run.taskKey) : undefined;
     if (override !== undefined) {
       input = override.input;
     } else if (inputTemplate !== undefined) {
@@ -64,7 +64,7 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
     } else if (run.mapIndex >= 0) {
       input = { item: context.item ?? null, index: run.mapIndex };
     }
-    await runByType(db, { run, holder, definition, task, context, input, options });
+    await runByType(db, { run, holder, definition, task, context, input, options, inputFromOperator: override !== undefined });
   } catch (error) {
     if ((error as Error).name?.startsWith("PrismaClient")) {
       // The database failed us (pool exhausted, connection lost), not the task: give the claim
@@ -97,13 +97,10 @@ async function startAttempt(...args: Parameters<typeof markAttemptRunning>): Pro
 const INPUT_CONSUMERS = new Set(["worker", "approval", "subworkflow"]);
 
 /**
- * Rerun with `taskInput` leaves a TASK_INPUT_SET event after the task's TASK_RESET. Looking it up
- * costs a query, so it is only done where it can matter: the first attempt of a task type that
- * consumes its input, in an execution where other tasks ran before (a rerun keeps upstream tasks).
+ * Rerun with `taskInput` leaves a TASK_INPUT_SET event after the task's TASK_RESET; it holds for
+ * every attempt until the task is reset again. Looked up (one indexed query) only for the task
+ * types that consume their input.
  */
-function hasOperatorInput(runs: readonly TaskRunRow[], run: TaskRunRow): boolean {
-  return INPUT_CONSUMERS.has(run.taskType) && runs.some((other) => other.id !== run.id && other.createdAt < run.createdAt);
-}
 
 async function operatorTaskInput(db: Db, executionId: string, taskKey: string): Promise<{ input: unknown } | undefined> {
   const event = await db.executionEvent.findFirst({
@@ -130,6 +127,8 @@ type RunContext = {
   context: ExpressionContext;
   input: unknown;
   options: RunnerOptions;
+  /** The input was set by an operator's rerun (taskInput): it replaces the task's own mapping. */
+  inputFromOperator?: boolean;
 };
 
 async function runByType(db: Db, rc: RunContext): Promise<void> {
@@ -200,7 +199,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       const ref = run.mapIndex >= 0 && task.type === "map" ? task.params.workflow : task.type === "subworkflow" ? { name: task.params.workflow, version: task.params.version, input: task.params.input } : undefined;
       if (!ref) return;
       let childInput: unknown = input;
-      if (ref.input !== undefined) {
+      if (ref.input !== undefined && !rc.inputFromOperator) {
         const evaluated = await evaluateTemplate(ref.input, context, { basePath: `tasks.${task.key}.params.input` });
         if (!evaluated.ok) return void (await recordAttemptOutcome(db, holder, expressionFailure(evaluated.error)));
         childInput = evaluated.value;

@@ -50,8 +50,11 @@ export async function runDecisionStep(db: Db, executionId: string, now: Date = n
   const commands = await resolveExecutionOutput(decision.commands, execution, definition, runs);
 
   if (commands.length === 0) {
-    // Nothing to do until wakeAt. Leave nextDecisionAt alone if someone changed the execution since.
-    await db.execution.updateMany({ where: { id: executionId, version: execution.version }, data: { nextDecisionAt: decision.wakeAt } });
+    // Nothing to do until wakeAt. If the execution changed since it was read, decide again on the
+    // fresh state (the claim pushed nextDecisionAt a lease ahead; leaving it there would delay a
+    // deadline that wakeAt carries).
+    const updated = await db.execution.updateMany({ where: { id: executionId, version: execution.version }, data: { nextDecisionAt: decision.wakeAt } });
+    if (updated.count === 0) throw new StaleExecutionError(executionId);
     return { commands: 0, status: execution.status as ExecutionStatus, scheduled: 0 };
   }
 

@@ -52,8 +52,15 @@ export function streamExecutionEvents(db: Db, executionId: string, after: bigint
         if (events.length === 500) continue;
         const execution = await db.execution.findUnique({ where: { id: executionId }, select: { status: true } });
         if (!execution || isTerminalExecutionStatus(execution.status as ExecutionStatus)) {
-          const tail = await listExecutionEvents(db, executionId, cursor, 500).catch(() => []);
-          for (const event of tail) send(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
+          // Everything up to the end, however many events the last transaction wrote.
+          for (;;) {
+            const tail = await listExecutionEvents(db, executionId, cursor, 500).catch(() => []);
+            for (const event of tail) {
+              send(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
+              cursor = BigInt(event.id);
+            }
+            if (tail.length < 500) break;
+          }
           send(`event: end\ndata: ${JSON.stringify({ status: execution?.status ?? null })}\n\n`);
           close();
           break;

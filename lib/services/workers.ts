@@ -306,7 +306,12 @@ async function claimOnce(db: Db, provider: DatabaseProvider, request: ClaimReque
     const startToCloseMs = policy.timeouts?.startToCloseMs;
     if (startToCloseMs !== undefined) deadlines.set(row.id, new Date(now.getTime() + startToCloseMs));
   }
-  await recordStarts(db, views, deadlines, workerId, now);
+  // The claim has committed: the tasks are this worker's now. If recording their start fails (a
+  // deadlock, a pool timeout), the worker must still get them — dropping them here would leave
+  // them RUNNING until their leases expire and burn an attempt each for work never delivered.
+  await recordStarts(db, views, deadlines, workerId, now).catch((error: unknown) =>
+    console.error(`[workers] claimed ${views.length} task(s) for ${workerId} but could not record their start:`, (error as Error).message),
+  );
   return views;
 }
 

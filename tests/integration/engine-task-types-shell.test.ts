@@ -100,6 +100,21 @@ describe.each(TEST_PROVIDERS)("shell tasks on %s", (provider) => {
       expect(ms(attempt.endedAt) - ms(attempt.startedAt)).toBeGreaterThanOrEqual(300);
     });
 
+    it("a timeout also kills what the command started (a grandchild holding the output open)", async () => {
+      const marker = `flowdeck-grandchild-${provider}-${Date.now()}`;
+      const script = `require("child_process").spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)", "${marker}"], { stdio: "inherit" }); setTimeout(() => {}, 30000)`;
+      const execution = await run(h, "shell-grandchild", {
+        tasks: [{ key: "cmd", type: "shell", params: { command: node, args: ["-e", script], timeoutMs: 400 } }],
+      });
+      expect(execution.status).toBe("FAILED");
+      expect(taskOf(execution, "cmd").attempts[0]!.error).toMatchObject({ code: "TIMEOUT" });
+      // The whole process group is gone, the grandchild included.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const { execFileSync } = await import("node:child_process");
+      const survivors = execFileSync("ps", ["-eo", "args"]).toString().split("\n").filter((line) => line.includes(marker));
+      expect(survivors).toEqual([]);
+    });
+
     it("a command that cannot start fails with SPAWN_FAILED", async () => {
       const execution = await run(h, "shell-missing", { tasks: [{ key: "cmd", type: "shell", params: { command: "/nonexistent/flowdeck-no-such-binary" } }] });
       expect(execution.status).toBe("FAILED");

@@ -25,31 +25,50 @@ export async function runShellTask(
     let stdout = "";
     let stderr = "";
     let timedOut = false;
+    // Its own process group, so a timeout kills what the command started too (a grandchild that
+    // kept our pipes open would otherwise keep this attempt — and an engine slot — forever).
     const child = spawn(params.command, (params.args ?? []).map(String), {
       cwd: params.cwd,
       env: { ...process.env, ...(params.env ?? {}) },
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
+    let settled = false;
+    const finish = (result: { outcome: AttemptOutcome; logs?: unknown }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill("SIGKILL");
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+      child.stdout.destroy();
+      child.stderr.destroy();
+      finish({
+        outcome: { status: "FAILED", error: errorOf("TIMEOUT", `'${params.command}' ran longer than ${timeoutMs} ms and was killed`) },
+        logs: [...(stdout ? [{ stream: "stdout", text: stdout }] : []), ...(stderr ? [{ stream: "stderr", text: stderr }] : [])],
+      });
     }, timeoutMs);
     child.stdout.on("data", (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-MAX_CAPTURE)));
     child.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-MAX_CAPTURE)));
     child.on("error", (error) => {
-      clearTimeout(timer);
-      resolve({ outcome: { status: "FAILED", error: errorOf("SPAWN_FAILED", `could not run '${params.command}': ${error.message}`) } });
+      finish({ outcome: { status: "FAILED", error: errorOf("SPAWN_FAILED", `could not run '${params.command}': ${error.message}`) } });
     });
     child.on("close", (code) => {
-      clearTimeout(timer);
+      if (settled) return;
       const logs = [
         ...(stdout ? [{ stream: "stdout", text: stdout }] : []),
         ...(stderr ? [{ stream: "stderr", text: stderr }] : []),
       ];
-      if (timedOut) return resolve({ outcome: { status: "FAILED", error: errorOf("TIMEOUT", `'${params.command}' ran longer than ${timeoutMs} ms and was killed`) }, logs });
+      if (timedOut) return;
       const output = { exitCode: code, stdout, stderr };
-      if (code === 0) return resolve({ outcome: { status: "COMPLETED", output }, logs });
-      resolve({ outcome: { status: "FAILED", error: errorOf(`EXIT_${code}`, `'${params.command}' exited with ${code}: ${stderr.slice(-500)}`, output) }, logs });
+      if (code === 0) return finish({ outcome: { status: "COMPLETED", output }, logs });
+      finish({ outcome: { status: "FAILED", error: errorOf(`EXIT_${code}`, `'${params.command}' exited with ${code}: ${stderr.slice(-500)}`, output) }, logs });
     });
   });
 }

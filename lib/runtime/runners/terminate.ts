@@ -27,7 +27,9 @@ export async function terminateFromTask(
   const now = new Date();
   const executionId = rc.run.executionId;
   const done = await db.$transaction(async (tx) => {
-    const execution = await tx.execution.findUniqueOrThrow({ where: { id: executionId } });
+    // Lock the execution first (and move its version): a concurrent pause or decision step either
+    // committed before (and is seen here) or waits and then finds the version moved.
+    const execution = await tx.execution.update({ where: { id: executionId }, data: { version: { increment: 1 } } });
     const event = params.status === "COMPLETED" ? "complete" : params.status === "FAILED" ? "fail" : "terminate";
     if (!isExecutionStatus(execution.status)) return false;
     const moved = transitionExecution(execution.status, event, now);
