@@ -49,6 +49,8 @@ test("a failed fan-out is red where it failed; rerun from the failed node with c
   await expect(node(page, "test_3")).toHaveAttribute("data-status", "COMPLETED", { timeout: 15_000 });
   await expect(node(page, "deploy")).toHaveAttribute("data-status", "COMPLETED", { timeout: 15_000 });
   await expect(executionStatus(page)).toHaveAttribute("data-status", "COMPLETED");
+  await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } }); // back to the execution's overview
+  await expect(page.getByTestId("execution-duration")).toHaveText(/\d/);
   await page.screenshot({ path: "test-results/screenshots/monitor-recovered.png" });
 
   const execution = await (await request.get(`/api/executions/${id}`)).json();

@@ -5,7 +5,7 @@ import { Background, BackgroundVariant, Controls, MarkerType, MiniMap, ReactFlow
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { ALL_STATUSES } from "@/lib/engine/statuses";
 import type { FlowEdge, FlowNode } from "@/lib/canvas/definition-to-flow";
-import { formatDurationMs, isEdgeTaken, overlayFor } from "@/lib/canvas/execution-overlay";
+import { formatDurationMs, formatUtc, isEdgeTaken, overlayFor } from "@/lib/canvas/execution-overlay";
 import type { ExecutionView as Execution, TaskView } from "@/lib/services/executions";
 import { MonitorTaskNode, type MonitorFlowNode } from "@/components/monitor/monitor-task-node";
 import { JsonView } from "@/components/monitor/json-view";
@@ -134,7 +134,7 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts }: ExecutionV
             }
           />
         ) : (
-          <ExecutionOverview execution={execution} />
+          <ExecutionOverview execution={execution} now={now} />
         )}
       </aside>
       {rerunFrom ? (
@@ -158,11 +158,31 @@ function LiveIndicator({ mode, finished }: { mode: LiveMode; finished: boolean }
   );
 }
 
-function ExecutionOverview({ execution }: { execution: Execution }) {
+function ExecutionOverview({ execution, now }: { execution: Execution; now: number }) {
+  const started = execution.startedAt ? Date.parse(execution.startedAt) : null;
+  const ended = execution.endedAt ? Date.parse(execution.endedAt) : null;
   return (
     <div className="flex flex-col gap-4 p-4">
       <h2 className="text-sm font-semibold">Execution</h2>
       <p className="-mt-2 text-xs text-zinc-500">Select a task on the graph to inspect it.</p>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-xs" aria-label="Timings">
+        <dt className="text-zinc-500">Created</dt>
+        <dd>{formatUtc(execution.createdAt)}</dd>
+        <dt className="text-zinc-500">Started</dt>
+        <dd>{execution.startedAt ? formatUtc(execution.startedAt) : "not yet"}</dd>
+        <dt className="text-zinc-500">Ended</dt>
+        <dd>{execution.endedAt ? formatUtc(execution.endedAt) : "—"}</dd>
+        <dt className="text-zinc-500">{ended ? "Took" : "Running for"}</dt>
+        <dd className="tabular-nums" data-testid="execution-duration">
+          {started ? formatDurationMs((ended ?? now) - started) : "—"}
+        </dd>
+        {execution.createdBy ? (
+          <>
+            <dt className="text-zinc-500">Started by</dt>
+            <dd>{execution.createdBy}</dd>
+          </>
+        ) : null}
+      </dl>
       {execution.error ? <JsonView label="Error" value={execution.error} /> : null}
       <JsonView label="Input" value={execution.input} />
       <JsonView label="Output" value={execution.output} empty={statusInfo(execution.status).terminal ? "—" : "Not finished yet"} />

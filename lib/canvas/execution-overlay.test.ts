@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDurationMs, isEdgeTaken, overlayFor, type TaskRunInput } from "@/lib/canvas/execution-overlay";
+import { formatDurationMs, formatUtc, isEdgeTaken, overlayFor, type TaskRunInput } from "@/lib/canvas/execution-overlay";
 
 const t0 = Date.parse("2026-01-01T00:00:00.000Z");
 const at = (ms: number) => new Date(t0 + ms).toISOString();
@@ -54,4 +54,8 @@ describe("formatDurationMs", () => {
     [125_000, "2m 5s"],
     [3_720_000, "1h 2m"],
   ])("%s → %s", (ms, text) => expect(formatDurationMs(ms)).toBe(text));
+});
+
+describe("formatUtc", () => {
+  it("is the same wherever it renders", () => expect(formatUtc("2026-11-22T16:10:32.123Z")).toBe("2026-11-22 16:10:32 UTC"));
 });

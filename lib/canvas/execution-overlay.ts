@@ -71,3 +71,8 @@ export function formatDurationMs(ms: number | null): string {
   const seconds = Math.round((ms % 60_000) / 1000);
   return minutes < 60 ? `${minutes}m ${seconds}s` : `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
+
+/** A timestamp the same on the server and in every browser (no hydration mismatch): "2026-11-22 16:10:32 UTC". */
+export function formatUtc(iso: string): string {
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}
