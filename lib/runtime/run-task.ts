@@ -137,12 +137,11 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
   const itemTemplate = run.mapIndex >= 0 && task.type === "map" ? task.params.task : undefined;
   const type = run.taskType;
   const params = (itemTemplate?.params ?? task.params) as Record<string, unknown>;
-  const taskContext = context;
   const deadline = attemptDeadline(run.mapIndex >= 0 && task.type === "map" ? task.params.task?.timeouts : task.timeouts, now);
 
   switch (type) {
     case "transform": {
-      const output = await evaluateTemplate(params.output, taskContext, { basePath: `tasks.${task.key}.params.output` });
+      const output = await evaluateTemplate(params.output, context, { basePath: `tasks.${task.key}.params.output` });
       await recordAttemptOutcome(db, holder, output.ok ? { status: "COMPLETED", output: output.value ?? null } : expressionFailure(output.error), { input });
       return;
     }
@@ -157,7 +156,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       return;
     }
     case "wait": {
-      const until = await waitUntil(params, taskContext, task.key, now);
+      const until = await waitUntil(params, context, task.key, now);
       if (!until.ok) return void (await recordAttemptOutcome(db, holder, expressionFailure(until.error)));
       // startedAt is the instant the duration counts from (not the later moment the row is written).
       await recordAttemptOutcome(db, holder, { status: "WAITING", until: until.value }, { input: { until: until.value.toISOString() }, startedAt: now });
@@ -214,7 +213,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, ((params.timeoutMs as number) ?? 30_000) + 10_000));
       if (!(await startAttempt(db, holder, now, leaseUntil, input, deadline))) return;
       announceExecutionChanged(run.executionId);
-      await recordAttemptOutcome(db, holder, await runHttpTask(params, taskContext, task.key));
+      await recordAttemptOutcome(db, holder, await runHttpTask(params, context, task.key));
       return;
     }
     case "shell": {
@@ -229,7 +228,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, timeoutMs + 10_000));
       if (!(await startAttempt(db, holder, now, leaseUntil, input, deadline))) return;
       announceExecutionChanged(run.executionId);
-      const result = await runShellTask(params, taskContext, task.key);
+      const result = await runShellTask(params, context, task.key);
       await recordAttemptOutcome(db, holder, result.outcome, { logs: result.logs });
       return;
     }

@@ -1,4 +1,5 @@
-import type { ErrorDetail } from "@/lib/services/errors";
+import { validationFailed, type ErrorDetail } from "@/lib/services/errors";
+import { applyInputDefaults } from "@/lib/workflow/input-defaults";
 import type { InputJsonSchema } from "@/lib/workflow/schema";
 
 const TYPE_CHECKS: Record<string, (value: unknown) => boolean> = {
@@ -40,4 +41,16 @@ export function checkExecutionInput(schema: InputJsonSchema | undefined, input: 
     }
   }
   return problems;
+}
+
+/**
+ * The input an execution runs with: the schema's defaults applied, then checked. Every way an
+ * execution gets an input (start, rerun with new input, restart on another version) goes through
+ * here; what does not fit is a 400 saying `refusal`, listing each problem with its path.
+ */
+export function prepareExecutionInput(schema: InputJsonSchema | undefined, input: unknown, refusal: string): unknown {
+  const withDefaults = applyInputDefaults(schema, input);
+  const problems = checkExecutionInput(schema, withDefaults);
+  if (problems.length > 0) throw validationFailed(refusal, problems);
+  return withDefaults;
 }

@@ -2,13 +2,12 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
-import { applyInputDefaults } from "@/lib/workflow/input-defaults";
 import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import { announceExecutionChanged, engineBus, wakeEngine } from "@/lib/runtime/bus";
 import { appendEvents } from "@/lib/runtime/events";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
-import { checkExecutionInput } from "@/lib/services/execution-input";
-import { notFound, validationFailed } from "@/lib/services/errors";
+import { prepareExecutionInput } from "@/lib/services/execution-input";
+import { notFound } from "@/lib/services/errors";
 
 /** Longest a start request may wait for the result. @default 300 */
 export const MAX_WAIT_SECONDS = 300;
@@ -83,9 +82,7 @@ export async function startExecution(db: Db, request: StartExecutionRequest, act
     throw notFound(request.version === undefined ? `workflow '${request.workflow}' not found` : `workflow '${request.workflow}' has no version ${request.version}`);
   }
   const definition = JSON.parse(definitionRow.definition) as WorkflowDefinition;
-  const input = applyInputDefaults(definition.input, request.input ?? {});
-  const problems = checkExecutionInput(definition.input, input);
-  if (problems.length > 0) throw validationFailed(`the input does not fit workflow '${definition.name}' v${definitionRow.version}`, problems);
+  const input = prepareExecutionInput(definition.input, request.input ?? {}, `the input does not fit workflow '${definition.name}' v${definitionRow.version}`);
 
   const executionId = randomUUID();
   const now = new Date();
@@ -230,25 +227,5 @@ export async function listExecutionEvents(db: Db, executionId: string, afterId?:
     payload: fromJsonText(event.payload) ?? null,
     createdAt: event.createdAt.toISOString(),
   }));
-}
-
-export type ExecutionListItem = {
-  id: string;
-  workflowName: string;
-  workflowVersion: number;
-  status: string;
-  correlationId: string | null;
-  createdAt: string;
-  endedAt: string | null;
-};
-
-/** The most recent executions, newest first. */
-export async function listRecentExecutions(db: Db, limit = 50): Promise<ExecutionListItem[]> {
-  const rows = await db.execution.findMany({
-    orderBy: { createdAt: "desc" },
-    take: limit,
-    select: { id: true, workflowName: true, workflowVersion: true, status: true, correlationId: true, createdAt: true, endedAt: true },
-  });
-  return rows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString(), endedAt: row.endedAt?.toISOString() ?? null }));
 }
 

@@ -5,16 +5,15 @@
  */
 import type { Db } from "@/lib/db/client";
 import { planRerun, planRetry, type PlanError, type RerunPlan } from "@/lib/engine/rerun";
-import { applyInputDefaults } from "@/lib/workflow/input-defaults";
 import type { JsonValue } from "@/lib/workflow/schema";
 import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
 import { appendEvents, type NewEvent } from "@/lib/runtime/events";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
 import { LIVE_TASK_STATUSES } from "@/lib/runtime/links";
 import { taskRunSnapshot, type TaskRunRow } from "@/lib/runtime/snapshots";
-import { checkExecutionInput } from "@/lib/services/execution-input";
+import { prepareExecutionInput } from "@/lib/services/execution-input";
 import { getExecution, type ExecutionView } from "@/lib/services/executions";
-import { validationFailed, type ServiceError } from "@/lib/services/errors";
+import type { ServiceError } from "@/lib/services/errors";
 import { guardExecution, refuse, requireTask, withFreshState, type ExecutionState, type OperatorContext } from "./execution-state";
 import { reopenedColumns, resetTaskAttempts } from "./reset-tasks";
 
@@ -82,15 +81,11 @@ function planRefusal(verb: string, state: ExecutionState, error: PlanError): Ser
 }
 
 function checkedInput(state: ExecutionState, input: JsonValue): JsonValue {
-  const withDefaults = applyInputDefaults(state.definition.input, input);
-  const problems = checkExecutionInput(state.definition.input, withDefaults);
-  if (problems.length > 0) {
-    throw validationFailed(
-      `cannot rerun execution ${state.execution.id}: the input does not fit workflow '${state.execution.workflowName}' v${state.execution.workflowVersion}`,
-      problems,
-    );
-  }
-  return withDefaults as JsonValue;
+  return prepareExecutionInput(
+    state.definition.input,
+    input,
+    `cannot rerun execution ${state.execution.id}: the input does not fit workflow '${state.execution.workflowName}' v${state.execution.workflowVersion}`,
+  ) as JsonValue;
 }
 
 type Applied = { plan: Extract<RerunPlan, { ok: true }>; event: NewEvent; extraEvents?: NewEvent[]; input?: JsonValue };

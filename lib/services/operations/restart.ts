@@ -6,14 +6,12 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { isTerminalExecutionStatus } from "@/lib/engine/statuses";
-import { applyInputDefaults } from "@/lib/workflow/input-defaults";
 import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
 import { appendEvents } from "@/lib/runtime/events";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
-import { checkExecutionInput } from "@/lib/services/execution-input";
+import { prepareExecutionInput } from "@/lib/services/execution-input";
 import { getExecution, type ExecutionView } from "@/lib/services/executions";
-import { validationFailed } from "@/lib/services/errors";
 import { guardExecution, refuse, withFreshState, type OperatorContext } from "./execution-state";
 
 export type RestartOptions = OperatorContext & {
@@ -43,11 +41,7 @@ export async function restartExecution(db: Db, executionId: string, options: Res
     let input: unknown = fromJsonText(state.execution.input) ?? {};
     if (definitionRow.id !== state.execution.definitionId) {
       const definition = JSON.parse(definitionRow.definition) as WorkflowDefinition;
-      input = applyInputDefaults(definition.input, input);
-      const problems = checkExecutionInput(definition.input, input);
-      if (problems.length > 0) {
-        throw validationFailed(`cannot restart execution ${executionId} on v${definitionRow.version}: its input does not fit that version`, problems);
-      }
+      input = prepareExecutionInput(definition.input, input, `cannot restart execution ${executionId} on v${definitionRow.version}: its input does not fit that version`);
     }
 
     const id = randomUUID();
