@@ -32,8 +32,10 @@ const DIFF_RING: Record<TaskDiffMark, string> = {
 const DIFF_LABEL: Record<TaskDiffMark, string> = { added: "added", removed: "removed", changed: "changed" };
 
 /**
- * The task card shared by the workflow preview, the designer and the monitor: type icon and
- * stripe, the task key in bold (its display name as the tooltip), a one-line summary, handles left (inputs) and right (outputs).
+ * The task card of the workflow preview, the designer and the diff view: type icon and stripe, the
+ * task key in bold (its display name as the tooltip), a one-line summary, handles left (inputs) and
+ * right (outputs). The monitor's card (components/monitor/monitor-task-node.tsx) uses the same type
+ * visuals and adds a status line.
  */
 function TaskNodeCard({ data, selected }: NodeProps<TaskFlowNode>) {
   const visual = TASK_TYPE_VISUAL[data.taskType];

@@ -13,7 +13,18 @@ const MAX_PAYLOAD = 7900;
  * other machines react at once instead of at their next poll. Polling stays as the fallback: a lost
  * notification (e.g. during a reconnect) only delays work, it never loses it.
  */
-export async function startPgNotify(url: string): Promise<() => Promise<void>> {
+const globalForNotify = globalThis as unknown as { flowdeckPgNotify?: Promise<() => Promise<void>> };
+
+/** Starts LISTEN/NOTIFY once per process (a retried start-up must not open a second pair of connections). */
+export function startPgNotify(url: string): Promise<() => Promise<void>> {
+  globalForNotify.flowdeckPgNotify ??= connectPgNotify(url).catch((error: unknown) => {
+    globalForNotify.flowdeckPgNotify = undefined;
+    throw error;
+  });
+  return globalForNotify.flowdeckPgNotify;
+}
+
+async function connectPgNotify(url: string): Promise<() => Promise<void>> {
   const listener = new pg.Client({ connectionString: url });
   const sender = new pg.Client({ connectionString: url });
   await Promise.all([listener.connect(), sender.connect()]);
@@ -53,6 +64,7 @@ export async function startPgNotify(url: string): Promise<() => Promise<void>> {
     timer ??= setTimeout(flush, COALESCE_MS);
   });
   return async () => {
+    globalForNotify.flowdeckPgNotify = undefined;
     setRemoteSignal(null);
     if (timer) clearTimeout(timer);
     await Promise.allSettled([listener.end(), sender.end()]);

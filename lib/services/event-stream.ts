@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
 import { engineBus } from "@/lib/runtime/bus";
-import { listExecutionEvents } from "@/lib/services/executions";
+import { readExecutionEvents } from "@/lib/services/executions";
 
 /** Poll interval for changes made by other processes (in-process changes arrive at once). */
 const POLL_MS = 500;
@@ -43,7 +43,7 @@ export function streamExecutionEvents(db: Db, executionId: string, after: bigint
       send(`retry: 1000\n\n`);
       let lastSent = Date.now();
       while (!closed) {
-        const events = await listExecutionEvents(db, executionId, cursor, 500).catch(() => []);
+        const events = await readExecutionEvents(db, executionId, cursor, 500).catch(() => []);
         for (const event of events) {
           send(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
           cursor = BigInt(event.id);
@@ -54,7 +54,7 @@ export function streamExecutionEvents(db: Db, executionId: string, after: bigint
         if (!execution || isTerminalExecutionStatus(execution.status as ExecutionStatus)) {
           // Everything up to the end, however many events the last transaction wrote.
           for (;;) {
-            const tail = await listExecutionEvents(db, executionId, cursor, 500).catch(() => []);
+            const tail = await readExecutionEvents(db, executionId, cursor, 500).catch(() => []);
             for (const event of tail) {
               send(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
               cursor = BigInt(event.id);

@@ -212,6 +212,11 @@ export type ExecutionEventView = {
 export async function listExecutionEvents(db: Db, executionId: string, afterId?: bigint, limit = 1000): Promise<ExecutionEventView[]> {
   const exists = await db.execution.findUnique({ where: { id: executionId }, select: { id: true } });
   if (!exists) throw notFound(`execution '${executionId}' not found`);
+  return readExecutionEvents(db, executionId, afterId, limit);
+}
+
+/** The events after `afterId`, without checking that the execution exists (the live stream's loop). */
+export async function readExecutionEvents(db: Db, executionId: string, afterId?: bigint, limit = 1000): Promise<ExecutionEventView[]> {
   const events = await db.executionEvent.findMany({
     where: { executionId, ...(afterId !== undefined ? { id: { gt: afterId } } : {}) },
     orderBy: { id: "asc" },
