@@ -39,7 +39,7 @@ export const MAX_HEARTBEAT_DETAILS_BYTES = 64 * 1024;
 export const POLL_RECHECK_MS = 150;
 
 const workerIdSchema = z
-  .string()
+  .string({ error: "is required: the id of the calling worker" })
   .trim()
   .min(1, { error: "must name the worker" })
   .max(200, { error: "must be at most 200 characters" })
@@ -47,7 +47,7 @@ const workerIdSchema = z
 
 export const pollTasksSchema = z.strictObject({
   taskType: z
-    .string()
+    .string({ error: "is required: the task type to poll for" })
     .min(1, { error: "must not be empty" })
     .max(100, { error: "must be at most 100 characters" })
     .regex(WORKER_TASK_TYPE_PATTERN, { error: "must start with a letter or '_' and contain only letters, digits, '_', '.' and '-'" }),
