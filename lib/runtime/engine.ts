@@ -3,8 +3,9 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import type { DatabaseProvider } from "@/lib/db/config";
 import { engineBus } from "@/lib/runtime/bus";
-import { claimDueDecisions, claimDueTasks } from "@/lib/runtime/claims";
-import { runClaimedTask } from "@/lib/runtime/run-task";
+import { claimDueDecisions, claimDueTasks, type ClaimedAttempt } from "@/lib/runtime/claims";
+import { runClaimedTask, type RunnerOptions } from "@/lib/runtime/run-task";
+import type { Dispatcher, ExecutionState } from "@/lib/runtime/state";
 import { runDecisionStep, StaleExecutionError } from "@/lib/runtime/step";
 import { fireDueTimers, reapExpiredLeases } from "@/lib/runtime/timers";
 
@@ -31,7 +32,7 @@ export type EngineState = { state: "running" | "stopped"; engineId: string; runn
  * any number of engines can share one (PostgreSQL), and a restarted engine picks up where a dead
  * one stopped.
  */
-export class Engine {
+export class Engine implements Dispatcher {
   readonly engineId: string;
   private readonly options: Required<Omit<EngineOptions, "engineId">>;
   private running = false;
@@ -43,6 +44,13 @@ export class Engine {
   /** The earliest timer known to fall due (announced in this process); the sweep runs then. */
   private nextTimerAt: number | null = null;
   private counters = { decisions: 0, tasks: 0 };
+  /** Runner slots promised to attempts a transaction is creating (see Dispatcher). */
+  private reserved = 0;
+  /** Attempts in flight by execution (decide a result at once only when it is alone). */
+  private readonly inFlightByExecution = new Map<string, number>();
+  private readonly runnerOptions: RunnerOptions;
+  /** Due work was left unclaimed for lack of slots: a finishing attempt wakes the loop to take it. */
+  private backlog = false;
 
   constructor(
     private readonly db: Db,
@@ -57,6 +65,38 @@ export class Engine {
       timerIntervalMs: options.timerIntervalMs ?? 250,
       shellEnabled: options.shellEnabled ?? false,
     };
+    this.runnerOptions = { engineId: this.engineId, shellEnabled: this.options.shellEnabled, leaseMs: this.options.leaseMs, dispatcher: this };
+  }
+
+  get leaseMs(): number {
+    return this.options.leaseMs;
+  }
+
+  get shellEnabled(): boolean {
+    return this.options.shellEnabled;
+  }
+
+  /** Dispatcher: free runner slots, only while running (a stopping engine takes no new work). */
+  reserve(wanted: number): number {
+    if (!this.running) return 0;
+    const got = Math.max(0, Math.min(wanted, this.options.maxConcurrentTasks - this.inFlight.size - this.reserved));
+    this.reserved += got;
+    if (got < wanted) this.backlog = true;
+    return got;
+  }
+
+  release(count: number): void {
+    this.reserved = Math.max(0, this.reserved - count);
+  }
+
+  run(attempt: ClaimedAttempt, state: ExecutionState): void {
+    this.release(1);
+    this.counters.tasks++;
+    this.track(attempt.executionId, runClaimedTask(this.db, attempt, this.runnerOptions, state));
+  }
+
+  inFlightFor(executionId: string): number {
+    return this.inFlightByExecution.get(executionId) ?? 0;
   }
 
   private readonly onTimer = (dueAt: number) => {
@@ -140,14 +180,15 @@ export class Engine {
     for (const executionId of decisions) await this.decide(executionId);
     worked ||= decisions.length > 0;
 
-    const free = this.options.maxConcurrentTasks - this.inFlight.size;
+    const free = this.options.maxConcurrentTasks - this.inFlight.size - this.reserved;
     if (free > 0) {
       const claimedAt = new Date();
       const taskIds = await claimDueTasks(this.db, this.provider, this.engineId, claimedAt, new Date(claimedAt.getTime() + this.options.leaseMs), free, {
         shellEnabled: this.options.shellEnabled,
       });
-      for (const claimed of taskIds) this.track(runClaimedTask(this.db, claimed, { engineId: this.engineId, shellEnabled: this.options.shellEnabled, leaseMs: this.options.leaseMs }));
+      for (const claimed of taskIds) this.track(claimed.executionId, runClaimedTask(this.db, claimed, this.runnerOptions));
       this.counters.tasks += taskIds.length;
+      this.backlog = taskIds.length === free;
       worked ||= taskIds.length > 0;
     }
     return worked;
@@ -156,7 +197,7 @@ export class Engine {
   private async decide(executionId: string): Promise<void> {
     for (let attempt = 1; attempt <= 20; attempt++) {
       try {
-        await runDecisionStep(this.db, executionId, new Date());
+        await runDecisionStep(this.db, executionId, new Date(), this);
         this.counters.decisions++;
         return;
       } catch (error) {
@@ -171,12 +212,16 @@ export class Engine {
     await this.db.execution.updateMany({ where: { id: executionId }, data: { nextDecisionAt: new Date() } });
   }
 
-  private track(work: Promise<void>): void {
+  private track(executionId: string, work: Promise<void>): void {
+    this.inFlightByExecution.set(executionId, (this.inFlightByExecution.get(executionId) ?? 0) + 1);
     const tracked = work
       .catch((error) => console.error(`[engine ${this.engineId}] task failed:`, error))
       .finally(() => {
         this.inFlight.delete(tracked);
-        this.onWake();
+        const left = (this.inFlightByExecution.get(executionId) ?? 1) - 1;
+        if (left > 0) this.inFlightByExecution.set(executionId, left);
+        else this.inFlightByExecution.delete(executionId);
+        if (this.backlog) this.onWake();
       });
     this.inFlight.add(tracked);
   }

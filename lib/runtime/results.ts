@@ -3,7 +3,8 @@ import type { TaskRunError } from "@/lib/engine/types";
 import { announceExecutionChanged, announceTimer, wakeEngine } from "@/lib/runtime/bus";
 import { appendEvents, type NewEvent } from "@/lib/runtime/events";
 import { toJsonText } from "@/lib/runtime/json";
-import type { Tx } from "@/lib/runtime/step";
+import { afterPlan, applyPlan, planExecutionData, planStep, type AppliedPlan, type Reservation, type Tx } from "@/lib/runtime/step";
+import { withRun, type Dispatcher, type ExecutionState } from "@/lib/runtime/state";
 
 export type AttemptOutcome =
   | { status: "COMPLETED"; output: unknown }
@@ -17,59 +18,110 @@ type Holder = { taskRunId: string; lockedBy: string };
 export type KnownRun = { executionId: string; taskKey: string; mapIndex: number; attempt: number; startedAt: Date | null };
 
 /**
+ * Thrown inside a transaction when the attempt it acts on is no longer ours (lease reaped,
+ * cancelled, a duplicate result): the transaction rolls back and changes nothing. Transactions
+ * write the execution row before the attempt (lock order Execution → TaskRun, as decision steps
+ * and operations do, so PostgreSQL never sees the two orders deadlock), which is why the fence is
+ * checked second and a miss must undo the first write.
+ */
+export class NotOurs extends Error {}
+
+/** Runs `work` in a transaction; false (and nothing written) if it threw NotOurs. */
+export async function ifStillOurs(db: Db, work: (tx: Tx) => Promise<unknown>): Promise<boolean> {
+  try {
+    await db.$transaction(async (tx) => {
+      await work(tx);
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof NotOurs) return false;
+    throw error;
+  }
+}
+
+/**
  * Writes the outcome of an attempt, fenced by its lease: only the holder named in `lockedBy` can
  * end it, and only while it is still live. A late or duplicate result (the lease was reaped, an
  * operator cancelled the task, the same worker reported twice) changes nothing and returns false.
  * A FAILED attempt keeps nextRunAt = now ("unsettled"): the next decision step retries it or fails
- * the task for good, per its retry policy. The execution is marked for a decision in the same
- * transaction, with its version bumped so a concurrent step re-reads the new state.
+ * the task for good, per its retry policy.
+ *
+ * With `state` (what the engine knows of the execution, see ExecutionState) the decision step runs
+ * in the same transaction: the execution row is updated only if its version is still the state's,
+ * and then the decider's commands for the new state are applied at once — a chain moves on to its
+ * next task without a second transaction, a claim or a poll. Otherwise (no state, or it is stale)
+ * the execution is marked for a decision, with its version bumped so a step in flight re-reads.
+ * Either way the execution row is written first (lock order Execution → TaskRun everywhere).
  */
 export async function recordAttemptOutcome(
   db: Db,
   holder: Holder,
   outcome: AttemptOutcome,
-  extra: { input?: unknown; startedAt?: Date; actor?: string; now?: Date; logs?: unknown; run?: KnownRun } = {},
+  extra: { input?: unknown; startedAt?: Date; actor?: string; now?: Date; logs?: unknown; run?: KnownRun; state?: ExecutionState; dispatcher?: Dispatcher } = {},
 ): Promise<boolean> {
   const now = extra.now ?? new Date();
   const run = extra.run ?? (await db.taskRun.findUnique({ where: { id: holder.taskRunId }, select: { executionId: true, taskKey: true, mapIndex: true, attempt: true, startedAt: true } }));
   if (!run) return false;
   const ended = outcome.status !== "WAITING";
-  const written = await db.$transaction(async (tx) => {
-    const updated = await tx.taskRun.updateMany({
-      where: { id: holder.taskRunId, lockedBy: holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING", "RUNNING"] } },
-      data: {
-        status: outcome.status,
-        // An ended attempt keeps lockedBy as the record of who ran it (the monitor shows it); no
-        // claim looks at lockedBy of an ended attempt. A waiting one is released for its timer.
-        ...(outcome.status === "WAITING" ? { lockedBy: null } : {}),
-        leaseExpiresAt: null,
-        startedAt: run.startedAt ?? extra.startedAt ?? now,
-        ...(ended ? { endedAt: now } : {}),
-        nextRunAt: outcome.status === "FAILED" ? now : outcome.status === "WAITING" ? outcome.until : null,
-        ...(extra.input !== undefined ? { input: toJsonText(extra.input) } : {}),
-        ...(extra.logs !== undefined ? { logs: toJsonText(extra.logs) } : {}),
-        ...(outcome.status === "COMPLETED" || (outcome.status === "WAITING" && outcome.output !== undefined) ? { output: toJsonText(outcome.output ?? null) } : {}),
-        ...(outcome.status === "FAILED" ? { error: toJsonText(outcome.error) } : {}),
-      },
+  const patch = {
+    status: outcome.status,
+    // An ended attempt keeps lockedBy as the record of who ran it (the monitor shows it); no
+    // claim looks at lockedBy of an ended attempt. A waiting one is released for its timer.
+    ...(outcome.status === "WAITING" ? { lockedBy: null } : {}),
+    leaseExpiresAt: null,
+    startedAt: run.startedAt ?? extra.startedAt ?? now,
+    ...(ended ? { endedAt: now } : {}),
+    nextRunAt: outcome.status === "FAILED" ? now : outcome.status === "WAITING" ? outcome.until : null,
+    ...(extra.input !== undefined ? { input: toJsonText(extra.input) } : {}),
+    ...(extra.logs !== undefined ? { logs: toJsonText(extra.logs) } : {}),
+    ...(outcome.status === "COMPLETED" || (outcome.status === "WAITING" && outcome.output !== undefined) ? { output: toJsonText(outcome.output ?? null) } : {}),
+    ...(outcome.status === "FAILED" ? { error: toJsonText(outcome.error) } : {}),
+  };
+  const base = { executionId: run.executionId, taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: holder.taskRunId, actor: extra.actor ?? "engine", createdAt: now };
+  const events: NewEvent[] = [];
+  if (!run.startedAt && outcome.status !== "SKIPPED") events.push({ ...base, type: "TASK_STARTED", payload: { attempt: run.attempt } });
+  if (outcome.status === "COMPLETED") events.push({ ...base, type: "TASK_COMPLETED", payload: { attempt: run.attempt } });
+  if (outcome.status === "FAILED") events.push({ ...base, type: "TASK_FAILED", payload: { attempt: run.attempt, ...outcome.error } });
+  if (outcome.status === "SKIPPED") events.push({ ...base, type: "TASK_SKIPPED", reason: outcome.reason });
+  if (outcome.status === "WAITING") events.push({ ...base, type: "TASK_WAITING", payload: outcome.until ? { until: outcome.until.toISOString() } : undefined });
+
+  // The decision for the state with this outcome, planned before the transaction (the output
+  // mapping is async); used only if the stored version is still the state's.
+  const stored = extra.state?.execution.id === run.executionId ? extra.state.runs.find((row) => row.id === holder.taskRunId) : undefined;
+  const inline = stored && extra.state ? withRun(extra.state, { ...stored, ...patch, updatedAt: now }) : null;
+  const plan = inline ? await planStep(inline, now) : null;
+  const reservation: Reservation = { count: 0 };
+  let applied: AppliedPlan | null = null;
+  const fence = { id: holder.taskRunId, lockedBy: holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING", "RUNNING"] } };
+  try {
+    applied = await db.$transaction(async (tx) => {
+      if (inline && plan) {
+        const { execution } = inline;
+        const guarded = await tx.execution.updateMany({ where: { id: execution.id, version: execution.version }, data: { version: { increment: 1 }, ...planExecutionData(plan) } });
+        if (guarded.count === 1) {
+          if ((await tx.taskRun.updateMany({ where: fence, data: patch })).count === 0) throw new NotOurs();
+          const result = await applyPlan(tx, inline, plan, now, events, extra.dispatcher, reservation);
+          await appendEvents(tx, events);
+          return result;
+        }
+      }
+      await markForDecision(tx, run.executionId, now);
+      if ((await tx.taskRun.updateMany({ where: fence, data: patch })).count === 0) throw new NotOurs();
+      await appendEvents(tx, events);
+      return null;
     });
-    if (updated.count === 0) return false;
-    await markForDecision(tx, run.executionId, now);
-    const base = { executionId: run.executionId, taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: holder.taskRunId, actor: extra.actor ?? "engine", createdAt: now };
-    const events: NewEvent[] = [];
-    if (!run.startedAt && outcome.status !== "SKIPPED") events.push({ ...base, type: "TASK_STARTED", payload: { attempt: run.attempt } });
-    if (outcome.status === "COMPLETED") events.push({ ...base, type: "TASK_COMPLETED", payload: { attempt: run.attempt } });
-    if (outcome.status === "FAILED") events.push({ ...base, type: "TASK_FAILED", payload: { attempt: run.attempt, ...outcome.error } });
-    if (outcome.status === "SKIPPED") events.push({ ...base, type: "TASK_SKIPPED", reason: outcome.reason });
-    if (outcome.status === "WAITING") events.push({ ...base, type: "TASK_WAITING", payload: outcome.until ? { until: outcome.until.toISOString() } : undefined });
-    await appendEvents(tx, events);
-    return true;
-  });
-  if (written) {
+  } catch (error) {
+    if (reservation.count > 0) extra.dispatcher?.release(reservation.count);
+    if (error instanceof NotOurs) return false;
+    throw error;
+  }
+  if (outcome.status === "WAITING" && outcome.until) announceTimer(outcome.until);
+  if (applied && plan) afterPlan(plan, applied, extra.dispatcher);
+  else {
     announceExecutionChanged(run.executionId);
-    if (outcome.status === "WAITING" && outcome.until) announceTimer(outcome.until);
     wakeEngine();
   }
-  return written;
+  return true;
 }
 
 /** The execution needs a decision now; its version moves so a step in flight re-reads the state. */
@@ -101,30 +153,52 @@ export async function decideNoLaterThan(tx: Tx, executionId: string, at: Date): 
 /**
  * Marks an attempt RUNNING before work with side effects starts (an HTTP call, a command, a child).
  * `deadline`: when its start-to-close (or heartbeat) timeout falls due, so the engine decides then.
+ * With `state`, returns the state as stored afterwards, or no state if the stored version had moved.
  */
-export async function markAttemptRunning(db: Db, holder: Holder, now: Date, leaseUntil: Date | null, input?: unknown, deadline?: Date | null): Promise<boolean> {
-  const run = await db.taskRun.findUnique({ where: { id: holder.taskRunId }, select: { executionId: true, taskKey: true, mapIndex: true, attempt: true } });
-  if (!run) return false;
-  return db.$transaction(async (tx) => {
-    const updated = await tx.taskRun.updateMany({
-      where: { id: holder.taskRunId, lockedBy: holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING"] } },
-      data: {
-        status: "RUNNING",
-        startedAt: now,
-        nextRunAt: null,
-        leaseExpiresAt: leaseUntil,
-        ...(leaseUntil === null ? { lockedBy: null } : {}),
-        ...(input !== undefined ? { input: toJsonText(input) } : {}),
-      },
+export async function markAttemptRunning(
+  db: Db,
+  holder: Holder,
+  params: { now: Date; leaseUntil: Date | null; input?: unknown; deadline?: Date | null; run?: KnownRun; state?: ExecutionState },
+): Promise<{ started: boolean; state?: ExecutionState }> {
+  const { now, leaseUntil, input, deadline } = params;
+  const run = params.run ?? (await db.taskRun.findUnique({ where: { id: holder.taskRunId }, select: { executionId: true, taskKey: true, mapIndex: true, attempt: true, startedAt: true } }));
+  if (!run) return { started: false };
+  const patch = {
+    status: "RUNNING",
+    startedAt: now,
+    nextRunAt: null,
+    leaseExpiresAt: leaseUntil,
+    ...(leaseUntil === null ? { lockedBy: null } : {}),
+    ...(input !== undefined ? { input: toJsonText(input) } : {}),
+  };
+  const state = params.state?.execution.id === run.executionId ? params.state : undefined;
+  try {
+    const current = await db.$transaction(async (tx) => {
+      let current = false;
+      if (state) {
+        const guarded = await tx.execution.updateMany({ where: { id: run.executionId, version: state.execution.version }, data: { version: { increment: 1 } } });
+        current = guarded.count === 1;
+      }
+      if (!current) await lockExecution(tx, run.executionId);
+      const updated = await tx.taskRun.updateMany({ where: { id: holder.taskRunId, lockedBy: holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING"] } }, data: patch });
+      if (updated.count === 0) throw new NotOurs();
+      if (deadline) await decideNoLaterThan(tx, run.executionId, deadline);
+      await appendEvents(tx, [
+        { executionId: run.executionId, type: "TASK_STARTED", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: holder.taskRunId, createdAt: now, payload: { attempt: run.attempt } },
+      ]);
+      return current;
     });
-    if (updated.count === 0) return false;
-    await lockExecution(tx, run.executionId);
-    if (deadline) await decideNoLaterThan(tx, run.executionId, deadline);
-    await appendEvents(tx, [
-      { executionId: run.executionId, type: "TASK_STARTED", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: holder.taskRunId, createdAt: now, payload: { attempt: run.attempt } },
-    ]);
-    return true;
-  });
+    if (!current || !state) return { started: true };
+    const stored = state.runs.find((row) => row.id === holder.taskRunId);
+    if (!stored) return { started: true };
+    const { execution } = state;
+    const nextDecisionAt = deadline && (execution.nextDecisionAt === null || execution.nextDecisionAt > deadline) ? deadline : execution.nextDecisionAt;
+    const next = withRun(state, { ...stored, ...patch, updatedAt: now });
+    return { started: true, state: { ...next, execution: { ...execution, version: execution.version + 1, nextDecisionAt, updatedAt: now } } };
+  } catch (error) {
+    if (error instanceof NotOurs) return { started: false };
+    throw error;
+  }
 }
 
 export function errorOf(code: string, message: string, details?: unknown): TaskRunError {

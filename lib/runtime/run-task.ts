@@ -6,10 +6,11 @@ import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
 import { loadDefinition } from "@/lib/runtime/definitions";
 import { appendEvents } from "@/lib/runtime/events";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
-import { decideNoLaterThan, errorOf, markAttemptRunning, recordAttemptOutcome as recordOutcome, type AttemptOutcome, type KnownRun } from "@/lib/runtime/results";
+import { decideNoLaterThan, errorOf, ifStillOurs, markAttemptRunning, NotOurs, recordAttemptOutcome as recordOutcome, type AttemptOutcome, type KnownRun } from "@/lib/runtime/results";
 import { expressionContext, type MapRunInput, type TaskRunRow } from "@/lib/runtime/snapshots";
 import { taskOf } from "@/lib/runtime/task-types";
 import type { ClaimedAttempt } from "@/lib/runtime/claims";
+import type { Dispatcher, ExecutionState } from "@/lib/runtime/state";
 import { runHttpTask } from "@/lib/runtime/runners/http";
 import { runShellTask } from "@/lib/runtime/runners/shell";
 import { terminateFromTask } from "@/lib/runtime/runners/terminate";
@@ -20,6 +21,8 @@ export type RunnerOptions = {
   shellEnabled: boolean;
   /** Lease an engine holds on an attempt with side effects while it runs. @default 60000 */
   leaseMs: number;
+  /** The engine's runner slots: results are decided at once and next attempts run here (see Dispatcher). */
+  dispatcher?: Dispatcher;
 };
 
 /**
@@ -27,15 +30,15 @@ export type RunnerOptions = {
  * Evaluates `when` (false → SKIPPED) and the input mapping first; expression errors fail the
  * attempt with code EXPRESSION_ERROR and the path of the broken expression.
  */
-export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: RunnerOptions): Promise<void> {
-  // One read for the execution and all its attempts (the claimed one among them).
-  const loaded = await db.execution.findUnique({ where: { id: claimed.executionId }, include: { taskRuns: true } });
-  const run = loaded?.taskRuns.find((candidate) => candidate.id === claimed.id);
-  if (!loaded || !run || run.lockedBy !== options.engineId) return;
-  const { taskRuns: runs, ...execution } = loaded;
+export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: RunnerOptions, given?: ExecutionState): Promise<void> {
+  // The state the attempt was created in (handed over by a decision step), or one read for the
+  // execution and all its attempts (the claimed one among them).
+  const state = given?.execution.id === claimed.executionId ? given : await loadState(db, claimed.executionId);
+  const run = state?.runs.find((candidate) => candidate.id === claimed.id);
+  if (!state || !run || run.lockedBy !== options.engineId) return;
+  const { execution, runs, definition } = state;
   const taskRunId = claimed.id;
-  const holder: Holder = { taskRunId, lockedBy: options.engineId, known: { executionId: run.executionId, taskKey: run.taskKey, mapIndex: run.mapIndex, attempt: run.attempt, startedAt: run.startedAt } };
-  const definition = await loadDefinition(db, execution.definitionId);
+  const holder: Holder = { taskRunId, lockedBy: options.engineId, known: { executionId: run.executionId, taskKey: run.taskKey, mapIndex: run.mapIndex, attempt: run.attempt, startedAt: run.startedAt }, state, dispatcher: options.dispatcher };
   const task = taskOf(definition, run.taskKey);
 
   let context: ExpressionContext = expressionContext(execution, definition, runs);
@@ -80,17 +83,33 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
   }
 }
 
-/** Writes an attempt's outcome, passing what is known of the attempt (no re-read). */
-function recordAttemptOutcome(db: Db, holder: Holder, outcome: AttemptOutcome, extra: Omit<Parameters<typeof recordOutcome>[3], "run"> = {}) {
-  return recordOutcome(db, holder, outcome, { ...extra, run: holder.known });
+async function loadState(db: Db, executionId: string): Promise<ExecutionState | null> {
+  const loaded = await db.execution.findUnique({ where: { id: executionId }, include: { taskRuns: true } });
+  if (!loaded) return null;
+  const { taskRuns: runs, ...execution } = loaded;
+  return { execution, runs, definition: await loadDefinition(db, execution.definitionId) };
+}
+
+/**
+ * Writes an attempt's outcome, passing what is known of the attempt (no re-read). When no other
+ * attempt of the execution runs in this engine, the result is decided in the same transaction
+ * (recordAttemptOutcome with the state); with siblings in flight their results would race for the
+ * version, so the execution is marked for one decision step that takes them all in.
+ */
+function recordAttemptOutcome(db: Db, holder: Holder, outcome: AttemptOutcome, extra: Omit<Parameters<typeof recordOutcome>[3], "run" | "state" | "dispatcher"> = {}) {
+  const dispatcher = holder.dispatcher;
+  const alone = dispatcher !== undefined && dispatcher.inFlightFor(holder.known.executionId) <= 1;
+  return recordOutcome(db, holder, outcome, { ...extra, run: holder.known, ...(alone ? { state: holder.state, dispatcher } : {}) });
 }
 
 /** Marks the attempt RUNNING before side effects, and remembers that it has started. */
-async function startAttempt(...args: Parameters<typeof markAttemptRunning>): Promise<boolean> {
-  const [, holder, now] = args;
-  const started = await markAttemptRunning(...args);
-  if (started) (holder as Holder).known = { ...(holder as Holder).known, startedAt: now };
-  return started;
+async function startAttempt(db: Db, holder: Holder, params: Omit<Parameters<typeof markAttemptRunning>[2], "run" | "state">): Promise<boolean> {
+  const result = await markAttemptRunning(db, holder, { ...params, run: holder.known, state: holder.state });
+  if (result.started) {
+    holder.known = { ...holder.known, startedAt: params.now };
+    holder.state = result.state;
+  }
+  return result.started;
 }
 
 /** Task types whose input is what they work on (transform and http read expressions instead). */
@@ -116,8 +135,11 @@ function expressionFailure(error: { path: string; message: string }): AttemptOut
   return { status: "FAILED", error: errorOf("EXPRESSION_ERROR", `${error.path}: ${error.message}`) };
 }
 
-/** The claim on an attempt, and what is known of the attempt (kept current as it starts). */
-type Holder = { taskRunId: string; lockedBy: string; known: KnownRun };
+/**
+ * The claim on an attempt, what is known of the attempt (kept current as it starts), and the
+ * execution's state as last stored by this engine (undefined once it may be stale).
+ */
+type Holder = { taskRunId: string; lockedBy: string; known: KnownRun; state?: ExecutionState; dispatcher?: Dispatcher };
 
 type RunContext = {
   run: TaskRunRow;
@@ -211,7 +233,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       return;
     case "http": {
       const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, ((params.timeoutMs as number) ?? 30_000) + 10_000));
-      if (!(await startAttempt(db, holder, now, leaseUntil, input, deadline))) return;
+      if (!(await startAttempt(db, holder, { now, leaseUntil, input, deadline }))) return;
       announceExecutionChanged(run.executionId);
       await recordAttemptOutcome(db, holder, await runHttpTask(params, context, task.key));
       return;
@@ -226,7 +248,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       }
       const timeoutMs = (params.timeoutMs as number | undefined) ?? 60_000;
       const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, timeoutMs + 10_000));
-      if (!(await startAttempt(db, holder, now, leaseUntil, input, deadline))) return;
+      if (!(await startAttempt(db, holder, { now, leaseUntil, input, deadline }))) return;
       announceExecutionChanged(run.executionId);
       const result = await runShellTask(params, context, task.key);
       await recordAttemptOutcome(db, holder, result.outcome, { logs: result.logs });
@@ -260,13 +282,14 @@ async function waitUntil(params: Record<string, unknown>, context: ExpressionCon
 /** Map: the attempt runs (no lease: decide drives the items), keeping its list of items. */
 async function startDrivenAttempt(db: Db, rc: RunContext, input: MapRunInput): Promise<void> {
   const now = new Date();
-  const ok = await db.$transaction(async (tx) => {
+  const ok = await ifStillOurs(db, async (tx) => {
+    // The execution first (lock order Execution → TaskRun), then the fenced attempt.
+    await tx.execution.update({ where: { id: rc.run.executionId }, data: { nextDecisionAt: now, version: { increment: 1 } } });
     const updated = await tx.taskRun.updateMany({
       where: { id: rc.run.id, lockedBy: rc.holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING"] } },
       data: { status: "RUNNING", startedAt: now, nextRunAt: null, lockedBy: null, leaseExpiresAt: null, input: toJsonText(input) },
     });
-    if (updated.count === 0) return false;
-    await tx.execution.update({ where: { id: rc.run.executionId }, data: { nextDecisionAt: now, version: { increment: 1 } } });
+    if (updated.count === 0) throw new NotOurs();
     await appendEvents(tx, [
       { executionId: rc.run.executionId, type: "TASK_STARTED", taskKey: rc.run.taskKey, taskRunId: rc.run.id, createdAt: now, payload: { attempt: rc.run.attempt, items: input.items.length } },
     ]);
@@ -291,14 +314,15 @@ async function startChildExecution(db: Db, rc: RunContext, name: string, version
     return void (await recordAttemptOutcome(db, rc.holder, { status: "FAILED", error: errorOf("WORKFLOW_NOT_FOUND", `${what} does not exist`) }));
   }
   const childId = randomUUID();
-  const started = await db.$transaction(async (tx) => {
+  const started = await ifStillOurs(db, async (tx) => {
+    // Moves the parent's version first (lock order Execution → TaskRun; a step in flight re-reads).
+    await tx.execution.update({ where: { id: rc.run.executionId }, data: { version: { increment: 1 } } });
     const updated = await tx.taskRun.updateMany({
       where: { id: rc.run.id, lockedBy: rc.holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING"] } },
       data: { status: "RUNNING", startedAt: now, nextRunAt: null, lockedBy: null, leaseExpiresAt: null, input: toJsonText(input), output: toJsonText({ childExecutionId: childId }) },
     });
-    if (updated.count === 0) return false;
-    // Moves the parent's version too (a step in flight re-reads), and wakes it at the attempt's deadline.
-    await tx.execution.update({ where: { id: rc.run.executionId }, data: { version: { increment: 1 } } });
+    if (updated.count === 0) throw new NotOurs();
+    // Wakes the parent at the attempt's deadline.
     if (deadline) await decideNoLaterThan(tx, rc.run.executionId, deadline);
     await tx.execution.create({
       data: {

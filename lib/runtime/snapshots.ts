@@ -11,7 +11,24 @@ export type ExecutionRow = Awaited<ReturnType<Db["execution"]["findFirstOrThrow"
 /** What a map task's row keeps in its `input` once started: the evaluated list of items. */
 export type MapRunInput = { items: JsonValue[] };
 
+/**
+ * Snapshots by row object. Rows are never mutated (the runtime makes a new row object for every
+ * change, see lib/runtime/state.ts), so a row's snapshot — with its output already parsed — is
+ * computed once however many decision steps and expressions look at it. Callers must not mutate
+ * a snapshot or its output.
+ */
+const snapshots = new WeakMap<TaskRunRow, TaskRunSnapshot>();
+
 export function taskRunSnapshot(row: TaskRunRow): TaskRunSnapshot {
+  let snapshot = snapshots.get(row);
+  if (!snapshot) {
+    snapshot = toSnapshot(row);
+    snapshots.set(row, snapshot);
+  }
+  return snapshot;
+}
+
+function toSnapshot(row: TaskRunRow): TaskRunSnapshot {
   if (!isTaskStatus(row.status)) throw new Error(`task run ${row.id} has an unknown status '${row.status}'`);
   const mapInput = row.taskType === "map" && row.mapIndex === -1 ? fromJsonText<MapRunInput>(row.input) : undefined;
   return {
@@ -50,11 +67,8 @@ export function latestAttempts(runs: readonly TaskRunRow[]): Map<string, TaskRun
 export function tasksView(runs: readonly TaskRunRow[]): Record<string, TaskResultView> {
   const view: Record<string, TaskResultView> = {};
   for (const [taskKey, run] of latestAttempts(runs)) {
-    view[taskKey] = {
-      status: run.status as TaskStatus,
-      output: fromJsonText(run.output),
-      error: fromJsonText<TaskRunError>(run.error) ?? null,
-    };
+    const snapshot = taskRunSnapshot(run);
+    view[taskKey] = { status: snapshot.status as TaskStatus, output: snapshot.output, error: snapshot.error };
   }
   return view;
 }

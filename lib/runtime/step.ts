@@ -5,11 +5,14 @@ import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/st
 import { transitionExecution } from "@/lib/engine/transitions";
 import type { Command, ExecutionError } from "@/lib/engine/types";
 import { evaluateTemplate } from "@/lib/workflow/expressions";
+import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import { announceExecutionChanged, announceExecutionEnded, wakeEngine } from "@/lib/runtime/bus";
+import type { ClaimedAttempt } from "@/lib/runtime/claims";
 import { loadDefinition } from "@/lib/runtime/definitions";
 import { appendEvents, type NewEvent } from "@/lib/runtime/events";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
-import { executionSnapshot, expressionContext, taskRunSnapshot, type ExecutionRow } from "@/lib/runtime/snapshots";
+import { executionSnapshot, expressionContext, taskRunSnapshot, type ExecutionRow, type TaskRunRow } from "@/lib/runtime/snapshots";
+import type { Dispatcher, ExecutionState } from "@/lib/runtime/state";
 import { runKindOf } from "@/lib/runtime/task-types";
 import { cancelChildExecutions, settleParentOfFinishedExecution } from "@/lib/runtime/links";
 
@@ -31,33 +34,24 @@ const EXECUTION_END: Partial<Record<Command["kind"], "complete" | "fail" | "time
   timeoutExecution: "timeout",
 };
 
-/**
- * One decision step: load the execution and all its attempts, ask the pure decider what to do, and
- * persist every command in ONE transaction guarded by the execution's optimistic version. Anything
- * that changed the execution meanwhile (a task result bumps the version) makes the guard fail; the
- * caller then runs the step again on fresh state, so no change is ever decided on stale data.
- */
-export async function runDecisionStep(db: Db, executionId: string, now: Date = new Date()): Promise<StepResult> {
-  const loaded = await db.execution.findUnique({ where: { id: executionId }, include: { taskRuns: true } });
-  if (!loaded) return { commands: 0, status: null, scheduled: 0 };
-  const { taskRuns: runs, ...execution } = loaded;
-  if (isTerminalExecutionStatus(execution.status as ExecutionStatus)) {
-    await db.execution.updateMany({ where: { id: executionId, version: execution.version }, data: { nextDecisionAt: null } });
-    return { commands: 0, status: execution.status as ExecutionStatus, scheduled: 0 };
-  }
-  const definition = await loadDefinition(db, execution.definitionId);
+/** What one decision step will do: the decider's commands (output mapping resolved) and the execution's new fields. */
+export type StepPlan = {
+  commands: Command[];
+  wakeAt: Date | null;
+  status: ExecutionStatus;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  /** New output / error (JSON text); undefined when unchanged. */
+  output: string | null | undefined;
+  error: string | null | undefined;
+  finished: boolean;
+};
+
+/** Asks the pure decider what to do with this state, and works out the execution's resulting fields. */
+export async function planStep(state: ExecutionState, now: Date): Promise<StepPlan> {
+  const { execution, runs, definition } = state;
   const decision = decide({ definition, execution: executionSnapshot(execution), runs: runs.map(taskRunSnapshot), now });
   const commands = await resolveExecutionOutput(decision.commands, execution, definition, runs);
-
-  if (commands.length === 0) {
-    // Nothing to do until wakeAt. If the execution changed since it was read, decide again on the
-    // fresh state (the claim pushed nextDecisionAt a lease ahead; leaving it there would delay a
-    // deadline that wakeAt carries).
-    const updated = await db.execution.updateMany({ where: { id: executionId, version: execution.version }, data: { nextDecisionAt: decision.wakeAt } });
-    if (updated.count === 0) throw new StaleExecutionError(executionId);
-    return { commands: 0, status: execution.status as ExecutionStatus, scheduled: 0 };
-  }
-
   let status = execution.status as ExecutionStatus;
   let startedAt = execution.startedAt;
   let endedAt: Date | null = null;
@@ -74,38 +68,123 @@ export async function runDecisionStep(db: Db, executionId: string, now: Date = n
     if (command.kind === "completeExecution") output = toJsonText((command as ResolvedComplete).output);
     if (command.kind === "failExecution" || command.kind === "timeoutExecution") error = toJsonText(command.error);
   }
-  const finished = isTerminalExecutionStatus(status);
+  return { commands, wakeAt: decision.wakeAt, status, startedAt, endedAt, output, error, finished: isTerminalExecutionStatus(status) };
+}
 
-  const events: NewEvent[] = [];
+/** The execution's columns a plan writes (with the version bump, under the caller's guard). */
+export function planExecutionData(plan: StepPlan) {
+  if (plan.commands.length === 0) return { nextDecisionAt: plan.wakeAt };
+  return {
+    status: plan.status,
+    startedAt: plan.startedAt,
+    ...(plan.finished ? { endedAt: plan.endedAt, nextDecisionAt: null } : { nextDecisionAt: plan.wakeAt }),
+    ...(plan.output !== undefined ? { output: plan.output } : {}),
+    ...(plan.error !== undefined ? { error: plan.error } : {}),
+  };
+}
+
+/** Slots reserved from a dispatcher inside a transaction: given back if it does not commit. */
+export type Reservation = { count: number };
+
+/** What a committed plan left behind: the state as now stored, and attempts to hand to the dispatcher. */
+export type AppliedPlan = { state: ExecutionState; scheduled: number; claimed: ClaimedAttempt[] };
+
+/**
+ * Persists a plan's task commands (inside the caller's transaction, after the caller's guarded
+ * update of the execution row wrote planExecutionData). Due attempts it creates are claimed for
+ * the dispatcher's engine while it has free slots (see Dispatcher). Events go to `events`.
+ */
+export async function applyPlan(
+  tx: Tx,
+  state: ExecutionState,
+  plan: StepPlan,
+  now: Date,
+  events: NewEvent[],
+  dispatcher?: Dispatcher,
+  reservation: Reservation = { count: 0 },
+): Promise<AppliedPlan> {
+  const { execution, definition } = state;
+  const writer = new RunWriter(tx, state.runs, now);
   let scheduled = 0;
-  await db.$transaction(async (tx) => {
-    // The guard first: on PostgreSQL it also takes the row lock, serializing with task results.
-    const guarded = await tx.execution.updateMany({
-      where: { id: executionId, version: execution.version },
-      data: {
-        version: { increment: 1 },
-        status,
-        startedAt,
-        ...(finished ? { endedAt, nextDecisionAt: null } : { nextDecisionAt: decision.wakeAt }),
-        ...(output !== undefined ? { output } : {}),
-        ...(error !== undefined ? { error } : {}),
-      },
+  for (const command of plan.commands) {
+    scheduled += await applyTaskCommand(writer, command, { executionId: execution.id, definition, now, events });
+  }
+  const claimed: ClaimedAttempt[] = [];
+  if (dispatcher && plan.status === "RUNNING") {
+    const due = writer.created.filter((row) => row.status === "SCHEDULED" && row.nextRunAt !== null && row.nextRunAt <= now && (row.taskType !== "shell" || dispatcher.shellEnabled));
+    const got = due.length > 0 ? dispatcher.reserve(due.length) : 0;
+    reservation.count += got;
+    const leaseExpiresAt = new Date(now.getTime() + dispatcher.leaseMs);
+    for (const row of due.slice(0, got)) {
+      writer.claimCreated(row.id, dispatcher.engineId, leaseExpiresAt);
+      claimed.push({ id: row.id, executionId: execution.id });
+    }
+    scheduled -= got;
+  }
+  await writer.flush();
+  if (plan.finished) {
+    events.push({ executionId: execution.id, type: `EXECUTION_${plan.status}`, createdAt: now, payload: plan.error ? fromJsonText(plan.error) : undefined });
+    await settleParentOfFinishedExecution(tx, { ...execution, status: plan.status, output: plan.output ?? null, error: plan.error ?? null }, now);
+  }
+  const next: ExecutionRow = { ...execution, ...planExecutionData(plan), version: execution.version + 1, updatedAt: now };
+  return { state: { execution: next, runs: writer.runs, definition }, scheduled, claimed };
+}
+
+/** After the commit of an applied plan: tell waiters, wake runners, hand claimed attempts over. */
+export function afterPlan(plan: StepPlan, applied: AppliedPlan, dispatcher?: Dispatcher): void {
+  const { execution } = applied.state;
+  if (plan.finished) announceExecutionEnded(execution.id);
+  else announceExecutionChanged(execution.id);
+  if (plan.finished && execution.parentExecutionId) announceExecutionChanged(execution.parentExecutionId);
+  if (applied.scheduled > 0 || plan.finished) wakeEngine();
+  for (const attempt of applied.claimed) dispatcher!.run(attempt, applied.state);
+}
+
+/**
+ * One decision step: load the execution and all its attempts, ask the pure decider what to do, and
+ * persist every command in ONE transaction guarded by the execution's optimistic version. Anything
+ * that changed the execution meanwhile (a task result bumps the version) makes the guard fail; the
+ * caller then runs the step again on fresh state, so no change is ever decided on stale data.
+ */
+export async function runDecisionStep(db: Db, executionId: string, now: Date = new Date(), dispatcher?: Dispatcher): Promise<StepResult> {
+  const loaded = await db.execution.findUnique({ where: { id: executionId }, include: { taskRuns: true } });
+  if (!loaded) return { commands: 0, status: null, scheduled: 0 };
+  const { taskRuns: runs, ...execution } = loaded;
+  if (isTerminalExecutionStatus(execution.status as ExecutionStatus)) {
+    await db.execution.updateMany({ where: { id: executionId, version: execution.version }, data: { nextDecisionAt: null } });
+    return { commands: 0, status: execution.status as ExecutionStatus, scheduled: 0 };
+  }
+  const definition = await loadDefinition(db, execution.definitionId);
+  const state: ExecutionState = { execution, runs, definition };
+  const plan = await planStep(state, now);
+
+  if (plan.commands.length === 0) {
+    // Nothing to do until wakeAt. If the execution changed since it was read, decide again on the
+    // fresh state (the claim pushed nextDecisionAt a lease ahead; leaving it there would delay a
+    // deadline that wakeAt carries).
+    const updated = await db.execution.updateMany({ where: { id: executionId, version: execution.version }, data: { nextDecisionAt: plan.wakeAt } });
+    if (updated.count === 0) throw new StaleExecutionError(executionId);
+    return { commands: 0, status: plan.status, scheduled: 0 };
+  }
+
+  const reservation: Reservation = { count: 0 };
+  let applied: AppliedPlan;
+  try {
+    applied = await db.$transaction(async (tx) => {
+      // The guard first: on PostgreSQL it also takes the row lock, serializing with task results.
+      const guarded = await tx.execution.updateMany({ where: { id: executionId, version: execution.version }, data: { version: { increment: 1 }, ...planExecutionData(plan) } });
+      if (guarded.count === 0) throw new StaleExecutionError(executionId);
+      const events: NewEvent[] = [];
+      const result = await applyPlan(tx, state, plan, now, events, dispatcher, reservation);
+      await appendEvents(tx, events);
+      return result;
     });
-    if (guarded.count === 0) throw new StaleExecutionError(executionId);
-    for (const command of commands) {
-      scheduled += await applyTaskCommand(tx, command, { executionId, definition, now, events });
-    }
-    if (finished) {
-      events.push({ executionId, type: `EXECUTION_${status}`, createdAt: now, payload: error ? fromJsonText(error) : undefined });
-      await settleParentOfFinishedExecution(tx, { ...execution, status, output: output ?? null, error: error ?? null }, now);
-    }
-    await appendEvents(tx, events);
-  });
-  if (finished) announceExecutionEnded(executionId);
-  else announceExecutionChanged(executionId);
-  if (finished && execution.parentExecutionId) announceExecutionChanged(execution.parentExecutionId);
-  if (scheduled > 0 || finished) wakeEngine();
-  return { commands: commands.length, status, scheduled };
+  } catch (error) {
+    if (reservation.count > 0) dispatcher?.release(reservation.count);
+    throw error;
+  }
+  afterPlan(plan, applied, dispatcher);
+  return { commands: plan.commands.length, status: plan.status, scheduled: applied.scheduled + applied.claimed.length };
 }
 
 type ResolvedComplete = { kind: "completeExecution"; output: unknown };
@@ -114,8 +193,8 @@ type ResolvedComplete = { kind: "completeExecution"; output: unknown };
 async function resolveExecutionOutput(
   commands: Command[],
   execution: ExecutionRow,
-  definition: Parameters<typeof expressionContext>[1],
-  runs: Parameters<typeof expressionContext>[2],
+  definition: WorkflowDefinition,
+  runs: readonly TaskRunRow[],
 ): Promise<Command[]> {
   const index = commands.findIndex((command) => command.kind === "completeExecution");
   if (index === -1) return commands;
@@ -130,7 +209,7 @@ async function resolveExecutionOutput(
   } else {
     // Without an output mapping the execution's output is every task's output, by key.
     const outputs: Record<string, unknown> = {};
-    for (const run of runs) if (run.mapIndex === -1 && run.status === "COMPLETED") outputs[run.taskKey] = fromJsonText(run.output);
+    for (const run of runs) if (run.mapIndex === -1 && run.status === "COMPLETED") outputs[run.taskKey] = taskRunSnapshot(run).output;
     resolved = { kind: "completeExecution", output: outputs };
   }
   return commands.map((command, i) => (i === index ? (resolved as Command) : command));
@@ -138,43 +217,102 @@ async function resolveExecutionOutput(
 
 type ApplyContext = {
   executionId: string;
-  definition: Parameters<typeof runKindOf>[0];
+  definition: WorkflowDefinition;
   now: Date;
   events: NewEvent[];
 };
 
-function attemptWhere(executionId: string, ref: { taskKey: string; mapIndex: number; attempt: number }) {
-  return { executionId_taskKey_mapIndex_attempt: { executionId, taskKey: ref.taskKey, mapIndex: ref.mapIndex, attempt: ref.attempt } };
+type AttemptKey = { taskKey: string; mapIndex: number; attempt: number };
+type RunPatch = Partial<Omit<TaskRunRow, "id" | "executionId" | "taskKey" | "mapIndex" | "attempt" | "createdAt" | "updatedAt">>;
+
+/**
+ * Writes attempt rows and keeps the in-memory copy of them identical to what it writes: every
+ * change is one patch object, sent to the database and applied to a new row object. New rows are
+ * inserted together at flush (one statement for a whole fan-out).
+ */
+class RunWriter {
+  readonly runs: TaskRunRow[];
+  readonly created: TaskRunRow[] = [];
+
+  constructor(
+    readonly tx: Tx,
+    runs: readonly TaskRunRow[],
+    private readonly now: Date,
+  ) {
+    this.runs = [...runs];
+  }
+
+  create(row: Omit<TaskRunRow, "createdAt" | "updatedAt">): TaskRunRow {
+    const full: TaskRunRow = { ...row, createdAt: this.now, updatedAt: this.now };
+    this.created.push(full);
+    this.runs.push(full);
+    return full;
+  }
+
+  /** Locks a not yet flushed row for an engine (see Dispatcher). */
+  claimCreated(id: string, lockedBy: string, leaseExpiresAt: Date): void {
+    const i = this.created.findIndex((row) => row.id === id);
+    const claimed = { ...this.created[i]!, lockedBy, leaseExpiresAt };
+    this.created[i] = claimed;
+    this.runs[this.runs.findIndex((row) => row.id === id)] = claimed;
+  }
+
+  async update(executionId: string, key: AttemptKey, patch: RunPatch): Promise<TaskRunRow> {
+    const at = this.runs.findIndex((row) => row.taskKey === key.taskKey && row.mapIndex === key.mapIndex && row.attempt === key.attempt);
+    const pending = at >= 0 ? this.created.findIndex((row) => row.id === this.runs[at]!.id) : -1;
+    if (pending === -1) {
+      // Written at once (and by key, so a row the state lacks still fails loudly here).
+      const stored = await this.tx.taskRun.update({ where: { executionId_taskKey_mapIndex_attempt: { executionId, taskKey: key.taskKey, mapIndex: key.mapIndex, attempt: key.attempt } }, data: patch });
+      if (at === -1) {
+        this.runs.push(stored);
+        return stored;
+      }
+    }
+    const row: TaskRunRow = { ...this.runs[at]!, ...patch, updatedAt: this.now };
+    this.runs[at] = row;
+    if (pending >= 0) this.created[pending] = row;
+    return row;
+  }
+
+  async flush(): Promise<void> {
+    if (this.created.length > 0) await this.tx.taskRun.createMany({ data: this.created });
+  }
 }
 
 /** A new attempt row, due at `runAt` (SCHEDULED) or waiting for its backoff (RETRYING). */
-function createAttempt(
-  tx: Tx,
-  { executionId, definition, now }: ApplyContext,
-  ref: { taskKey: string; mapIndex: number; attempt: number },
-  status: "SCHEDULED" | "RETRYING",
-  runAt: Date,
-) {
+function createAttempt(writer: RunWriter, { executionId, definition, now }: ApplyContext, ref: AttemptKey, status: "SCHEDULED" | "RETRYING", runAt: Date): TaskRunRow {
   const kind = runKindOf(definition, ref.taskKey, ref.mapIndex);
-  return tx.taskRun.create({
-    data: {
-      id: randomUUID(),
-      executionId,
-      taskKey: ref.taskKey,
-      mapIndex: ref.mapIndex,
-      attempt: ref.attempt,
-      taskType: kind.taskType,
-      workerTaskType: kind.workerTaskType,
-      status,
-      scheduledAt: now,
-      nextRunAt: runAt,
-    },
-    select: { id: true },
+  return writer.create({
+    ...EMPTY_RUN,
+    id: randomUUID(),
+    executionId,
+    taskKey: ref.taskKey,
+    mapIndex: ref.mapIndex,
+    attempt: ref.attempt,
+    taskType: kind.taskType,
+    workerTaskType: kind.workerTaskType,
+    status,
+    scheduledAt: now,
+    nextRunAt: runAt,
   });
 }
 
+const EMPTY_RUN = {
+  input: null,
+  output: null,
+  error: null,
+  logs: null,
+  scheduledAt: null,
+  startedAt: null,
+  endedAt: null,
+  nextRunAt: null,
+  lockedBy: null,
+  leaseExpiresAt: null,
+  heartbeatAt: null,
+} as const;
+
 /** Persists one task command; returns how many attempts became due now (to wake the task runners). */
-async function applyTaskCommand(tx: Tx, command: Command, context: ApplyContext): Promise<number> {
+async function applyTaskCommand(writer: RunWriter, command: Command, context: ApplyContext): Promise<number> {
   const { executionId, definition, now, events } = context;
   const base = { executionId, createdAt: now };
   switch (command.kind) {
@@ -186,13 +324,13 @@ async function applyTaskCommand(tx: Tx, command: Command, context: ApplyContext)
     case "timeoutExecution":
       return 0;
     case "schedule": {
-      const run = await createAttempt(tx, context, command, "SCHEDULED", command.runAt);
+      const run = createAttempt(writer, context, command, "SCHEDULED", command.runAt);
       events.push({ ...base, type: "TASK_SCHEDULED", taskKey: command.taskKey, mapIndex: command.mapIndex, taskRunId: run.id, payload: { attempt: command.attempt } });
       return 1;
     }
     case "retry": {
-      await tx.taskRun.update({ where: attemptWhere(executionId, { ...command, attempt: command.failedAttempt }), data: { nextRunAt: null } });
-      const run = await createAttempt(tx, context, command, command.status, command.runAt);
+      await writer.update(executionId, { ...command, attempt: command.failedAttempt }, { nextRunAt: null });
+      const run = createAttempt(writer, context, command, command.status, command.runAt);
       events.push({
         ...base,
         type: "TASK_RETRY_SCHEDULED",
@@ -204,7 +342,7 @@ async function applyTaskCommand(tx: Tx, command: Command, context: ApplyContext)
       return command.status === "SCHEDULED" ? 1 : 0;
     }
     case "failTask":
-      await tx.taskRun.update({ where: attemptWhere(executionId, command), data: { nextRunAt: null } });
+      await writer.update(executionId, command, { nextRunAt: null });
       events.push({ ...base, type: "TASK_FAILED_FINAL", taskKey: command.taskKey, mapIndex: command.mapIndex, reason: command.reason, payload: { attempt: command.attempt } });
       return 0;
     case "skip":
@@ -216,45 +354,36 @@ async function applyTaskCommand(tx: Tx, command: Command, context: ApplyContext)
           ? `branch not taken at ${command.upstream.join(", ")}`
           : `upstream skipped: ${command.upstream.join(", ")}`
         : `upstream failed: ${command.upstream.join(", ")}`;
-      await tx.taskRun.create({
-        data: {
-          id: randomUUID(),
-          executionId,
-          taskKey: command.taskKey,
-          mapIndex: command.mapIndex,
-          attempt: command.attempt,
-          taskType: kind.taskType,
-          workerTaskType: kind.workerTaskType,
-          status: skipped ? "SKIPPED" : "UPSTREAM_FAILED",
-          endedAt: now,
-          error: skipped ? null : toJsonText({ code: "UPSTREAM_FAILED", message: reason }),
-        },
+      writer.create({
+        ...EMPTY_RUN,
+        id: randomUUID(),
+        executionId,
+        taskKey: command.taskKey,
+        mapIndex: command.mapIndex,
+        attempt: command.attempt,
+        taskType: kind.taskType,
+        workerTaskType: kind.workerTaskType,
+        status: skipped ? "SKIPPED" : "UPSTREAM_FAILED",
+        endedAt: now,
+        error: skipped ? null : toJsonText({ code: "UPSTREAM_FAILED", message: reason }),
       });
       events.push({ ...base, type: skipped ? "TASK_SKIPPED" : "TASK_UPSTREAM_FAILED", taskKey: command.taskKey, mapIndex: command.mapIndex, reason, payload: { upstream: command.upstream } });
       return 0;
     }
     case "timeoutAttempt": {
-      const run = await tx.taskRun.update({
-        where: attemptWhere(executionId, command),
-        data: { status: "TIMED_OUT", error: toJsonText(command.error), endedAt: now, nextRunAt: now, lockedBy: null, leaseExpiresAt: null },
-        select: { id: true },
-      });
-      await cancelChildExecutions(tx, run.id, now, `task ${command.taskKey} timed out`);
+      const run = await writer.update(executionId, command, { status: "TIMED_OUT", error: toJsonText(command.error), endedAt: now, nextRunAt: now, lockedBy: null, leaseExpiresAt: null });
+      await cancelChildExecutions(writer.tx, run.id, now, `task ${command.taskKey} timed out`);
       events.push({ ...base, type: "TASK_TIMED_OUT", taskKey: command.taskKey, mapIndex: command.mapIndex, taskRunId: run.id, reason: command.reason, payload: command.error });
       return 0;
     }
     case "cancelAttempt": {
-      const run = await tx.taskRun.update({
-        where: attemptWhere(executionId, command),
-        data: { status: "CANCELLED", endedAt: now, nextRunAt: null, lockedBy: null, leaseExpiresAt: null },
-        select: { id: true },
-      });
-      await cancelChildExecutions(tx, run.id, now, `task ${command.taskKey} was cancelled (${command.reason})`);
+      const run = await writer.update(executionId, command, { status: "CANCELLED", endedAt: now, nextRunAt: null, lockedBy: null, leaseExpiresAt: null });
+      await cancelChildExecutions(writer.tx, run.id, now, `task ${command.taskKey} was cancelled (${command.reason})`);
       events.push({ ...base, type: "TASK_CANCELLED", taskKey: command.taskKey, mapIndex: command.mapIndex, taskRunId: run.id, reason: command.reason });
       return 0;
     }
     case "completeMap":
-      await tx.taskRun.update({ where: attemptWhere(executionId, command), data: { status: "COMPLETED", output: toJsonText(command.output), endedAt: now, nextRunAt: null } });
+      await writer.update(executionId, command, { status: "COMPLETED", output: toJsonText(command.output), endedAt: now, nextRunAt: null });
       events.push({
         ...base,
         type: "TASK_COMPLETED",
@@ -263,7 +392,7 @@ async function applyTaskCommand(tx: Tx, command: Command, context: ApplyContext)
       });
       return 0;
     case "failMap":
-      await tx.taskRun.update({ where: attemptWhere(executionId, command), data: { status: "FAILED", error: toJsonText(command.error), endedAt: now, nextRunAt: null } });
+      await writer.update(executionId, command, { status: "FAILED", error: toJsonText(command.error), endedAt: now, nextRunAt: null });
       events.push({ ...base, type: "TASK_FAILED", taskKey: command.taskKey, payload: command.error });
       return 0;
   }

@@ -2,7 +2,7 @@ import type { Db } from "@/lib/db/client";
 import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
 import { appendEvents } from "@/lib/runtime/events";
 import { toJsonText } from "@/lib/runtime/json";
-import { markForDecision } from "@/lib/runtime/results";
+import { ifStillOurs, markForDecision, NotOurs } from "@/lib/runtime/results";
 
 /**
  * Durable timers: WAITING attempts whose time has come. A wait task completes; an approval nobody
@@ -19,19 +19,18 @@ export async function fireDueTimers(db: Db, now: Date, limit = 100): Promise<num
   let fired = 0;
   for (const run of due) {
     const isWait = run.taskType === "wait";
-    const changed = await db.$transaction(async (tx) => {
+    const changed = await ifStillOurs(db, async (tx) => {
+      await markForDecision(tx, run.executionId, now);
       const updated = await tx.taskRun.updateMany({
         where: { id: run.id, status: "WAITING", nextRunAt: { lte: now } },
         data: isWait
           ? { status: "COMPLETED", endedAt: now, nextRunAt: null, output: toJsonText({ waitedMs: now.getTime() - (run.startedAt?.getTime() ?? now.getTime()) }) }
           : { status: "TIMED_OUT", endedAt: now, nextRunAt: now, error: toJsonText({ code: "APPROVAL_TIMEOUT", message: "nobody approved or rejected in time" }) },
       });
-      if (updated.count === 0) return false;
-      await markForDecision(tx, run.executionId, now);
+      if (updated.count === 0) throw new NotOurs();
       await appendEvents(tx, [
         { executionId: run.executionId, type: isWait ? "TASK_COMPLETED" : "TASK_TIMED_OUT", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: run.id, createdAt: now, payload: { attempt: run.attempt } },
       ]);
-      return true;
     });
     if (changed) {
       fired++;
@@ -56,17 +55,16 @@ export async function reapExpiredLeases(db: Db, now: Date, limit = 100): Promise
   let reaped = 0;
   for (const run of expired) {
     const error = { code: "LEASE_EXPIRED", message: `${run.lockedBy} stopped reporting (lease expired); the attempt counts as timed out` };
-    const changed = await db.$transaction(async (tx) => {
+    const changed = await ifStillOurs(db, async (tx) => {
+      await markForDecision(tx, run.executionId, now);
       const updated = await tx.taskRun.updateMany({
         where: { id: run.id, status: "RUNNING", lockedBy: run.lockedBy, leaseExpiresAt: { lt: now } },
         data: { status: "TIMED_OUT", endedAt: now, nextRunAt: now, lockedBy: null, leaseExpiresAt: null, error: toJsonText(error) },
       });
-      if (updated.count === 0) return false;
-      await markForDecision(tx, run.executionId, now);
+      if (updated.count === 0) throw new NotOurs();
       await appendEvents(tx, [
         { executionId: run.executionId, type: "TASK_TIMED_OUT", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: run.id, reason: "lease_expired", createdAt: now, payload: { attempt: run.attempt, ...error } },
       ]);
-      return true;
     });
     if (changed) {
       reaped++;
