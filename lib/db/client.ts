@@ -6,6 +6,8 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
+import type Database from "better-sqlite3";
+import type { Pool } from "pg";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
 import { resolveDatabaseConfig, type DatabaseConfig } from "./config";
@@ -54,15 +56,113 @@ export const SQLITE_CONNECTION_PRAGMAS = [
 ];
 
 /**
+ * One writer at a time on the process's SQLite connection. The adapter serializes interactive
+ * transactions with a private mutex but runs plain queries straight on the shared connection —
+ * inside whatever transaction another async flow has open, so a rollback there would undo them and
+ * they would read its uncommitted rows. Every query, transaction and engine fast-path transaction
+ * (lib/runtime/store.ts) of the process takes this lock instead.
+ */
+export class AsyncLock {
+  private tail: Promise<void> = Promise.resolve();
+
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const acquired = this.tail.then(() => release);
+    this.tail = this.tail.then(() => held);
+    return acquired;
+  }
+}
+
+type SqliteAdapter = SqlDriverAdapter & { client: Database.Database };
+
+/** The driver under a Prisma client (the engine's hot path talks to it directly: lib/runtime/store.ts). */
+export type Driver = { provider: "sqlite"; client: Database.Database; lock: AsyncLock } | { provider: "postgresql"; pool: Pool };
+
+/**
  * The adapter has no hook for connection setup, so we extend its factory: every connection it
- * hands to Prisma Client runs the pragmas first (also after a `$disconnect()` and reconnect).
+ * hands to Prisma Client runs the pragmas first (also after a `$disconnect()` and reconnect),
+ * takes the process lock for every statement (see AsyncLock), and starts transactions with BEGIN
+ * IMMEDIATE: a transaction that reads then writes must hold the write lock from its start, or a
+ * second writing process can make it fail with SQLITE_BUSY_SNAPSHOT.
  */
 class FlowdeckSqliteAdapterFactory extends PrismaBetterSqlite3 {
+  readonly lock = new AsyncLock();
+  current: SqliteAdapter | null = null;
+
   override async connect(): Promise<SqlDriverAdapter> {
-    const adapter = await super.connect();
+    const adapter = (await super.connect()) as SqliteAdapter;
     await adapter.executeScript(SQLITE_CONNECTION_PRAGMAS.join(";\n"));
+    const client = adapter.client;
+    const prepare = client.prepare.bind(client);
+    client.prepare = ((sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql)) as typeof client.prepare;
+    const lock = this.lock;
+    const locked = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        const release = await lock.acquire();
+        try {
+          return await fn(...args);
+        } finally {
+          release();
+        }
+      };
+    adapter.queryRaw = locked(adapter.queryRaw.bind(adapter));
+    adapter.executeRaw = locked(adapter.executeRaw.bind(adapter));
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (...args) => {
+      const release = await lock.acquire();
+      try {
+        const tx = await startTransaction(...args);
+        const commit = tx.commit.bind(tx);
+        const rollback = tx.rollback.bind(tx);
+        tx.commit = async () => {
+          try {
+            return await commit();
+          } finally {
+            release();
+          }
+        };
+        tx.rollback = async () => {
+          try {
+            return await rollback();
+          } finally {
+            release();
+          }
+        };
+        return tx;
+      } catch (error) {
+        release();
+        throw error;
+      }
+    };
+    this.current = adapter;
     return adapter;
   }
+}
+
+/** Keeps the pool Prisma's adapter uses, for the engine's hot path. */
+class FlowdeckPgAdapterFactory extends PrismaPg {
+  pool: Pool | null = null;
+
+  override async connect() {
+    const adapter = await super.connect();
+    this.pool = adapter.underlyingDriver() as unknown as Pool;
+    return adapter;
+  }
+}
+
+const factories = new WeakMap<object, FlowdeckSqliteAdapterFactory | FlowdeckPgAdapterFactory>();
+
+/** The driver under a client made by createPrismaClient (connecting it first if need be). */
+export async function driverOf(db: Db): Promise<Driver> {
+  const factory = factories.get(db);
+  if (!factory) throw new Error("driverOf: this client was not made by createPrismaClient");
+  if (factory instanceof FlowdeckSqliteAdapterFactory) {
+    if (!factory.current) await db.$queryRawUnsafe("SELECT 1");
+    return { provider: "sqlite", client: factory.current!.client, lock: factory.lock };
+  }
+  if (!factory.pool) await db.$queryRawUnsafe("SELECT 1");
+  return { provider: "postgresql", pool: factory.pool! };
 }
 
 export interface CreatePrismaClientOptions {
@@ -84,11 +184,15 @@ export function createPrismaClient(config: DatabaseConfig, options: CreatePrisma
       { url: config.filePath, timeout: SQLITE_BUSY_TIMEOUT_MS },
       { timestampFormat: SQLITE_TIMESTAMP_FORMAT },
     );
-    return new SqlitePrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
+    const client = new SqlitePrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
+    factories.set(client, adapter);
+    return client;
   }
-  const adapter = new PrismaPg({ connectionString: config.url, max: options.maxConnections });
+  const adapter = new FlowdeckPgAdapterFactory({ connectionString: config.url, max: options.maxConnections });
   // Same model API, different generated internals: see the comment on `Db`.
-  return new PostgresPrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
+  const client = new PostgresPrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS }) as unknown as Db;
+  factories.set(client, adapter);
+  return client;
 }
 
 type DbSingleton = { config: DatabaseConfig; db: Db };

@@ -1,9 +1,9 @@
 import type { Db } from "@/lib/db/client";
 import type { TaskRunError } from "@/lib/engine/types";
 import { announceExecutionChanged, announceTimer, wakeEngine } from "@/lib/runtime/bus";
-import { appendEvents, type NewEvent } from "@/lib/runtime/events";
+import { type NewEvent } from "@/lib/runtime/events";
 import { toJsonText } from "@/lib/runtime/json";
-import { afterPlan, applyPlan, planExecutionData, planStep, type AppliedPlan, type Reservation, type Tx } from "@/lib/runtime/step";
+import { afterPlan, applyPlan, engineTransaction, needsPrisma, planExecutionData, planStep, type AppliedPlan, type Reservation, type Tx } from "@/lib/runtime/step";
 import { withRun, type Dispatcher, type ExecutionState } from "@/lib/runtime/state";
 
 export type AttemptOutcome =
@@ -13,6 +13,11 @@ export type AttemptOutcome =
   | { status: "WAITING"; until: Date | null; output?: unknown };
 
 type Holder = { taskRunId: string; lockedBy: string };
+
+/** Statuses in which an attempt can still end (its holder may write a result). */
+const LIVE_ATTEMPT = ["SCHEDULED", "RETRYING", "RUNNING"] as const;
+/** Statuses in which an attempt can still start. */
+const DUE_ATTEMPT = ["SCHEDULED", "RETRYING"] as const;
 
 /** What the caller already knows of the attempt (saves a read on the hot path). */
 export type KnownRun = { executionId: string; taskKey: string; mapIndex: number; attempt: number; startedAt: Date | null };
@@ -92,22 +97,18 @@ export async function recordAttemptOutcome(
   const plan = inline ? await planStep(inline, now) : null;
   const reservation: Reservation = { count: 0 };
   let applied: AppliedPlan | null = null;
-  const fence = { id: holder.taskRunId, lockedBy: holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING", "RUNNING"] } };
+  const fence = { lockedBy: holder.lockedBy, statuses: LIVE_ATTEMPT };
   try {
-    applied = await db.$transaction(async (tx) => {
-      if (inline && plan) {
-        const { execution } = inline;
-        const guarded = await tx.execution.updateMany({ where: { id: execution.id, version: execution.version }, data: { version: { increment: 1 }, ...planExecutionData(plan) } });
-        if (guarded.count === 1) {
-          if ((await tx.taskRun.updateMany({ where: fence, data: patch })).count === 0) throw new NotOurs();
-          const result = await applyPlan(tx, inline, plan, now, events, extra.dispatcher, reservation);
-          await appendEvents(tx, events);
-          return result;
-        }
+    applied = await engineTransaction(db, inline !== null && plan !== null && needsPrisma(inline, plan), async (tx, prismaTx) => {
+      if (inline && plan && (await tx.guardExecution(inline.execution.id, inline.execution.version, planExecutionData(plan)))) {
+        if (!(await tx.updateRun(holder.taskRunId, fence, patch))) throw new NotOurs();
+        const result = await applyPlan(tx, prismaTx, inline, plan, now, events, extra.dispatcher, reservation);
+        await tx.insertEvents(events);
+        return result;
       }
-      await markForDecision(tx, run.executionId, now);
-      if ((await tx.taskRun.updateMany({ where: fence, data: patch })).count === 0) throw new NotOurs();
-      await appendEvents(tx, events);
+      await tx.bumpExecution(run.executionId, { nextDecisionAt: now });
+      if (!(await tx.updateRun(holder.taskRunId, fence, patch))) throw new NotOurs();
+      await tx.insertEvents(events);
       return null;
     });
   } catch (error) {
@@ -173,17 +174,12 @@ export async function markAttemptRunning(
   };
   const state = params.state?.execution.id === run.executionId ? params.state : undefined;
   try {
-    const current = await db.$transaction(async (tx) => {
-      let current = false;
-      if (state) {
-        const guarded = await tx.execution.updateMany({ where: { id: run.executionId, version: state.execution.version }, data: { version: { increment: 1 } } });
-        current = guarded.count === 1;
-      }
-      if (!current) await lockExecution(tx, run.executionId);
-      const updated = await tx.taskRun.updateMany({ where: { id: holder.taskRunId, lockedBy: holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING"] } }, data: patch });
-      if (updated.count === 0) throw new NotOurs();
-      if (deadline) await decideNoLaterThan(tx, run.executionId, deadline);
-      await appendEvents(tx, [
+    const current = await engineTransaction(db, false, async (tx) => {
+      const current = state ? await tx.guardExecution(run.executionId, state.execution.version, {}) : false;
+      if (!current) await tx.bumpExecution(run.executionId, {});
+      if (!(await tx.updateRun(holder.taskRunId, { lockedBy: holder.lockedBy, statuses: DUE_ATTEMPT }, patch))) throw new NotOurs();
+      if (deadline) await tx.decideNoLaterThan(run.executionId, deadline);
+      await tx.insertEvents([
         { executionId: run.executionId, type: "TASK_STARTED", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: holder.taskRunId, createdAt: now, payload: { attempt: run.attempt } },
       ]);
       return current;

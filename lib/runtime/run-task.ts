@@ -3,7 +3,6 @@ import type { Db } from "@/lib/db/client";
 import { evaluateCondition, evaluateTemplate, type ExpressionContext } from "@/lib/workflow/expressions";
 import type { TaskDefinition, Timeouts, WorkflowDefinition } from "@/lib/workflow/schema";
 import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
-import { loadDefinition } from "@/lib/runtime/definitions";
 import { appendEvents } from "@/lib/runtime/events";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
 import { decideNoLaterThan, errorOf, ifStillOurs, markAttemptRunning, NotOurs, recordAttemptOutcome as recordOutcome, type AttemptOutcome, type KnownRun } from "@/lib/runtime/results";
@@ -11,6 +10,8 @@ import { expressionContext, type MapRunInput, type TaskRunRow } from "@/lib/runt
 import { taskOf } from "@/lib/runtime/task-types";
 import type { ClaimedAttempt } from "@/lib/runtime/claims";
 import type { Dispatcher, ExecutionState } from "@/lib/runtime/state";
+import { loadState } from "@/lib/runtime/step";
+import { EngineStoreError } from "@/lib/runtime/store";
 import { runHttpTask } from "@/lib/runtime/runners/http";
 import { runShellTask } from "@/lib/runtime/runners/shell";
 import { terminateFromTask } from "@/lib/runtime/runners/terminate";
@@ -69,7 +70,7 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
     }
     await runByType(db, { run, holder, definition, task, context, input, options, inputFromOperator: override !== undefined });
   } catch (error) {
-    if ((error as Error).name?.startsWith("PrismaClient")) {
+    if ((error as Error).name?.startsWith("PrismaClient") || error instanceof EngineStoreError) {
       // The database failed us (pool exhausted, connection lost), not the task: give the claim
       // back so the attempt runs again, instead of failing it. An attempt already RUNNING (side
       // effects started) is left to its lease: the reaper counts it as timed out, then retries.
@@ -81,13 +82,6 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
     }
     await recordAttemptOutcome(db, holder, { status: "FAILED", error: errorOf("INTERNAL_ERROR", `the engine failed to run the task: ${(error as Error).message}`) });
   }
-}
-
-async function loadState(db: Db, executionId: string): Promise<ExecutionState | null> {
-  const loaded = await db.execution.findUnique({ where: { id: executionId }, include: { taskRuns: true } });
-  if (!loaded) return null;
-  const { taskRuns: runs, ...execution } = loaded;
-  return { execution, runs, definition: await loadDefinition(db, execution.definitionId) };
 }
 
 /**

@@ -9,7 +9,8 @@ import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import { announceExecutionChanged, announceExecutionEnded, wakeEngine } from "@/lib/runtime/bus";
 import type { ClaimedAttempt } from "@/lib/runtime/claims";
 import { loadDefinition } from "@/lib/runtime/definitions";
-import { appendEvents, type NewEvent } from "@/lib/runtime/events";
+import type { NewEvent } from "@/lib/runtime/events";
+import { engineStore, prismaEngineTx, type AttemptKey, type EngineTx, type RunPatch } from "@/lib/runtime/store";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
 import { executionSnapshot, expressionContext, taskRunSnapshot, type ExecutionRow, type TaskRunRow } from "@/lib/runtime/snapshots";
 import type { Dispatcher, ExecutionState } from "@/lib/runtime/state";
@@ -95,7 +96,8 @@ export type AppliedPlan = { state: ExecutionState; scheduled: number; claimed: C
  * the dispatcher's engine while it has free slots (see Dispatcher). Events go to `events`.
  */
 export async function applyPlan(
-  tx: Tx,
+  tx: EngineTx,
+  prismaTx: Tx | null,
   state: ExecutionState,
   plan: StepPlan,
   now: Date,
@@ -104,7 +106,7 @@ export async function applyPlan(
   reservation: Reservation = { count: 0 },
 ): Promise<AppliedPlan> {
   const { execution, definition } = state;
-  const writer = new RunWriter(tx, state.runs, now);
+  const writer = new RunWriter(tx, prismaTx, state.runs, now);
   let scheduled = 0;
   for (const command of plan.commands) {
     scheduled += await applyTaskCommand(writer, command, { executionId: execution.id, definition, now, events });
@@ -124,10 +126,43 @@ export async function applyPlan(
   await writer.flush();
   if (plan.finished) {
     events.push({ executionId: execution.id, type: `EXECUTION_${plan.status}`, createdAt: now, payload: plan.error ? fromJsonText(plan.error) : undefined });
-    await settleParentOfFinishedExecution(tx, { ...execution, status: plan.status, output: plan.output ?? null, error: plan.error ?? null }, now);
+    if (execution.parentTaskRunId) {
+      if (!prismaTx) throw new Error("settling a parent execution needs the Prisma transaction (see needsPrisma)");
+      await settleParentOfFinishedExecution(prismaTx, { ...execution, status: plan.status, output: plan.output ?? null, error: plan.error ?? null }, now);
+    }
   }
   const next: ExecutionRow = { ...execution, ...planExecutionData(plan), version: execution.version + 1, updatedAt: now };
   return { state: { execution: next, runs: writer.runs, definition }, scheduled, claimed };
+}
+
+/**
+ * Whether applying the plan needs Prisma's transaction: it cancels or times out an attempt that
+ * may have child executions, or finishes a child execution whose parent must be settled. Every
+ * other plan (nearly all) runs on the engine store's fast path.
+ */
+export function needsPrisma(state: ExecutionState, plan: StepPlan): boolean {
+  if (plan.finished && state.execution.parentTaskRunId) return true;
+  return plan.commands.some((command) => {
+    if (command.kind !== "cancelAttempt" && command.kind !== "timeoutAttempt") return false;
+    const run = state.runs.find((row) => row.taskKey === command.taskKey && row.mapIndex === command.mapIndex && row.attempt === command.attempt);
+    return run?.taskType === "subworkflow";
+  });
+}
+
+/**
+ * Runs `work` in one transaction: on the engine store's fast path, or through Prisma (with the
+ * same EngineTx over Prisma's transaction) when `withPrisma`.
+ */
+export async function engineTransaction<T>(db: Db, withPrisma: boolean, work: (tx: EngineTx, prismaTx: Tx | null) => Promise<T>): Promise<T> {
+  if (withPrisma) return db.$transaction((tx) => work(prismaEngineTx(tx), tx));
+  return (await engineStore(db)).transaction((tx) => work(tx, null));
+}
+
+/** An execution with its attempts and definition, read on the fast path. */
+export async function loadState(db: Db, executionId: string): Promise<ExecutionState | null> {
+  const loaded = await (await engineStore(db)).loadExecution(executionId);
+  if (!loaded) return null;
+  return { execution: loaded.execution, runs: loaded.runs, definition: await loadDefinition(db, loaded.execution.definitionId) };
 }
 
 /** After the commit of an applied plan: tell waiters, wake runners, hand claimed attempts over. */
@@ -147,15 +182,13 @@ export function afterPlan(plan: StepPlan, applied: AppliedPlan, dispatcher?: Dis
  * caller then runs the step again on fresh state, so no change is ever decided on stale data.
  */
 export async function runDecisionStep(db: Db, executionId: string, now: Date = new Date(), dispatcher?: Dispatcher): Promise<StepResult> {
-  const loaded = await db.execution.findUnique({ where: { id: executionId }, include: { taskRuns: true } });
-  if (!loaded) return { commands: 0, status: null, scheduled: 0 };
-  const { taskRuns: runs, ...execution } = loaded;
+  const state = await loadState(db, executionId);
+  if (!state) return { commands: 0, status: null, scheduled: 0 };
+  const { execution } = state;
   if (isTerminalExecutionStatus(execution.status as ExecutionStatus)) {
     await db.execution.updateMany({ where: { id: executionId, version: execution.version }, data: { nextDecisionAt: null } });
     return { commands: 0, status: execution.status as ExecutionStatus, scheduled: 0 };
   }
-  const definition = await loadDefinition(db, execution.definitionId);
-  const state: ExecutionState = { execution, runs, definition };
   const plan = await planStep(state, now);
 
   if (plan.commands.length === 0) {
@@ -170,13 +203,12 @@ export async function runDecisionStep(db: Db, executionId: string, now: Date = n
   const reservation: Reservation = { count: 0 };
   let applied: AppliedPlan;
   try {
-    applied = await db.$transaction(async (tx) => {
+    applied = await engineTransaction(db, needsPrisma(state, plan), async (tx, prismaTx) => {
       // The guard first: on PostgreSQL it also takes the row lock, serializing with task results.
-      const guarded = await tx.execution.updateMany({ where: { id: executionId, version: execution.version }, data: { version: { increment: 1 }, ...planExecutionData(plan) } });
-      if (guarded.count === 0) throw new StaleExecutionError(executionId);
+      if (!(await tx.guardExecution(executionId, execution.version, planExecutionData(plan)))) throw new StaleExecutionError(executionId);
       const events: NewEvent[] = [];
-      const result = await applyPlan(tx, state, plan, now, events, dispatcher, reservation);
-      await appendEvents(tx, events);
+      const result = await applyPlan(tx, prismaTx, state, plan, now, events, dispatcher, reservation);
+      await tx.insertEvents(events);
       return result;
     });
   } catch (error) {
@@ -222,8 +254,6 @@ type ApplyContext = {
   events: NewEvent[];
 };
 
-type AttemptKey = { taskKey: string; mapIndex: number; attempt: number };
-type RunPatch = Partial<Omit<TaskRunRow, "id" | "executionId" | "taskKey" | "mapIndex" | "attempt" | "createdAt" | "updatedAt">>;
 
 /**
  * Writes attempt rows and keeps the in-memory copy of them identical to what it writes: every
@@ -235,11 +265,20 @@ class RunWriter {
   readonly created: TaskRunRow[] = [];
 
   constructor(
-    readonly tx: Tx,
+    readonly tx: EngineTx,
+    /** Prisma's transaction, when the plan needs links.ts (see needsPrisma). */
+    readonly prismaTx: Tx | null,
     runs: readonly TaskRunRow[],
     private readonly now: Date,
   ) {
     this.runs = [...runs];
+  }
+
+  /** A task that ran a child workflow was cancelled or timed out: terminate its children. */
+  async cancelChildren(run: TaskRunRow, now: Date, reason: string): Promise<void> {
+    if (run.taskType !== "subworkflow") return;
+    if (!this.prismaTx) throw new Error("cancelling child executions needs the Prisma transaction (see needsPrisma)");
+    await cancelChildExecutions(this.prismaTx, run.id, now, reason);
   }
 
   create(row: Omit<TaskRunRow, "createdAt" | "updatedAt">): TaskRunRow {
@@ -260,13 +299,9 @@ class RunWriter {
   async update(executionId: string, key: AttemptKey, patch: RunPatch): Promise<TaskRunRow> {
     const at = this.runs.findIndex((row) => row.taskKey === key.taskKey && row.mapIndex === key.mapIndex && row.attempt === key.attempt);
     const pending = at >= 0 ? this.created.findIndex((row) => row.id === this.runs[at]!.id) : -1;
-    if (pending === -1) {
-      // Written at once (and by key, so a row the state lacks still fails loudly here).
-      const stored = await this.tx.taskRun.update({ where: { executionId_taskKey_mapIndex_attempt: { executionId, taskKey: key.taskKey, mapIndex: key.mapIndex, attempt: key.attempt } }, data: patch });
-      if (at === -1) {
-        this.runs.push(stored);
-        return stored;
-      }
+    if (at === -1) throw new Error(`the state of execution ${executionId} has no attempt ${key.taskKey}[${key.mapIndex}] #${key.attempt}`);
+    if (pending === -1 && !(await this.tx.updateRunByKey(executionId, key, patch))) {
+      throw new Error(`attempt ${key.taskKey}[${key.mapIndex}] #${key.attempt} of execution ${executionId} is not stored`);
     }
     const row: TaskRunRow = { ...this.runs[at]!, ...patch, updatedAt: this.now };
     this.runs[at] = row;
@@ -275,7 +310,7 @@ class RunWriter {
   }
 
   async flush(): Promise<void> {
-    if (this.created.length > 0) await this.tx.taskRun.createMany({ data: this.created });
+    await this.tx.insertRuns(this.created);
   }
 }
 
@@ -372,13 +407,13 @@ async function applyTaskCommand(writer: RunWriter, command: Command, context: Ap
     }
     case "timeoutAttempt": {
       const run = await writer.update(executionId, command, { status: "TIMED_OUT", error: toJsonText(command.error), endedAt: now, nextRunAt: now, lockedBy: null, leaseExpiresAt: null });
-      await cancelChildExecutions(writer.tx, run.id, now, `task ${command.taskKey} timed out`);
+      await writer.cancelChildren(run, now, `task ${command.taskKey} timed out`);
       events.push({ ...base, type: "TASK_TIMED_OUT", taskKey: command.taskKey, mapIndex: command.mapIndex, taskRunId: run.id, reason: command.reason, payload: command.error });
       return 0;
     }
     case "cancelAttempt": {
       const run = await writer.update(executionId, command, { status: "CANCELLED", endedAt: now, nextRunAt: null, lockedBy: null, leaseExpiresAt: null });
-      await cancelChildExecutions(writer.tx, run.id, now, `task ${command.taskKey} was cancelled (${command.reason})`);
+      await writer.cancelChildren(run, now, `task ${command.taskKey} was cancelled (${command.reason})`);
       events.push({ ...base, type: "TASK_CANCELLED", taskKey: command.taskKey, mapIndex: command.mapIndex, taskRunId: run.id, reason: command.reason });
       return 0;
     }

@@ -148,7 +148,7 @@ export async function waitForExecutionEnd(db: Db, executionId: string, timeoutMs
   }
 }
 
-export async function getExecution(db: Db, executionId: string): Promise<ExecutionView> {
+export async function getExecution(db: Pick<Db, "execution">, executionId: string): Promise<ExecutionView> {
   const execution = await db.execution.findUnique({ where: { id: executionId }, include: { taskRuns: { orderBy: [{ taskKey: "asc" }, { mapIndex: "asc" }, { attempt: "asc" }] } } });
   if (!execution) throw notFound(`execution '${executionId}' not found`);
   const children = await db.execution.findMany({ where: { parentExecutionId: executionId }, select: { id: true, parentTaskRunId: true } });

@@ -30,7 +30,7 @@ async function decide(db: Db, executionId: string, options: ApprovalDecisionOpti
   const verbOnly = approved ? "approve" : "reject";
   const mapIndex = options.mapIndex ?? -1;
   const what = mapIndex === -1 ? `task ${options.taskKey}` : `task ${options.taskKey} item ${mapIndex}`;
-  await withFreshState(db, executionId, async (state) => {
+  const view = await withFreshState(db, executionId, async (state) => {
     const task = requireTask(state, options.taskKey, "taskKey", `${verbOnly} a task of`);
     const params = approvalParamsOf(task, mapIndex);
     if (!params) {
@@ -51,7 +51,7 @@ async function decide(db: Db, executionId: string, options: ApprovalDecisionOpti
     const decision = { by: options.actor, reason, at: now.toISOString() };
     const output = { approved: true, ...decision };
     const error = { code: REJECTED_ERROR_CODE, message: `rejected by ${options.actor}${reason ? `: ${reason}` : ""}`, details: decision };
-    await db.$transaction(async (tx) => {
+    return db.$transaction(async (tx) => {
       await guardExecution(tx, state, { nextDecisionAt: now });
       // A reject is final: the FAILED attempt is written settled (nextRunAt null), so decide never
       // asks the retry policy about it; only an operator's retry asks again.
@@ -75,11 +75,13 @@ async function decide(db: Db, executionId: string, options: ApprovalDecisionOpti
           payload: approved ? { attempt: latest.attempt, output } : { attempt: latest.attempt, ...error },
         },
       ]);
+      // The execution as this operation left it (the engine may move it on the moment we commit).
+      return getExecution(tx, executionId);
     });
   });
   announceExecutionChanged(executionId);
   wakeEngine();
-  return getExecution(db, executionId);
+  return view;
 }
 
 /**

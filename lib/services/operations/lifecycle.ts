@@ -19,33 +19,36 @@ import { guardExecution, refuse, withFreshState, type OperatorContext } from "./
  * paused. The workflow timeout keeps counting.
  */
 export async function pauseExecution(db: Db, executionId: string, operator: OperatorContext): Promise<ExecutionView> {
-  await withFreshState(db, executionId, async (state) => {
+  // The execution as this operation left it, read in its transaction (the engine may move it on at once).
+  const view = await withFreshState(db, executionId, async (state) => {
     const now = new Date();
     const moved = transitionExecution(state.status, "pause", now);
     if (!moved.ok) throw refuse("pause", executionId, `it is ${state.status}`);
-    await db.$transaction(async (tx) => {
+    return db.$transaction(async (tx) => {
       await guardExecution(tx, state, { status: moved.status });
       await appendEvents(tx, [{ executionId, type: "EXECUTION_PAUSED", actor: operator.actor, reason: operator.reason ?? null, createdAt: now }]);
+      return getExecution(tx, executionId);
     });
   });
   announceExecutionChanged(executionId);
-  return getExecution(db, executionId);
+  return view;
 }
 
 /** PAUSED → RUNNING, and the engine decides at once: due work starts, deferred retries are scheduled. */
 export async function resumeExecution(db: Db, executionId: string, operator: OperatorContext): Promise<ExecutionView> {
-  await withFreshState(db, executionId, async (state) => {
+  const view = await withFreshState(db, executionId, async (state) => {
     const now = new Date();
     const moved = transitionExecution(state.status, "resume", now);
     if (!moved.ok) throw refuse("resume", executionId, `it is ${state.status}`);
-    await db.$transaction(async (tx) => {
+    return db.$transaction(async (tx) => {
       await guardExecution(tx, state, { status: moved.status, nextDecisionAt: now });
       await appendEvents(tx, [{ executionId, type: "EXECUTION_RESUMED", actor: operator.actor, reason: operator.reason ?? null, createdAt: now }]);
+      return getExecution(tx, executionId);
     });
   });
   announceExecutionChanged(executionId);
   wakeEngine();
-  return getExecution(db, executionId);
+  return view;
 }
 
 /**

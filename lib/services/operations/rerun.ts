@@ -91,13 +91,15 @@ function checkedInput(state: ExecutionState, input: JsonValue): JsonValue {
 type Applied = { plan: Extract<RerunPlan, { ok: true }>; event: NewEvent; extraEvents?: NewEvent[]; input?: JsonValue };
 
 /** Archives and deletes the reset tasks, reopens the execution, records the operator's event. */
-async function applyPlan(db: Db, state: ExecutionState, operator: OperatorContext, applied: Applied, now: Date): Promise<void> {
-  await db.$transaction(async (tx) => {
+async function applyPlan(db: Db, state: ExecutionState, operator: OperatorContext, applied: Applied, now: Date): Promise<ExecutionView> {
+  return db.$transaction(async (tx) => {
     await guardExecution(tx, state, { ...reopenedColumns(state, now), ...(applied.input !== undefined ? { input: toJsonText(applied.input) } : {}) });
     // The operator's event first, then the archived attempts, then what the rerun sets for it.
     await appendEvents(tx, [applied.event]);
     await resetTaskAttempts(tx, state, applied.plan.reset, operator, now);
     await appendEvents(tx, applied.extraEvents ?? []);
+    // The execution as this operation left it (the engine may move it on the moment we commit).
+    return getExecution(tx, state.execution.id);
   });
 }
 
@@ -124,13 +126,12 @@ export async function retryExecution(db: Db, executionId: string, options: Retry
       createdAt: now,
       payload: { previousStatus: state.status, reset: plan.reset, kept: plan.kept },
     };
-    await applyPlan(db, state, options, { plan, event }, now);
-    return null;
+    return applyPlan(db, state, options, { plan, event }, now);
   });
-  if (preview) return preview;
+  if ("dryRun" in preview) return preview;
   announceExecutionChanged(executionId);
   wakeEngine();
-  return getExecution(db, executionId);
+  return preview;
 }
 
 /**
@@ -170,11 +171,10 @@ export async function rerunExecution(db: Db, executionId: string, options: Rerun
       options.taskInput === undefined
         ? []
         : [{ executionId, type: "TASK_INPUT_SET", taskKey: options.fromTaskKey, actor: options.actor, reason: options.reason ?? null, createdAt: now, payload: { input: options.taskInput } }];
-    await applyPlan(db, state, options, { plan, event, extraEvents, input }, now);
-    return null;
+    return applyPlan(db, state, options, { plan, event, extraEvents, input }, now);
   });
-  if (preview) return preview;
+  if ("dryRun" in preview) return preview;
   announceExecutionChanged(executionId);
   wakeEngine();
-  return getExecution(db, executionId);
+  return preview;
 }

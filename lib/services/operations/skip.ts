@@ -45,7 +45,7 @@ const NEVER_RAN = ["UPSTREAM_FAILED", "SKIPPED"];
  * UPSTREAM_FAILED task, any task of a COMPLETED execution, a not-failed task of a finished one.
  */
 export async function skipTask(db: Db, executionId: string, options: SkipTaskOptions): Promise<ExecutionView> {
-  await withFreshState(db, executionId, async (state) => {
+  const view = await withFreshState(db, executionId, async (state) => {
     const { taskKey } = options;
     requireTask(state, taskKey, "taskKey", `skip a task of`);
     const verb = `skip task ${taskKey} of`;
@@ -68,7 +68,7 @@ export async function skipTask(db: Db, executionId: string, options: SkipTaskOpt
       : [];
     const now = new Date();
     const operator = { actor: options.actor, reason: options.reason };
-    await db.$transaction(async (tx) => {
+    return db.$transaction(async (tx) => {
       await guardExecution(tx, state, finished ? reopenedColumns(state, now) : { nextDecisionAt: now });
       let taskRunId: string;
       let attempt: number;
@@ -102,9 +102,11 @@ export async function skipTask(db: Db, executionId: string, options: SkipTaskOpt
         },
       ]);
       await resetTaskAttempts(tx, state, downstream, operator, now);
+      // The execution as this operation left it (the engine may move it on the moment we commit).
+      return getExecution(tx, executionId);
     });
   });
   announceExecutionChanged(executionId);
   wakeEngine();
-  return getExecution(db, executionId);
+  return view;
 }

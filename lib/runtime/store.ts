@@ -1,0 +1,352 @@
+import { createHash } from "node:crypto";
+import type Database from "better-sqlite3";
+import pg from "pg";
+import { driverOf, type Db, type Driver } from "@/lib/db/client";
+import type { NewEvent } from "@/lib/runtime/events";
+import { toJsonText } from "@/lib/runtime/json";
+import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
+import type { Tx } from "@/lib/runtime/step";
+
+/**
+ * The engine's hot path on the database drivers themselves: the few statements every task costs
+ * (guard the execution's version, end an attempt, create the next, append events, load an
+ * execution with its attempts) as prepared statements in one transaction — on SQLite synchronous
+ * better-sqlite3 calls under the process's connection lock, on PostgreSQL named statements on a
+ * connection of Prisma's own pool. Profiles showed ~70% of the engine's CPU in Prisma's query
+ * runtime for these; everything else (operations, workers, timers, links) stays on Prisma.
+ *
+ * Columns and formats are exactly Prisma's (prisma/models.prisma; DateTime on SQLite as ISO-8601
+ * text `…T…000+00:00`, on PostgreSQL as timestamp(3) in UTC), and tests/integration run every
+ * engine path through both. `updatedAt` is set on every update, as Prisma's @updatedAt does.
+ */
+export type RunPatch = Partial<Omit<TaskRunRow, "id" | "executionId" | "taskKey" | "mapIndex" | "attempt" | "createdAt" | "updatedAt">>;
+export type ExecutionPatch = Partial<Pick<ExecutionRow, "status" | "startedAt" | "endedAt" | "nextDecisionAt" | "output" | "error">>;
+export type AttemptKey = { taskKey: string; mapIndex: number; attempt: number };
+
+/** The writes of one engine transaction. */
+export interface EngineTx {
+  /** Moves the version on and writes `patch`, only if the version is still `version`. */
+  guardExecution(id: string, version: number, patch: ExecutionPatch): Promise<boolean>;
+  /** Moves the version on and writes `patch` whatever the version (takes the row lock). */
+  bumpExecution(id: string, patch: ExecutionPatch): Promise<void>;
+  /** nextDecisionAt = `at`, unless it is already due earlier. */
+  decideNoLaterThan(id: string, at: Date): Promise<void>;
+  /** Writes `patch` to the attempt if `fence` holds (its holder, a live status). */
+  updateRun(id: string, fence: { lockedBy: string; statuses: readonly string[] }, patch: RunPatch): Promise<boolean>;
+  updateRunByKey(executionId: string, key: AttemptKey, patch: RunPatch): Promise<boolean>;
+  insertRuns(rows: readonly TaskRunRow[]): Promise<void>;
+  insertEvents(events: readonly NewEvent[]): Promise<void>;
+}
+
+export interface EngineStore {
+  transaction<T>(work: (tx: EngineTx) => Promise<T>): Promise<T>;
+  /** An execution and every attempt of it, as Prisma would return them. */
+  loadExecution(executionId: string): Promise<{ execution: ExecutionRow; runs: TaskRunRow[] } | null>;
+}
+
+/** A database failure on the fast path (the runners release their claim on these, as on Prisma's). */
+export class EngineStoreError extends Error {
+  constructor(cause: unknown) {
+    super(`database error: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = "EngineStoreError";
+  }
+}
+
+const RUN_COLUMNS = [
+  "id", "executionId", "taskKey", "mapIndex", "attempt", "taskType", "status", "input", "output", "error", "logs", "workerTaskType",
+  "scheduledAt", "startedAt", "endedAt", "nextRunAt", "lockedBy", "leaseExpiresAt", "heartbeatAt", "createdAt", "updatedAt",
+] as const satisfies readonly (keyof TaskRunRow)[];
+const RUN_DATES = new Set(["scheduledAt", "startedAt", "endedAt", "nextRunAt", "leaseExpiresAt", "heartbeatAt", "createdAt", "updatedAt"]);
+const RUN_INTS = new Set(["mapIndex", "attempt"]);
+const EXECUTION_COLUMNS = [
+  "id", "definitionId", "workflowName", "workflowVersion", "status", "input", "output", "error", "correlationId", "parentExecutionId",
+  "parentTaskRunId", "createdBy", "createdAt", "startedAt", "endedAt", "updatedAt", "version", "nextDecisionAt",
+] as const satisfies readonly (keyof ExecutionRow)[];
+const EXECUTION_DATES = new Set(["createdAt", "startedAt", "endedAt", "updatedAt", "nextDecisionAt"]);
+const EVENT_COLUMNS = ["executionId", "type", "taskKey", "taskRunId", "mapIndex", "actor", "reason", "payload", "createdAt"] as const;
+
+const quoted = (columns: readonly string[]) => columns.map((column) => `"${column}"`).join(", ");
+
+function eventValues(event: NewEvent): unknown[] {
+  return [
+    event.executionId,
+    event.type,
+    event.taskKey ?? null,
+    event.taskRunId ?? null,
+    event.mapIndex === undefined || event.mapIndex === -1 ? null : event.mapIndex,
+    event.actor ?? "engine",
+    event.reason ?? null,
+    toJsonText(event.payload),
+    event.createdAt,
+  ];
+}
+
+/** `"a" = ?, "b" = ?` (or $n) for a patch, with updatedAt; keys sorted so equal shapes share one statement. */
+function setClause(patch: Record<string, unknown>, placeholder: (i: number) => string, first: number): { sql: string; values: unknown[]; keys: string[] } {
+  const keys = Object.keys(patch)
+    .filter((key) => patch[key] !== undefined && key !== "updatedAt")
+    .sort();
+  const parts = keys.map((key, i) => `"${key}" = ${placeholder(first + i)}`);
+  parts.push(`"updatedAt" = ${placeholder(first + keys.length)}`);
+  return { sql: parts.join(", "), values: [...keys.map((key) => patch[key]), new Date()], keys };
+}
+
+const stores = new WeakMap<Db, Promise<EngineStore>>();
+
+/** The fast-path store of a client made by createPrismaClient. */
+export function engineStore(db: Db): Promise<EngineStore> {
+  let store = stores.get(db);
+  if (!store) {
+    store = driverOf(db).then((driver) => createStore(driver));
+    stores.set(db, store);
+  }
+  return store;
+}
+
+function createStore(driver: Driver): EngineStore {
+  return driver.provider === "sqlite" ? new SqliteStore(driver.client, driver.lock) : new PgStore(driver.pool);
+}
+
+// ---------------------------------------------------------------------------------------------- SQLite
+
+const sqliteDate = (date: Date) => date.toISOString().replace("Z", "+00:00");
+const toSqlite = (value: unknown) => (value instanceof Date ? sqliteDate(value) : value === undefined ? null : value);
+
+class SqliteStore implements EngineStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(
+    private readonly client: Database.Database,
+    private readonly lock: { acquire(): Promise<() => void> },
+  ) {}
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.client.prepare(sql);
+      if (statement.reader) statement.safeIntegers(false);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private run(sql: string, values: unknown[]): number {
+    return this.statement(sql).run(...values.map(toSqlite)).changes;
+  }
+
+  private readonly tx: EngineTx = {
+    guardExecution: async (id, version, patch) => {
+      const set = setClause(patch, () => "?", 0);
+      return this.run(`UPDATE "Execution" SET "version" = "version" + 1, ${set.sql} WHERE "id" = ? AND "version" = ?`, [...set.values, id, version]) === 1;
+    },
+    bumpExecution: async (id, patch) => {
+      const set = setClause(patch, () => "?", 0);
+      this.run(`UPDATE "Execution" SET "version" = "version" + 1, ${set.sql} WHERE "id" = ?`, [...set.values, id]);
+    },
+    decideNoLaterThan: async (id, at) => {
+      this.run(`UPDATE "Execution" SET "nextDecisionAt" = ?, "updatedAt" = ? WHERE "id" = ? AND ("nextDecisionAt" IS NULL OR "nextDecisionAt" > ?)`, [at, new Date(), id, at]);
+    },
+    updateRun: async (id, fence, patch) => {
+      const set = setClause(patch, () => "?", 0);
+      const statuses = fence.statuses.map(() => "?").join(", ");
+      return this.run(`UPDATE "TaskRun" SET ${set.sql} WHERE "id" = ? AND "lockedBy" = ? AND "status" IN (${statuses})`, [...set.values, id, fence.lockedBy, ...fence.statuses]) === 1;
+    },
+    updateRunByKey: async (executionId, key, patch) => {
+      const set = setClause(patch, () => "?", 0);
+      return (
+        this.run(`UPDATE "TaskRun" SET ${set.sql} WHERE "executionId" = ? AND "taskKey" = ? AND "mapIndex" = ? AND "attempt" = ?`, [
+          ...set.values,
+          executionId,
+          key.taskKey,
+          key.mapIndex,
+          key.attempt,
+        ]) === 1
+      );
+    },
+    insertRuns: async (rows) => {
+      const sql = `INSERT INTO "TaskRun" (${quoted(RUN_COLUMNS)}) VALUES (${RUN_COLUMNS.map(() => "?").join(", ")})`;
+      for (const row of rows) this.run(sql, RUN_COLUMNS.map((column) => row[column]));
+    },
+    insertEvents: async (events) => {
+      const sql = `INSERT INTO "ExecutionEvent" (${quoted(EVENT_COLUMNS)}) VALUES (${EVENT_COLUMNS.map(() => "?").join(", ")})`;
+      for (const event of events) this.run(sql, eventValues(event));
+    },
+  };
+
+  async transaction<T>(work: (tx: EngineTx) => Promise<T>): Promise<T> {
+    const release = await this.lock.acquire();
+    try {
+      try {
+        this.statement("BEGIN IMMEDIATE").run();
+      } catch (error) {
+        throw new EngineStoreError(error);
+      }
+      try {
+        const result = await work(this.tx);
+        this.statement("COMMIT").run();
+        return result;
+      } catch (error) {
+        if (this.client.inTransaction) this.statement("ROLLBACK").run();
+        throw isDriverError(error) ? new EngineStoreError(error) : error;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  async loadExecution(executionId: string) {
+    const release = await this.lock.acquire();
+    try {
+      const execution = this.statement(`SELECT ${quoted(EXECUTION_COLUMNS)} FROM "Execution" WHERE "id" = ?`).get(executionId) as Record<string, unknown> | undefined;
+      if (!execution) return null;
+      const runs = this.statement(`SELECT ${quoted(RUN_COLUMNS)} FROM "TaskRun" WHERE "executionId" = ?`).all(executionId) as Record<string, unknown>[];
+      return { execution: datesOf(execution, EXECUTION_DATES) as ExecutionRow, runs: runs.map((run) => datesOf(run, RUN_DATES) as TaskRunRow) };
+    } catch (error) {
+      throw new EngineStoreError(error);
+    } finally {
+      release();
+    }
+  }
+}
+
+function datesOf(row: Record<string, unknown>, dates: ReadonlySet<string>): Record<string, unknown> {
+  for (const column of dates) {
+    const value = row[column];
+    if (typeof value === "string") row[column] = new Date(value);
+  }
+  return row;
+}
+
+function isDriverError(error: unknown): boolean {
+  const name = (error as Error)?.name;
+  return name === "SqliteError" || name === "DatabaseError" || (error as { code?: unknown })?.code !== undefined;
+}
+
+// ---------------------------------------------------------------------------------------------- PostgreSQL
+
+/** timestamp(3) without time zone holds UTC (as Prisma writes it): read it as UTC whatever TZ is. */
+const TIMESTAMP_OID = 1114;
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === TIMESTAMP_OID ? (value: string) => new Date(`${value.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+};
+/** Dates go as ISO text; PostgreSQL ignores the zone for timestamp without time zone, so it stores UTC. */
+const toPg = (value: unknown) => (value instanceof Date ? value.toISOString() : value === undefined ? null : value);
+const statementName = (sql: string) => `fd_${createHash("sha1").update(sql).digest("hex").slice(0, 20)}`;
+
+class PgStore implements EngineStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  private async query(client: pg.PoolClient | pg.Pool, sql: string, values: unknown[]): Promise<pg.QueryResult> {
+    try {
+      return await client.query({ name: statementName(sql), text: sql, values: values.map(toPg), types });
+    } catch (error) {
+      throw new EngineStoreError(error);
+    }
+  }
+
+  private txOn(client: pg.PoolClient): EngineTx {
+    const $ = (i: number) => `$${i + 1}`;
+    const count = async (sql: string, values: unknown[]) => (await this.query(client, sql, values)).rowCount ?? 0;
+    return {
+      guardExecution: async (id, version, patch) => {
+        const set = setClause(patch, $, 0);
+        const n = set.values.length;
+        return (await count(`UPDATE "Execution" SET "version" = "version" + 1, ${set.sql} WHERE "id" = ${$(n)} AND "version" = ${$(n + 1)}`, [...set.values, id, version])) === 1;
+      },
+      bumpExecution: async (id, patch) => {
+        const set = setClause(patch, $, 0);
+        await count(`UPDATE "Execution" SET "version" = "version" + 1, ${set.sql} WHERE "id" = ${$(set.values.length)}`, [...set.values, id]);
+      },
+      decideNoLaterThan: async (id, at) => {
+        await count(`UPDATE "Execution" SET "nextDecisionAt" = $1, "updatedAt" = $2 WHERE "id" = $3 AND ("nextDecisionAt" IS NULL OR "nextDecisionAt" > $1)`, [at, new Date(), id]);
+      },
+      updateRun: async (id, fence, patch) => {
+        const set = setClause(patch, $, 0);
+        const n = set.values.length;
+        return (await count(`UPDATE "TaskRun" SET ${set.sql} WHERE "id" = ${$(n)} AND "lockedBy" = ${$(n + 1)} AND "status" = ANY(${$(n + 2)}::text[])`, [...set.values, id, fence.lockedBy, fence.statuses])) === 1;
+      },
+      updateRunByKey: async (executionId, key, patch) => {
+        const set = setClause(patch, $, 0);
+        const n = set.values.length;
+        return (
+          (await count(`UPDATE "TaskRun" SET ${set.sql} WHERE "executionId" = ${$(n)} AND "taskKey" = ${$(n + 1)} AND "mapIndex" = ${$(n + 2)} AND "attempt" = ${$(n + 3)}`, [
+            ...set.values,
+            executionId,
+            key.taskKey,
+            key.mapIndex,
+            key.attempt,
+          ])) === 1
+        );
+      },
+      insertRuns: async (rows) => {
+        if (rows.length === 0) return;
+        // One statement for any number of rows: a column of values per array parameter.
+        const arrays = RUN_COLUMNS.map((column) => rows.map((row) => toPg(row[column])));
+        const casts = RUN_COLUMNS.map((column, i) => `$${i + 1}::${RUN_DATES.has(column) ? "timestamp(3)" : RUN_INTS.has(column) ? "int" : "text"}[]`);
+        await count(`INSERT INTO "TaskRun" (${quoted(RUN_COLUMNS)}) SELECT * FROM unnest(${casts.join(", ")})`, arrays);
+      },
+      insertEvents: async (events) => {
+        if (events.length === 0) return;
+        const rows = events.map(eventValues);
+        const arrays = EVENT_COLUMNS.map((_, i) => rows.map((row) => toPg(row[i])));
+        const casts = EVENT_COLUMNS.map((column, i) => `$${i + 1}::${column === "createdAt" ? "timestamp(3)" : column === "mapIndex" ? "int" : "text"}[]`);
+        await count(`INSERT INTO "ExecutionEvent" (${quoted(EVENT_COLUMNS)}) SELECT * FROM unnest(${casts.join(", ")})`, arrays);
+      },
+    };
+  }
+
+  async transaction<T>(work: (tx: EngineTx) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw new EngineStoreError(error);
+    }
+    try {
+      await client.query("BEGIN").catch((error) => Promise.reject(new EngineStoreError(error)));
+      try {
+        const result = await work(this.txOn(client));
+        await client.query("COMMIT").catch((error) => Promise.reject(new EngineStoreError(error)));
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw error;
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async loadExecution(executionId: string) {
+    const execution = await this.query(this.pool, `SELECT ${quoted(EXECUTION_COLUMNS)} FROM "Execution" WHERE "id" = $1`, [executionId]);
+    if (execution.rowCount === 0) return null;
+    const runs = await this.query(this.pool, `SELECT ${quoted(RUN_COLUMNS)} FROM "TaskRun" WHERE "executionId" = $1`, [executionId]);
+    return { execution: execution.rows[0] as ExecutionRow, runs: runs.rows as TaskRunRow[] };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- Prisma
+
+/**
+ * The same writes through a Prisma transaction, for the rare steps that also need Prisma-side
+ * helpers in the same transaction (cancelling child executions, settling a parent: lib/runtime/links.ts).
+ */
+export function prismaEngineTx(tx: Tx): EngineTx {
+  return {
+    guardExecution: async (id, version, patch) => (await tx.execution.updateMany({ where: { id, version }, data: { ...patch, version: { increment: 1 } } })).count === 1,
+    bumpExecution: async (id, patch) => void (await tx.execution.update({ where: { id }, data: { ...patch, version: { increment: 1 } } })),
+    decideNoLaterThan: async (id, at) => void (await tx.execution.updateMany({ where: { id, OR: [{ nextDecisionAt: null }, { nextDecisionAt: { gt: at } }] }, data: { nextDecisionAt: at } })),
+    updateRun: async (id, fence, patch) => (await tx.taskRun.updateMany({ where: { id, lockedBy: fence.lockedBy, status: { in: [...fence.statuses] } }, data: patch })).count === 1,
+    updateRunByKey: async (executionId, key, patch) =>
+      (await tx.taskRun.updateMany({ where: { executionId, taskKey: key.taskKey, mapIndex: key.mapIndex, attempt: key.attempt }, data: patch })).count === 1,
+    insertRuns: async (rows) => void (rows.length > 0 && (await tx.taskRun.createMany({ data: [...rows] }))),
+    insertEvents: async (events) =>
+      void (
+        events.length > 0 &&
+        (await tx.executionEvent.createMany({
+          data: events.map((event) => Object.fromEntries(EVENT_COLUMNS.map((column, i) => [column, eventValues(event)[i]])) as never),
+        }))
+      ),
+  };
+}
