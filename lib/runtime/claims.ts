@@ -56,7 +56,7 @@ export async function claimDueDecisions(db: Db, provider: DatabaseProvider, now:
 export const SHELL_GRACE_MS = 10_000;
 
 /** A claimed attempt: its id and its execution's (so the runner loads both in one go). */
-export type ClaimedAttempt = { id: string; executionId: string };
+export type ClaimedAttempt = { id: string; executionId: string; /** Set when claimed by claimDueTasks: the lease it took. */ leaseExpiresAt?: Date };
 
 export async function claimDueTasks(
   db: Db,

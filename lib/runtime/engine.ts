@@ -6,7 +6,15 @@ import { engineBus } from "@/lib/runtime/bus";
 import { claimDueDecisions, claimDueTasks, type ClaimedAttempt } from "@/lib/runtime/claims";
 import { runClaimedTask, type RunnerOptions } from "@/lib/runtime/run-task";
 import type { Dispatcher, ExecutionState } from "@/lib/runtime/state";
+import { recordOutcomes, type OutcomeItem } from "@/lib/runtime/results";
+import { loadState } from "@/lib/runtime/step";
+
+/** How many executions' states an engine keeps (see Engine.states). */
+const MAX_KEPT_STATES = 256;
+
+type QueuedOutcome = { item: OutcomeItem; state?: ExecutionState; resolve: (written: boolean) => void; reject: (error: unknown) => void };
 import { runDecisionStep, StaleExecutionError } from "@/lib/runtime/step";
+import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
 import { fireDueTimers, reapExpiredLeases } from "@/lib/runtime/timers";
 
 export type EngineOptions = {
@@ -46,8 +54,15 @@ export class Engine implements Dispatcher {
   private counters = { decisions: 0, tasks: 0 };
   /** Runner slots promised to attempts a transaction is creating (see Dispatcher). */
   private reserved = 0;
-  /** Attempts in flight by execution (decide a result at once only when it is alone). */
-  private readonly inFlightByExecution = new Map<string, number>();
+  /**
+   * The newest state this engine stored, for the executions it ran last (least recently used
+   * first; finished ones are dropped). Attempts it claims of these start without a read, and
+   * their outcomes are decided on it. A state someone else moved on is caught by the version
+   * guard and reloaded, so keeping one is never wrong, only sometimes useless.
+   */
+  private readonly states = new Map<string, ExecutionState>();
+  /** Outcomes waiting for their execution's previous transaction (see Dispatcher.record). */
+  private readonly outcomeQueues = new Map<string, QueuedOutcome[]>();
   private readonly runnerOptions: RunnerOptions;
   /** Due work was left unclaimed for lack of slots: a finishing attempt wakes the loop to take it. */
   private backlog = false;
@@ -92,11 +107,56 @@ export class Engine implements Dispatcher {
   run(attempt: ClaimedAttempt, state: ExecutionState): void {
     this.release(1);
     this.counters.tasks++;
-    this.track(attempt.executionId, runClaimedTask(this.db, attempt, this.runnerOptions, state));
+    this.track(runClaimedTask(this.db, attempt, this.runnerOptions, state));
   }
 
-  inFlightFor(executionId: string): number {
-    return this.inFlightByExecution.get(executionId) ?? 0;
+  remember(state: ExecutionState): void {
+    const id = state.execution.id;
+    const known = this.states.get(id);
+    if (known && known.execution.version > state.execution.version) return;
+    this.states.delete(id);
+    if (isTerminalExecutionStatus(state.execution.status as ExecutionStatus)) return;
+    this.states.set(id, state);
+    if (this.states.size > MAX_KEPT_STATES) this.states.delete(this.states.keys().next().value!);
+  }
+
+  record(item: OutcomeItem, state?: ExecutionState): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      const id = item.run.executionId;
+      const queue = this.outcomeQueues.get(id);
+      if (queue) return void queue.push({ item, state, resolve, reject });
+      this.outcomeQueues.set(id, [{ item, state, resolve, reject }]);
+      void this.drainOutcomes(id);
+    });
+  }
+
+  /**
+   * Writes the queued outcomes of one execution, a batch per transaction, on the newest state
+   * known here. A stale state (another process or an operator wrote meanwhile) is reloaded once;
+   * if it moves again under us, the outcomes are written and the execution marked for a decision.
+   */
+  private async drainOutcomes(executionId: string): Promise<void> {
+    for (;;) {
+      const queue = this.outcomeQueues.get(executionId)!;
+      if (queue.length === 0) {
+        this.outcomeQueues.delete(executionId);
+        return;
+      }
+      const batch = queue.splice(0, 500);
+      try {
+        const items = batch.map((queued) => queued.item);
+        let state: ExecutionState | undefined = this.states.get(executionId);
+        for (const queued of batch) if (queued.state && (!state || queued.state.execution.version > state.execution.version)) state = queued.state;
+        let recorded = state ? await recordOutcomes(this.db, items, { state, dispatcher: this, fallback: false }) : null;
+        if (!recorded || recorded.stale) {
+          const fresh = (await loadState(this.db, executionId)) ?? undefined;
+          recorded = await recordOutcomes(this.db, items, { state: fresh, dispatcher: this });
+        }
+        batch.forEach((queued, i) => queued.resolve(recorded.written[i]!));
+      } catch (error) {
+        for (const queued of batch) queued.reject(error);
+      }
+    }
   }
 
   private readonly onTimer = (dueAt: number) => {
@@ -183,10 +243,12 @@ export class Engine implements Dispatcher {
     const free = this.options.maxConcurrentTasks - this.inFlight.size - this.reserved;
     if (free > 0) {
       const claimedAt = new Date();
-      const taskIds = await claimDueTasks(this.db, this.provider, this.engineId, claimedAt, new Date(claimedAt.getTime() + this.options.leaseMs), free, {
+      const claimedUntil = new Date(claimedAt.getTime() + this.options.leaseMs);
+      const taskIds = await claimDueTasks(this.db, this.provider, this.engineId, claimedAt, claimedUntil, free, {
         shellEnabled: this.options.shellEnabled,
       });
-      for (const claimed of taskIds) this.track(claimed.executionId, runClaimedTask(this.db, claimed, this.runnerOptions));
+      // An execution whose state this engine holds (a fan-out it is running) needs no re-read.
+      for (const claimed of taskIds) this.track(runClaimedTask(this.db, { ...claimed, leaseExpiresAt: claimedUntil }, this.runnerOptions, this.states.get(claimed.executionId)));
       this.counters.tasks += taskIds.length;
       this.backlog = taskIds.length === free;
       worked ||= taskIds.length > 0;
@@ -212,15 +274,11 @@ export class Engine implements Dispatcher {
     await this.db.execution.updateMany({ where: { id: executionId }, data: { nextDecisionAt: new Date() } });
   }
 
-  private track(executionId: string, work: Promise<void>): void {
-    this.inFlightByExecution.set(executionId, (this.inFlightByExecution.get(executionId) ?? 0) + 1);
+  private track(work: Promise<void>): void {
     const tracked = work
       .catch((error) => console.error(`[engine ${this.engineId}] task failed:`, error))
       .finally(() => {
         this.inFlight.delete(tracked);
-        const left = (this.inFlightByExecution.get(executionId) ?? 1) - 1;
-        if (left > 0) this.inFlightByExecution.set(executionId, left);
-        else this.inFlightByExecution.delete(executionId);
         if (this.backlog) this.onWake();
       });
     this.inFlight.add(tracked);

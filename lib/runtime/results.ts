@@ -3,8 +3,10 @@ import type { TaskRunError } from "@/lib/engine/types";
 import { announceExecutionChanged, announceTimer, wakeEngine } from "@/lib/runtime/bus";
 import { type NewEvent } from "@/lib/runtime/events";
 import { toJsonText } from "@/lib/runtime/json";
-import { afterPlan, applyPlan, engineTransaction, needsPrisma, planExecutionData, planStep, type AppliedPlan, type Reservation, type Tx } from "@/lib/runtime/step";
+import { afterPlan, applyPlan, engineTransaction, needsPrisma, planExecutionData, planStep, type Reservation, type Tx } from "@/lib/runtime/step";
 import { withRun, type Dispatcher, type ExecutionState } from "@/lib/runtime/state";
+import type { TaskRunRow } from "@/lib/runtime/snapshots";
+import type { RunPatch } from "@/lib/runtime/store";
 
 export type AttemptOutcome =
   | { status: "COMPLETED"; output: unknown }
@@ -29,7 +31,12 @@ export type KnownRun = { executionId: string; taskKey: string; mapIndex: number;
  * and operations do, so PostgreSQL never sees the two orders deadlock), which is why the fence is
  * checked second and a miss must undo the first write.
  */
-export class NotOurs extends Error {}
+export class NotOurs extends Error {
+  /** Which of several results it was (recordOutcomes), or -1. */
+  constructor(readonly index = -1) {
+    super("the attempt is no longer held by its reporter");
+  }
+}
 
 /** Runs `work` in a transaction; false (and nothing written) if it threw NotOurs. */
 export async function ifStillOurs(db: Db, work: (tx: Tx) => Promise<unknown>): Promise<boolean> {
@@ -44,31 +51,19 @@ export async function ifStillOurs(db: Db, work: (tx: Tx) => Promise<unknown>): P
   }
 }
 
-/**
- * Writes the outcome of an attempt, fenced by its lease: only the holder named in `lockedBy` can
- * end it, and only while it is still live. A late or duplicate result (the lease was reaped, an
- * operator cancelled the task, the same worker reported twice) changes nothing and returns false.
- * A FAILED attempt keeps nextRunAt = now ("unsettled"): the next decision step retries it or fails
- * the task for good, per its retry policy.
- *
- * With `state` (what the engine knows of the execution, see ExecutionState) the decision step runs
- * in the same transaction: the execution row is updated only if its version is still the state's,
- * and then the decider's commands for the new state are applied at once — a chain moves on to its
- * next task without a second transaction, a claim or a poll. Otherwise (no state, or it is stale)
- * the execution is marked for a decision, with its version bumped so a step in flight re-reads.
- * Either way the execution row is written first (lock order Execution → TaskRun everywhere).
- */
-export async function recordAttemptOutcome(
-  db: Db,
-  holder: Holder,
-  outcome: AttemptOutcome,
-  extra: { input?: unknown; startedAt?: Date; actor?: string; now?: Date; logs?: unknown; run?: KnownRun; state?: ExecutionState; dispatcher?: Dispatcher } = {},
-): Promise<boolean> {
-  const now = extra.now ?? new Date();
-  const run = extra.run ?? (await db.taskRun.findUnique({ where: { id: holder.taskRunId }, select: { executionId: true, taskKey: true, mapIndex: true, attempt: true, startedAt: true } }));
-  if (!run) return false;
+/** What an attempt's holder reports besides the outcome. */
+export type OutcomeExtra = { input?: unknown; startedAt?: Date; actor?: string; logs?: unknown };
+
+/** One attempt's outcome, with what is known of the attempt. */
+export type OutcomeItem = { holder: Holder; outcome: AttemptOutcome; extra?: OutcomeExtra; run: KnownRun };
+
+/** The state given was not the stored one and the caller asked not to fall back (it reloads and retries). */
+class StaleState extends Error {}
+
+/** The attempt's patch (the same object goes to the database and into the engine's state) and its events. */
+function prepareOutcome({ holder, outcome, extra = {}, run }: OutcomeItem, now: Date): { patch: RunPatch; events: NewEvent[] } {
   const ended = outcome.status !== "WAITING";
-  const patch = {
+  const patch: RunPatch = {
     status: outcome.status,
     // An ended attempt keeps lockedBy as the record of who ran it (the monitor shows it); no
     // claim looks at lockedBy of an ended attempt. A waiting one is released for its timer.
@@ -89,40 +84,97 @@ export async function recordAttemptOutcome(
   if (outcome.status === "FAILED") events.push({ ...base, type: "TASK_FAILED", payload: { attempt: run.attempt, ...outcome.error } });
   if (outcome.status === "SKIPPED") events.push({ ...base, type: "TASK_SKIPPED", reason: outcome.reason });
   if (outcome.status === "WAITING") events.push({ ...base, type: "TASK_WAITING", payload: outcome.until ? { until: outcome.until.toISOString() } : undefined });
+  return { patch, events };
+}
 
-  // The decision for the state with this outcome, planned before the transaction (the output
-  // mapping is async); used only if the stored version is still the state's.
-  const stored = extra.state?.execution.id === run.executionId ? extra.state.runs.find((row) => row.id === holder.taskRunId) : undefined;
-  const inline = stored && extra.state ? withRun(extra.state, { ...stored, ...patch, updatedAt: now }) : null;
-  const plan = inline ? await planStep(inline, now) : null;
-  const reservation: Reservation = { count: 0 };
-  let applied: AppliedPlan | null = null;
-  const fence = { lockedBy: holder.lockedBy, statuses: LIVE_ATTEMPT };
-  try {
-    applied = await engineTransaction(db, inline !== null && plan !== null && needsPrisma(inline, plan), async (tx, prismaTx) => {
-      if (inline && plan && (await tx.guardExecution(inline.execution.id, inline.execution.version, planExecutionData(plan)))) {
-        if (!(await tx.updateRun(holder.taskRunId, fence, patch))) throw new NotOurs();
-        const result = await applyPlan(tx, prismaTx, inline, plan, now, events, extra.dispatcher, reservation);
+export type RecordedOutcomes = {
+  /** Per item: whether its outcome was written (false: a late or duplicate result, nothing changed). */
+  written: boolean[];
+  /** The given state was stale and `fallback` was false: nothing was written. */
+  stale: boolean;
+};
+
+/**
+ * Writes the outcomes of attempts of ONE execution in one transaction, each fenced by its lease:
+ * only the holder named in `lockedBy` can end an attempt, and only while it is still live. A late
+ * or duplicate result (the lease was reaped, an operator cancelled the task, the same worker
+ * reported twice) changes nothing and is reported as not written. A FAILED attempt keeps
+ * nextRunAt = now ("unsettled"): the next decision retries it or fails the task for good.
+ *
+ * With `state` (what the engine knows of the execution, see ExecutionState) the decision step runs
+ * in the same transaction: the execution row is updated only if its version is still the state's,
+ * and the decider's commands for the state with these outcomes are applied at once — a chain moves
+ * on to its next task, and a fan-out's finished branches are taken in together, without a second
+ * transaction, a claim or a poll. Otherwise (no state, or a stale one and `fallback`) the execution
+ * is marked for a decision step, its version bumped so a step in flight re-reads. Either way the
+ * execution row is written first (lock order Execution → TaskRun everywhere).
+ */
+export async function recordOutcomes(
+  db: Db,
+  items: readonly OutcomeItem[],
+  options: { state?: ExecutionState; dispatcher?: Dispatcher; fallback?: boolean; now?: Date } = {},
+): Promise<RecordedOutcomes> {
+  const now = options.now ?? new Date();
+  const written = items.map(() => false);
+  if (items.length === 0) return { written, stale: false };
+  const executionId = items[0]!.run.executionId;
+  if (items.some((item) => item.run.executionId !== executionId)) throw new Error("recordOutcomes: items of more than one execution");
+  let pending = items.map((item, index) => ({ item, index, ...prepareOutcome(item, now) }));
+  while (pending.length > 0) {
+    // The state with these outcomes, and its decision (planned before the transaction: the output
+    // mapping is async); used only if the stored version is still the state's.
+    let inline: ExecutionState | null = options.state?.execution.id === executionId ? options.state : null;
+    for (const { item, patch } of pending) {
+      const stored = inline?.runs.find((row) => row.id === item.holder.taskRunId);
+      inline = inline && stored ? withRun(inline, { ...stored, ...patch, updatedAt: now } as TaskRunRow) : null;
+    }
+    const plan = inline ? await planStep(inline, now) : null;
+    const reservation: Reservation = { count: 0 };
+    const events = pending.flatMap((entry) => entry.events);
+    try {
+      const applied = await engineTransaction(db, inline !== null && plan !== null && needsPrisma(inline, plan), async (tx, prismaTx) => {
+        const guarded = inline !== null && plan !== null && (await tx.guardExecution(executionId, inline.execution.version, planExecutionData(plan)));
+        if (!guarded && options.fallback === false) throw new StaleState();
+        if (!guarded) await tx.bumpExecution(executionId, { nextDecisionAt: now });
+        for (const { item, patch, index } of pending) {
+          if (!(await tx.updateRun(item.holder.taskRunId, { lockedBy: item.holder.lockedBy, statuses: LIVE_ATTEMPT }, patch))) throw new NotOurs(index);
+        }
+        const result = guarded ? await applyPlan(tx, prismaTx, inline!, plan!, now, events, options.dispatcher, reservation) : null;
         await tx.insertEvents(events);
         return result;
+      });
+      for (const { index, item } of pending) {
+        written[index] = true;
+        if (item.outcome.status === "WAITING" && item.outcome.until) announceTimer(item.outcome.until);
       }
-      await tx.bumpExecution(run.executionId, { nextDecisionAt: now });
-      if (!(await tx.updateRun(holder.taskRunId, fence, patch))) throw new NotOurs();
-      await tx.insertEvents(events);
-      return null;
-    });
-  } catch (error) {
-    if (reservation.count > 0) extra.dispatcher?.release(reservation.count);
-    if (error instanceof NotOurs) return false;
-    throw error;
+      if (applied && plan) afterPlan(plan, applied, options.dispatcher);
+      else {
+        announceExecutionChanged(executionId);
+        wakeEngine();
+      }
+      return { written, stale: false };
+    } catch (error) {
+      if (reservation.count > 0) options.dispatcher?.release(reservation.count);
+      if (error instanceof StaleState) return { written, stale: true };
+      // One result was late or a duplicate: it changes nothing; the others are written without it.
+      if (error instanceof NotOurs && error.index >= 0) pending = pending.filter((entry) => entry.index !== error.index);
+      else throw error;
+    }
   }
-  if (outcome.status === "WAITING" && outcome.until) announceTimer(outcome.until);
-  if (applied && plan) afterPlan(plan, applied, extra.dispatcher);
-  else {
-    announceExecutionChanged(run.executionId);
-    wakeEngine();
-  }
-  return true;
+  return { written, stale: false };
+}
+
+/** One attempt's outcome (see recordOutcomes); false when it was late or a duplicate. */
+export async function recordAttemptOutcome(
+  db: Db,
+  holder: Holder,
+  outcome: AttemptOutcome,
+  extra: OutcomeExtra & { now?: Date; run?: KnownRun; state?: ExecutionState; dispatcher?: Dispatcher } = {},
+): Promise<boolean> {
+  const run = extra.run ?? (await db.taskRun.findUnique({ where: { id: holder.taskRunId }, select: { executionId: true, taskKey: true, mapIndex: true, attempt: true, startedAt: true } }));
+  if (!run) return false;
+  const recorded = await recordOutcomes(db, [{ holder, outcome, extra, run }], { state: extra.state, dispatcher: extra.dispatcher, now: extra.now });
+  return recorded.written[0]!;
 }
 
 /** The execution needs a decision now; its version moves so a step in flight re-reads the state. */

@@ -5,11 +5,11 @@ import type { TaskDefinition, Timeouts, WorkflowDefinition } from "@/lib/workflo
 import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
 import { appendEvents } from "@/lib/runtime/events";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
-import { decideNoLaterThan, errorOf, ifStillOurs, markAttemptRunning, NotOurs, recordAttemptOutcome as recordOutcome, type AttemptOutcome, type KnownRun } from "@/lib/runtime/results";
+import { decideNoLaterThan, errorOf, ifStillOurs, markAttemptRunning, NotOurs, recordAttemptOutcome as recordOutcome, type AttemptOutcome, type OutcomeExtra, type KnownRun } from "@/lib/runtime/results";
 import { expressionContext, type MapRunInput, type TaskRunRow } from "@/lib/runtime/snapshots";
 import { taskOf } from "@/lib/runtime/task-types";
 import type { ClaimedAttempt } from "@/lib/runtime/claims";
-import type { Dispatcher, ExecutionState } from "@/lib/runtime/state";
+import { withRun, type Dispatcher, type ExecutionState } from "@/lib/runtime/state";
 import { loadState } from "@/lib/runtime/step";
 import { EngineStoreError } from "@/lib/runtime/store";
 import { runHttpTask } from "@/lib/runtime/runners/http";
@@ -34,8 +34,17 @@ export type RunnerOptions = {
 export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: RunnerOptions, given?: ExecutionState): Promise<void> {
   // The state the attempt was created in (handed over by a decision step), or one read for the
   // execution and all its attempts (the claimed one among them).
-  const state = given?.execution.id === claimed.executionId ? given : await loadState(db, claimed.executionId);
-  const run = state?.runs.find((candidate) => candidate.id === claimed.id);
+  let state = given?.execution.id === claimed.executionId ? given : null;
+  let run = state?.runs.find((candidate) => candidate.id === claimed.id);
+  if (state && run && run.lockedBy !== options.engineId && claimed.leaseExpiresAt) {
+    // The engine's state predates the claim it just made (a claim does not move the version).
+    run = { ...run, lockedBy: options.engineId, leaseExpiresAt: claimed.leaseExpiresAt };
+    state = withRun(state, run);
+  }
+  if (!state || !run) {
+    state = await loadState(db, claimed.executionId);
+    run = state?.runs.find((candidate) => candidate.id === claimed.id);
+  }
   if (!state || !run || run.lockedBy !== options.engineId) return;
   const { execution, runs, definition } = state;
   const taskRunId = claimed.id;
@@ -85,15 +94,14 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
 }
 
 /**
- * Writes an attempt's outcome, passing what is known of the attempt (no re-read). When no other
- * attempt of the execution runs in this engine, the result is decided in the same transaction
- * (recordAttemptOutcome with the state); with siblings in flight their results would race for the
- * version, so the execution is marked for one decision step that takes them all in.
+ * Writes an attempt's outcome, passing what is known of the attempt (no re-read): through the
+ * engine's queue for the execution (decided in the same transaction, see Dispatcher.record), or
+ * directly when run without an engine.
  */
-function recordAttemptOutcome(db: Db, holder: Holder, outcome: AttemptOutcome, extra: Omit<Parameters<typeof recordOutcome>[3], "run" | "state" | "dispatcher"> = {}) {
-  const dispatcher = holder.dispatcher;
-  const alone = dispatcher !== undefined && dispatcher.inFlightFor(holder.known.executionId) <= 1;
-  return recordOutcome(db, holder, outcome, { ...extra, run: holder.known, ...(alone ? { state: holder.state, dispatcher } : {}) });
+function recordAttemptOutcome(db: Db, holder: Holder, outcome: AttemptOutcome, extra: OutcomeExtra = {}): Promise<boolean> {
+  const item = { holder: { taskRunId: holder.taskRunId, lockedBy: holder.lockedBy }, outcome, extra, run: holder.known };
+  if (holder.dispatcher) return holder.dispatcher.record(item, holder.state);
+  return recordOutcome(db, holder, outcome, { ...extra, run: holder.known, state: holder.state });
 }
 
 /** Marks the attempt RUNNING before side effects, and remembers that it has started. */
@@ -102,6 +110,7 @@ async function startAttempt(db: Db, holder: Holder, params: Omit<Parameters<type
   if (result.started) {
     holder.known = { ...holder.known, startedAt: params.now };
     holder.state = result.state;
+    if (result.state) holder.dispatcher?.remember(result.state);
   }
   return result.started;
 }

@@ -1,5 +1,6 @@
 import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import type { ClaimedAttempt } from "@/lib/runtime/claims";
+import type { OutcomeItem } from "@/lib/runtime/results";
 import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
 
 /**
@@ -29,8 +30,15 @@ export interface Dispatcher {
   release(count: number): void;
   /** Runs a reserved, committed attempt (consumes one reserved slot). */
   run(attempt: ClaimedAttempt, state: ExecutionState): void;
-  /** Attempts of this execution this engine is running now. */
-  inFlightFor(executionId: string): number;
+  /**
+   * Records an attempt's outcome through this engine's queue for its execution: outcomes of one
+   * execution are written one transaction at a time (together when several are waiting), each
+   * deciding on the newest state this engine stored, so siblings of a fan-out do not race for the
+   * version. False when the result was late or a duplicate.
+   */
+  record(item: OutcomeItem, state?: ExecutionState): Promise<boolean>;
+  /** A state this engine just stored (the newest is used for the next outcome of its execution). */
+  remember(state: ExecutionState): void;
 }
 
 /** The state with one attempt row replaced (same id). */

@@ -173,6 +173,7 @@ export function afterPlan(plan: StepPlan, applied: AppliedPlan, dispatcher?: Dis
   if (plan.finished && execution.parentExecutionId) announceExecutionChanged(execution.parentExecutionId);
   if (applied.scheduled > 0 || plan.finished) wakeEngine();
   for (const attempt of applied.claimed) dispatcher!.run(attempt, applied.state);
+  dispatcher?.remember(applied.state);
 }
 
 /**
