@@ -36,9 +36,17 @@ export interface EngineTx {
   updateRunByKey(executionId: string, key: AttemptKey, patch: RunPatch): Promise<boolean>;
   insertRuns(rows: readonly TaskRunRow[]): Promise<void>;
   insertEvents(events: readonly NewEvent[]): Promise<void>;
+  insertExecution(row: ExecutionRow): Promise<void>;
 }
 
+/** A workflow version, as found by name (and version). */
+export type DefinitionRef = { id: string; name: string; version: number };
+
 export interface EngineStore {
+  /** The given version of a workflow, or its latest. */
+  findDefinition(name: string, version?: number): Promise<DefinitionRef | null>;
+  /** The child executions of an execution, with the attempt that started each. */
+  childrenOf(executionId: string): Promise<{ id: string; parentTaskRunId: string | null }[]>;
   transaction<T>(work: (tx: EngineTx) => Promise<T>): Promise<T>;
   /** An execution and every attempt of it, as Prisma would return them. */
   loadExecution(executionId: string): Promise<{ execution: ExecutionRow; runs: TaskRunRow[] } | null>;
@@ -171,7 +179,35 @@ class SqliteStore implements EngineStore {
       const sql = `INSERT INTO "ExecutionEvent" (${quoted(EVENT_COLUMNS)}) VALUES (${EVENT_COLUMNS.map(() => "?").join(", ")})`;
       for (const event of events) this.run(sql, eventValues(event));
     },
+    insertExecution: async (row) => {
+      this.run(`INSERT INTO "Execution" (${quoted(EXECUTION_COLUMNS)}) VALUES (${EXECUTION_COLUMNS.map(() => "?").join(", ")})`, EXECUTION_COLUMNS.map((column) => row[column]));
+    },
   };
+
+  private async read<T>(work: () => T): Promise<T> {
+    const release = await this.lock.acquire();
+    try {
+      return work();
+    } catch (error) {
+      throw new EngineStoreError(error);
+    } finally {
+      release();
+    }
+  }
+
+  findDefinition(name: string, version?: number): Promise<DefinitionRef | null> {
+    return this.read(() => {
+      const row =
+        version === undefined
+          ? this.statement(`SELECT "id", "name", "version" FROM "WorkflowDefinition" WHERE "name" = ? ORDER BY "version" DESC LIMIT 1`).get(name)
+          : this.statement(`SELECT "id", "name", "version" FROM "WorkflowDefinition" WHERE "name" = ? AND "version" = ?`).get(name, version);
+      return (row as DefinitionRef | undefined) ?? null;
+    });
+  }
+
+  childrenOf(executionId: string) {
+    return this.read(() => this.statement(`SELECT "id", "parentTaskRunId" FROM "Execution" WHERE "parentExecutionId" = ?`).all(executionId) as { id: string; parentTaskRunId: string | null }[]);
+  }
 
   async transaction<T>(work: (tx: EngineTx) => Promise<T>): Promise<T> {
     const release = await this.lock.acquire();
@@ -293,7 +329,22 @@ class PgStore implements EngineStore {
         const casts = EVENT_COLUMNS.map((column, i) => `$${i + 1}::${column === "createdAt" ? "timestamp(3)" : column === "mapIndex" ? "int" : "text"}[]`);
         await count(`INSERT INTO "ExecutionEvent" (${quoted(EVENT_COLUMNS)}) SELECT * FROM unnest(${casts.join(", ")})`, arrays);
       },
+      insertExecution: async (row) => {
+        await count(`INSERT INTO "Execution" (${quoted(EXECUTION_COLUMNS)}) VALUES (${EXECUTION_COLUMNS.map((_, i) => $(i)).join(", ")})`, EXECUTION_COLUMNS.map((column) => row[column]));
+      },
     };
+  }
+
+  async findDefinition(name: string, version?: number): Promise<DefinitionRef | null> {
+    const result =
+      version === undefined
+        ? await this.query(this.pool, `SELECT "id", "name", "version" FROM "WorkflowDefinition" WHERE "name" = $1 ORDER BY "version" DESC LIMIT 1`, [name])
+        : await this.query(this.pool, `SELECT "id", "name", "version" FROM "WorkflowDefinition" WHERE "name" = $1 AND "version" = $2`, [name, version]);
+    return (result.rows[0] as DefinitionRef | undefined) ?? null;
+  }
+
+  async childrenOf(executionId: string) {
+    return (await this.query(this.pool, `SELECT "id", "parentTaskRunId" FROM "Execution" WHERE "parentExecutionId" = $1`, [executionId])).rows as { id: string; parentTaskRunId: string | null }[];
   }
 
   async transaction<T>(work: (tx: EngineTx) => Promise<T>): Promise<T> {
@@ -341,6 +392,7 @@ export function prismaEngineTx(tx: Tx): EngineTx {
     updateRunByKey: async (executionId, key, patch) =>
       (await tx.taskRun.updateMany({ where: { executionId, taskKey: key.taskKey, mapIndex: key.mapIndex, attempt: key.attempt }, data: patch })).count === 1,
     insertRuns: async (rows) => void (rows.length > 0 && (await tx.taskRun.createMany({ data: [...rows] }))),
+    insertExecution: async (row) => void (await tx.execution.create({ data: row })),
     insertEvents: async (events) =>
       void (
         events.length > 0 &&

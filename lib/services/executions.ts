@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
-import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import { announceExecutionChanged, engineBus, wakeEngine } from "@/lib/runtime/bus";
-import { appendEvents } from "@/lib/runtime/events";
+import { loadDefinition } from "@/lib/runtime/definitions";
+import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
+import { engineStore } from "@/lib/runtime/store";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
 import { prepareExecutionInput } from "@/lib/services/execution-input";
 import { notFound } from "@/lib/services/errors";
@@ -74,39 +75,47 @@ const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
  * (whichever comes first) — cmemc's --wait.
  */
 export async function startExecution(db: Db, request: StartExecutionRequest, actor: string): Promise<ExecutionView> {
-  const definitionRow = await db.workflowDefinition.findFirst({
-    where: request.version === undefined ? { name: request.workflow } : { name: request.workflow, version: request.version },
-    orderBy: { version: "desc" },
-  });
+  // On the engine's fast path (lib/runtime/store.ts): starting is the API's busiest call.
+  const store = await engineStore(db);
+  const definitionRow = await store.findDefinition(request.workflow, request.version);
   if (!definitionRow) {
     throw notFound(request.version === undefined ? `workflow '${request.workflow}' not found` : `workflow '${request.workflow}' has no version ${request.version}`);
   }
-  const definition = JSON.parse(definitionRow.definition) as WorkflowDefinition;
+  const definition = await loadDefinition(db, definitionRow.id);
   const input = prepareExecutionInput(definition.input, request.input ?? {}, `the input does not fit workflow '${definition.name}' v${definitionRow.version}`);
 
-  const executionId = randomUUID();
   const now = new Date();
-  await db.$transaction(async (tx) => {
-    await tx.execution.create({
-      data: {
-        id: executionId,
-        definitionId: definitionRow.id,
-        workflowName: definitionRow.name,
-        workflowVersion: definitionRow.version,
-        status: "QUEUED",
-        input: toJsonText(input),
-        correlationId: request.correlationId ?? null,
-        createdBy: actor,
-        createdAt: now,
-        nextDecisionAt: now,
-      },
-    });
-    await appendEvents(tx, [{ executionId, type: "EXECUTION_CREATED", actor, createdAt: now, payload: { workflow: definitionRow.name, version: definitionRow.version } }]);
+  const row: ExecutionRow = {
+    id: randomUUID(),
+    definitionId: definitionRow.id,
+    workflowName: definitionRow.name,
+    workflowVersion: definitionRow.version,
+    status: "QUEUED",
+    input: toJsonText(input),
+    output: null,
+    error: null,
+    correlationId: request.correlationId ?? null,
+    parentExecutionId: null,
+    parentTaskRunId: null,
+    createdBy: actor,
+    createdAt: now,
+    startedAt: null,
+    endedAt: null,
+    updatedAt: now,
+    version: 0,
+    nextDecisionAt: now,
+  };
+  await store.transaction(async (tx) => {
+    await tx.insertExecution(row);
+    await tx.insertEvents([{ executionId: row.id, type: "EXECUTION_CREATED", actor, createdAt: now, payload: { workflow: definitionRow.name, version: definitionRow.version } }]);
   });
-  announceExecutionChanged(executionId);
+  announceExecutionChanged(row.id);
   wakeEngine();
-  if (request.waitSeconds) await waitForExecutionEnd(db, executionId, request.waitSeconds * 1000);
-  return getExecution(db, executionId);
+  if (!request.waitSeconds) return executionView(row, [], []); // as started (the engine may be on it already)
+  await waitForExecutionEnd(db, row.id, request.waitSeconds * 1000);
+  const loaded = await store.loadExecution(row.id);
+  if (!loaded) throw notFound(`execution '${row.id}' not found`);
+  return executionView(loaded.execution, loaded.runs, await store.childrenOf(row.id));
 }
 
 /**
@@ -149,12 +158,18 @@ export async function waitForExecutionEnd(db: Db, executionId: string, timeoutMs
 }
 
 export async function getExecution(db: Pick<Db, "execution">, executionId: string): Promise<ExecutionView> {
-  const execution = await db.execution.findUnique({ where: { id: executionId }, include: { taskRuns: { orderBy: [{ taskKey: "asc" }, { mapIndex: "asc" }, { attempt: "asc" }] } } });
+  const execution = await db.execution.findUnique({ where: { id: executionId }, include: { taskRuns: true } });
   if (!execution) throw notFound(`execution '${executionId}' not found`);
   const children = await db.execution.findMany({ where: { parentExecutionId: executionId }, select: { id: true, parentTaskRunId: true } });
+  return executionView(execution, execution.taskRuns, children);
+}
+
+/** The API's view of an execution: its tasks (by key, map items after their map) with every attempt. */
+export function executionView(execution: ExecutionRow, runs: readonly TaskRunRow[], children: readonly { id: string; parentTaskRunId: string | null }[]): ExecutionView {
   const childOf = new Map(children.map((child) => [child.parentTaskRunId, child.id]));
   const tasks = new Map<string, TaskView>();
-  for (const run of execution.taskRuns) {
+  const ordered = [...runs].sort((a, b) => (a.taskKey < b.taskKey ? -1 : a.taskKey > b.taskKey ? 1 : a.mapIndex - b.mapIndex || a.attempt - b.attempt));
+  for (const run of ordered) {
     const key = `${run.taskKey}#${run.mapIndex}`;
     let task = tasks.get(key);
     if (!task) {
