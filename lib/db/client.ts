@@ -151,13 +151,16 @@ class FlowdeckPgAdapterFactory extends PrismaPg {
   }
 }
 
-const factories = new WeakMap<object, FlowdeckSqliteAdapterFactory | FlowdeckPgAdapterFactory>();
+// On globalThis: Next.js may bundle this module into several chunks, each with its own copy of
+// module state, while the client travels between them.
+const globalForFactories = globalThis as typeof globalThis & { __flowdeckDriverFactories?: WeakMap<object, FlowdeckSqliteAdapterFactory | FlowdeckPgAdapterFactory> };
+const factories = (globalForFactories.__flowdeckDriverFactories ??= new WeakMap());
 
 /** The driver under a client made by createPrismaClient (connecting it first if need be). */
 export async function driverOf(db: Db): Promise<Driver> {
   const factory = factories.get(db);
   if (!factory) throw new Error("driverOf: this client was not made by createPrismaClient");
-  if (factory instanceof FlowdeckSqliteAdapterFactory) {
+  if ("lock" in factory) {
     if (!factory.current) await db.$queryRawUnsafe("SELECT 1");
     return { provider: "sqlite", client: factory.current!.client, lock: factory.lock };
   }

@@ -99,7 +99,9 @@ function setClause(patch: Record<string, unknown>, placeholder: (i: number) => s
   return { sql: parts.join(", "), values: [...keys.map((key) => patch[key]), new Date()], keys };
 }
 
-const stores = new WeakMap<Db, Promise<EngineStore>>();
+// On globalThis for the same reason as the driver factories (lib/db/client.ts): one store per client.
+const globalForStores = globalThis as typeof globalThis & { __flowdeckEngineStores?: WeakMap<Db, Promise<EngineStore>> };
+const stores = (globalForStores.__flowdeckEngineStores ??= new WeakMap());
 
 /** The fast-path store of a client made by createPrismaClient. */
 export function engineStore(db: Db): Promise<EngineStore> {
