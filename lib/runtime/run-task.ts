@@ -238,7 +238,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, ((params.timeoutMs as number) ?? 30_000) + 10_000));
       if (!(await startAttempt(db, holder, { now, leaseUntil, input, deadline }))) return;
       announceExecutionChanged(run.executionId);
-      await recordAttemptOutcome(db, holder, await runHttpTask(params, context, task.key));
+      await recordAttemptOutcome(db, holder, await runHttpTask(withinDeadline(params, 30_000, deadline, now), context, task.key));
       return;
     }
     case "shell": {
@@ -253,7 +253,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, timeoutMs + 10_000));
       if (!(await startAttempt(db, holder, { now, leaseUntil, input, deadline }))) return;
       announceExecutionChanged(run.executionId);
-      const result = await runShellTask(params, context, task.key);
+      const result = await runShellTask(withinDeadline(params, 60_000, deadline, now), context, task.key);
       await recordAttemptOutcome(db, holder, result.outcome, { logs: result.logs });
       return;
     }
@@ -261,6 +261,21 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       await recordAttemptOutcome(db, holder, { status: "FAILED", error: errorOf("UNKNOWN_TASK_TYPE", `no runner for task type '${type}'`) });
   }
 }
+
+/**
+ * The runner's own timeout, cut to a little after the attempt's start-to-close (or heartbeat)
+ * deadline: once decide has timed the attempt out (TIMED_OUT, its retry policy applies), the call
+ * is abandoned too instead of holding an engine slot until its own timeout — its late result would
+ * be refused anyway. The grace keeps decide's timeout the one that is recorded.
+ */
+function withinDeadline(params: Record<string, unknown>, defaultTimeoutMs: number, deadline: Date | null, now: Date): Record<string, unknown> {
+  if (!deadline) return params;
+  const own = typeof params.timeoutMs === "number" ? params.timeoutMs : defaultTimeoutMs;
+  return { ...params, timeoutMs: Math.max(1, Math.min(own, deadline.getTime() - now.getTime() + ABANDON_GRACE_MS)) };
+}
+
+/** How long after its deadline a timed-out call is abandoned (see withinDeadline). */
+const ABANDON_GRACE_MS = 1_000;
 
 /**
  * When decide must look at an attempt that starts running now: its start-to-close or heartbeat

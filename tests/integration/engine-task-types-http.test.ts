@@ -3,13 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TEST_PROVIDERS } from "../helpers/db";
 import { createEngineHarness, type EngineHarness } from "../helpers/engine";
-import { closedPort, eventsOf, ms, run, sendJson, sleep, startTestServer, taskOf, typesOf, uniqueName, type TestServer } from "./engine-task-types.support";
+import { closedPort, eventsOf, ms, run, sendJson, sleep, startTestServer, taskOf, typesOf, uniqueName, waitFor, type TestServer } from "./engine-task-types.support";
 
 describe.each(TEST_PROVIDERS)("http tasks on %s", (provider) => {
   let h: EngineHarness;
   let server: TestServer;
   /** Calls per path, for handlers that answer differently the n-th time. */
   const calls = new Map<string, number>();
+  /** Paths of "hang" calls whose caller gave up before the answer. */
+  const abandoned = new Set<string>();
 
   beforeAll(async () => {
     h = await createEngineHarness(provider);
@@ -34,6 +36,17 @@ describe.each(TEST_PROVIDERS)("http tasks on %s", (provider) => {
         case "flaky": // fails twice, then succeeds
           if (n <= 2) return sendJson(response, 503, { error: `unavailable (call ${n})` });
           return sendJson(response, 200, { ok: true, call: n });
+        case "hang": // answers only after 20 s, and records a caller that gives up first
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 20_000);
+            response.on("close", () => {
+              clearTimeout(timer);
+              if (!response.writableEnded) abandoned.add(request.path);
+              resolve();
+            });
+          });
+          if (!response.writableEnded && !response.destroyed) sendJson(response, 200, { late: true });
+          return;
         case "slow-once": // the first call hangs for a while, the next ones answer at once
           if (n === 1) await sleep(1500);
           return sendJson(response, 200, { call: n });
@@ -233,5 +246,16 @@ describe.each(TEST_PROVIDERS)("http tasks on %s", (provider) => {
     expect(attempts[1]!.output).toMatchObject({ body: { call: 2 } });
     const events = await eventsOf(h.db, execution.id);
     expect(typesOf(events, "call")).toEqual(["TASK_SCHEDULED", "TASK_STARTED", "TASK_TIMED_OUT", "TASK_RETRY_SCHEDULED", "TASK_STARTED", "TASK_COMPLETED"]);
+  });
+
+  it("a call timed out by startToCloseMs is abandoned, not left holding an engine slot until its own timeout", async () => {
+    const path = `hang/${uniqueName("x")}`;
+    const execution = await run(h, "http-abandon", {
+      tasks: [{ key: "call", type: "http", params: { url: `${server.url}/${path}`, timeoutMs: 20_000 }, timeouts: { startToCloseMs: 150 }, retry: { maximumAttempts: 1 } }],
+    });
+    expect(execution.status).toBe("FAILED");
+    expect(taskOf(execution, "call").attempts.map((a) => [a.status, (a.error as { code?: string } | null)?.code])).toEqual([["TIMED_OUT", "START_TO_CLOSE_TIMEOUT"]]);
+    // The engine hangs up soon after the deadline, long before the call's own 20 s.
+    await waitFor("the engine to abandon the call", async () => abandoned.has(`/${path}`), 10_000);
   });
 });
