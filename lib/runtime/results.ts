@@ -133,7 +133,7 @@ export async function recordOutcomes(
     const events = pending.flatMap((entry) => entry.events);
     try {
       const applied = await engineTransaction(db, inline !== null && plan !== null && needsPrisma(inline, plan), async (tx, prismaTx) => {
-        const guarded = inline !== null && plan !== null && (await tx.guardExecution(executionId, inline.execution.version, planExecutionData(plan)));
+        const guarded = inline !== null && plan !== null && (await tx.guardExecution(executionId, inline.execution.version, planExecutionData(plan, inline.execution)));
         if (!guarded && options.fallback === false) throw new StaleState();
         if (!guarded) await tx.bumpExecution(executionId, { nextDecisionAt: now });
         for (const { item, patch, index } of pending) {

@@ -10,7 +10,7 @@ import { announceExecutionChanged, announceExecutionEnded, wakeEngine } from "@/
 import type { ClaimedAttempt } from "@/lib/runtime/claims";
 import { loadDefinition } from "@/lib/runtime/definitions";
 import type { NewEvent } from "@/lib/runtime/events";
-import { engineStore, prismaEngineTx, type AttemptKey, type EngineTx, type RunPatch } from "@/lib/runtime/store";
+import { engineStore, prismaEngineTx, type AttemptKey, type EngineTx, type ExecutionPatch, type RunPatch } from "@/lib/runtime/store";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
 import { executionSnapshot, expressionContext, taskRunSnapshot, type ExecutionRow, type TaskRunRow } from "@/lib/runtime/snapshots";
 import type { Dispatcher, ExecutionState } from "@/lib/runtime/state";
@@ -72,16 +72,28 @@ export async function planStep(state: ExecutionState, now: Date): Promise<StepPl
   return { commands, wakeAt: decision.wakeAt, status, startedAt, endedAt, output, error, finished: isTerminalExecutionStatus(status) };
 }
 
-/** The execution's columns a plan writes (with the version bump, under the caller's guard). */
-export function planExecutionData(plan: StepPlan) {
-  if (plan.commands.length === 0) return { nextDecisionAt: plan.wakeAt };
-  return {
-    status: plan.status,
-    startedAt: plan.startedAt,
-    ...(plan.finished ? { endedAt: plan.endedAt, nextDecisionAt: null } : { nextDecisionAt: plan.wakeAt }),
-    ...(plan.output !== undefined ? { output: plan.output } : {}),
-    ...(plan.error !== undefined ? { error: plan.error } : {}),
-  };
+/**
+ * The execution's columns a plan writes (with the version bump, under the caller's guard): only
+ * those that change, since every indexed column in an UPDATE costs index writes.
+ */
+export function planExecutionData(plan: StepPlan, execution: ExecutionRow): ExecutionPatch {
+  const all: ExecutionPatch =
+    plan.commands.length === 0
+      ? { nextDecisionAt: plan.wakeAt }
+      : {
+          status: plan.status,
+          startedAt: plan.startedAt,
+          ...(plan.finished ? { endedAt: plan.endedAt, nextDecisionAt: null } : { nextDecisionAt: plan.wakeAt }),
+          ...(plan.output !== undefined ? { output: plan.output } : {}),
+          ...(plan.error !== undefined ? { error: plan.error } : {}),
+        };
+  const changed: ExecutionPatch = {};
+  for (const [key, value] of Object.entries(all) as [keyof ExecutionPatch, ExecutionPatch[keyof ExecutionPatch]][]) {
+    const current = execution[key];
+    const same = value instanceof Date && current instanceof Date ? value.getTime() === current.getTime() : value === current;
+    if (!same) (changed as Record<string, unknown>)[key] = value;
+  }
+  return changed;
 }
 
 /** Slots reserved from a dispatcher inside a transaction: given back if it does not commit. */
@@ -131,7 +143,7 @@ export async function applyPlan(
       await settleParentOfFinishedExecution(prismaTx, { ...execution, status: plan.status, output: plan.output ?? null, error: plan.error ?? null }, now);
     }
   }
-  const next: ExecutionRow = { ...execution, ...planExecutionData(plan), version: execution.version + 1, updatedAt: now };
+  const next: ExecutionRow = { ...execution, ...planExecutionData(plan, execution), version: execution.version + 1, updatedAt: now };
   return { state: { execution: next, runs: writer.runs, definition }, scheduled, claimed };
 }
 
@@ -206,7 +218,7 @@ export async function runDecisionStep(db: Db, executionId: string, now: Date = n
   try {
     applied = await engineTransaction(db, needsPrisma(state, plan), async (tx, prismaTx) => {
       // The guard first: on PostgreSQL it also takes the row lock, serializing with task results.
-      if (!(await tx.guardExecution(executionId, execution.version, planExecutionData(plan)))) throw new StaleExecutionError(executionId);
+      if (!(await tx.guardExecution(executionId, execution.version, planExecutionData(plan, execution)))) throw new StaleExecutionError(executionId);
       const events: NewEvent[] = [];
       const result = await applyPlan(tx, prismaTx, state, plan, now, events, dispatcher, reservation);
       await tx.insertEvents(events);
