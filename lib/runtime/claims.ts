@@ -95,9 +95,11 @@ export async function claimDueTasks(
 export async function claimWorkerTasks(
   db: Db,
   provider: DatabaseProvider,
-  params: { taskType: string; workerId: string; now: Date; leaseUntil: Date; limit: number },
+  params: { taskType: string; workerId: string; now: Date; leaseUntil: Date; limit: number; /** Claim only among these attempts. */ ids?: readonly string[] },
 ): Promise<string[]> {
-  const { taskType, workerId, now, leaseUntil, limit } = params;
+  const { taskType, workerId, now, leaseUntil, limit, ids } = params;
+  if (ids && ids.length === 0) return [];
+  const onlyIds = ids ? Prisma.sql`AND t."id" IN (${Prisma.join([...ids])})` : Prisma.empty;
   const rows = await db.$queryRaw<{ id: string }[]>`
     UPDATE "TaskRun" SET "status" = 'RUNNING', "lockedBy" = ${workerId}, "leaseExpiresAt" = ${leaseUntil},
       "startedAt" = ${now}, "heartbeatAt" = ${now}, "nextRunAt" = NULL, "updatedAt" = ${now}
@@ -106,6 +108,7 @@ export async function claimWorkerTasks(
       WHERE t."workerTaskType" = ${taskType} AND t."status" IN ('SCHEDULED', 'RETRYING')
         AND t."nextRunAt" <= ${now} AND t."input" IS NOT NULL AND t."lockedBy" IS NULL
         AND e."status" = 'RUNNING'
+        ${onlyIds}
       ORDER BY t."nextRunAt"
       LIMIT ${limit}
       ${skipLocked(provider)}

@@ -235,7 +235,7 @@ async function claimOnce(db: Db, provider: DatabaseProvider, request: ClaimReque
     },
     orderBy: { nextRunAt: "asc" },
     take: max,
-    select: { taskKey: true, mapIndex: true, execution: { select: { definitionId: true } } },
+    select: { id: true, taskKey: true, mapIndex: true, execution: { select: { definitionId: true } } },
   });
   if (candidates.length === 0) return [];
   const policies = await Promise.all(
@@ -249,7 +249,9 @@ async function claimOnce(db: Db, provider: DatabaseProvider, request: ClaimReque
 
   let claimedIds: string[];
   if (concurrencyLimit === undefined) {
-    claimedIds = await claimWorkerTasks(db, provider, claimParams);
+    // Only among the candidates read: if another poll took some of them meanwhile, the claim must
+    // not reach past them to attempts of a definition with a limit nobody checked.
+    claimedIds = await claimWorkerTasks(db, provider, { ...claimParams, ids: candidates.map((c) => c.id) });
   } else {
     // Why a transaction (and on PostgreSQL an advisory lock per taskType): the count of running
     // attempts and the claim must not interleave with another poll's, or both would see room for

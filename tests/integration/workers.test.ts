@@ -10,6 +10,7 @@ import { getExecution, startExecution, waitForExecutionEnd, type ExecutionView }
 import { ServiceError } from "@/lib/services/errors";
 import { completeTask, failTask, heartbeat, pollTasks, type WorkerTaskView } from "@/lib/services/workers";
 import { FlowdeckWorker, type WorkerLogger } from "@/lib/worker-client";
+import { claimWorkerTasks } from "@/lib/runtime/claims";
 
 /** One worker task; each test uses its own taskType so that tests never see each other's tasks. */
 function workerWorkflow(name: string, taskType: string, extra: Record<string, unknown> = {}) {
@@ -382,6 +383,24 @@ describe.each(TEST_PROVIDERS)("workers on %s", (provider) => {
       for (const task of tasks) await completeTask(h.db, { taskId: task.taskId, workerId: "w3" });
       left -= tasks.length;
     }
+    expect(await waitForExecutionEnd(h.db, execution.id, 10_000)).toBe("COMPLETED");
+  });
+
+  it("an unlimited claim takes only the candidates it read, never attempts of a definition with a limit", async () => {
+    // The race this closes: a poll reads candidates of a version without a limit, another poll
+    // takes them, and the claim would then reach past them to a limited version's attempts.
+    await h.save(mapWorkflow("workers-mixed", "mixed", 3));
+    const execution = await startExecution(h.db, { workflow: "workers-mixed" }, "test");
+    await until("the items to be prepared", async () => (await h.db.taskRun.count({ where: { workerTaskType: "mixed", input: { not: null } } })) === 3);
+    const [first, ...others] = await h.db.taskRun.findMany({ where: { workerTaskType: "mixed", mapIndex: { gte: 0 } }, orderBy: { mapIndex: "asc" } });
+    const now = new Date();
+    const claimed = await claimWorkerTasks(h.db, provider, { taskType: "mixed", workerId: "w-ids", now, leaseUntil: new Date(now.getTime() + 60_000), limit: 10, ids: [first!.id] });
+    expect(claimed).toEqual([first!.id]);
+    expect(await claimWorkerTasks(h.db, provider, { taskType: "mixed", workerId: "w-ids", now, leaseUntil: now, limit: 10, ids: [] })).toEqual([]);
+    const rest = await poll("mixed", "w-rest", { max: 10 });
+    expect(rest.map((task) => task.taskId).sort()).toEqual(others.map((run) => run.id).sort());
+    await completeTask(h.db, { taskId: first!.id, workerId: "w-ids" });
+    for (const task of rest) await completeTask(h.db, { taskId: task.taskId, workerId: "w-rest" });
     expect(await waitForExecutionEnd(h.db, execution.id, 10_000)).toBe("COMPLETED");
   });
 
