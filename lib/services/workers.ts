@@ -311,10 +311,13 @@ async function claimOnce(db: Db, provider: DatabaseProvider, request: ClaimReque
   // The claim has committed: the tasks are this worker's now. If recording their start fails (a
   // deadlock, a pool timeout), the worker must still get them — dropping them here would leave
   // them RUNNING until their leases expire and burn an attempt each for work never delivered.
-  await recordStarts(db, views, deadlines, workerId, now).catch((error: unknown) =>
-    console.error(`[workers] claimed ${views.length} task(s) for ${workerId} but could not record their start:`, (error as Error).message),
-  );
-  return views;
+  const held = await recordStarts(db, views, deadlines, workerId, now).catch((error: unknown) => {
+    console.error(`[workers] claimed ${views.length} task(s) for ${workerId} but could not record their start:`, (error as Error).message);
+    return null;
+  });
+  // An attempt cancelled between the claim and here (an operator, a terminate task, a map's
+  // fail-fast) is not handed out: its history already ends with TASK_CANCELLED.
+  return held ? views.filter((view) => held.has(view.taskId)) : views;
 }
 
 /**
@@ -327,11 +330,31 @@ async function claimOnce(db: Db, provider: DatabaseProvider, request: ClaimReque
  * A separate transaction from the claim on purpose: it takes each execution's row lock
  * (lockExecution, as every event writer does), and taking that while holding the claimed TaskRun
  * rows would lock in the opposite order to a decision step (execution first, then its attempts)
- * and could deadlock on PostgreSQL. A crash between the two loses only these events.
+ * and could deadlock on PostgreSQL. A crash between the two loses only these events. Holding the
+ * execution locks, it checks which attempts are still this worker's: one cancelled since the
+ * claim gets no TASK_STARTED after its TASK_CANCELLED. Returns the ids still held. (Exported for
+ * the test of that race.)
  */
-async function recordStarts(db: Db, views: WorkerTaskView[], deadlines: Map<string, Date>, workerId: string, now: Date): Promise<void> {
+export async function recordStarts(db: Db, views: WorkerTaskView[], deadlines: Map<string, Date>, workerId: string, now: Date): Promise<Set<string>> {
   const executionIds = [...new Set(views.map((view) => view.executionId))].sort();
-  const events: NewEvent[] = views.map((view) => ({
+  const events = startedEvents(views, workerId, now);
+  let held = new Set<string>();
+  await db.$transaction(async (tx) => {
+    for (const executionId of executionIds) await lockExecution(tx, executionId);
+    const still = await tx.taskRun.findMany({ where: { id: { in: views.map((view) => view.taskId) }, lockedBy: workerId, status: "RUNNING" }, select: { id: true } });
+    held = new Set(still.map((row) => row.id));
+    for (const executionId of executionIds) {
+      const due = views.filter((view) => view.executionId === executionId && held.has(view.taskId) && deadlines.has(view.taskId)).map((view) => deadlines.get(view.taskId)!.getTime());
+      if (due.length > 0) await decideNoLaterThan(tx, executionId, new Date(Math.min(...due)));
+    }
+    await appendEvents(tx, events.filter((event) => held.has(event.taskRunId!)));
+  });
+  for (const executionId of executionIds) announceExecutionChanged(executionId);
+  return held;
+}
+
+function startedEvents(views: WorkerTaskView[], workerId: string, now: Date): NewEvent[] {
+  return views.map((view) => ({
     executionId: view.executionId,
     type: "TASK_STARTED",
     taskKey: view.taskKey,
@@ -341,15 +364,6 @@ async function recordStarts(db: Db, views: WorkerTaskView[], deadlines: Map<stri
     createdAt: now,
     payload: { attempt: view.attempt, workerId, leaseExpiresAt: view.leaseExpiresAt },
   }));
-  await db.$transaction(async (tx) => {
-    for (const executionId of executionIds) {
-      await lockExecution(tx, executionId);
-      const due = views.filter((view) => view.executionId === executionId && deadlines.has(view.taskId)).map((view) => deadlines.get(view.taskId)!.getTime());
-      if (due.length > 0) await decideNoLaterThan(tx, executionId, new Date(Math.min(...due)));
-    }
-    await appendEvents(tx, events);
-  });
-  for (const executionId of executionIds) announceExecutionChanged(executionId);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import { TEST_PROVIDERS } from "../helpers/db";
 import { createEngineHarness, type EngineHarness } from "../helpers/engine";
 import { getExecution, startExecution, waitForExecutionEnd, type ExecutionView } from "@/lib/services/executions";
 import { ServiceError } from "@/lib/services/errors";
-import { completeTask, failTask, heartbeat, pollTasks, type WorkerTaskView } from "@/lib/services/workers";
+import { completeTask, failTask, heartbeat, pollTasks, recordStarts, type WorkerTaskView } from "@/lib/services/workers";
+import { terminateExecution } from "@/lib/services/operations";
 import { FlowdeckWorker, type WorkerLogger } from "@/lib/worker-client";
 import { claimWorkerTasks } from "@/lib/runtime/claims";
 
@@ -402,6 +403,32 @@ describe.each(TEST_PROVIDERS)("workers on %s", (provider) => {
     await completeTask(h.db, { taskId: first!.id, workerId: "w-ids" });
     for (const task of rest) await completeTask(h.db, { taskId: task.taskId, workerId: "w-rest" });
     expect(await waitForExecutionEnd(h.db, execution.id, 10_000)).toBe("COMPLETED");
+  });
+
+  it("a task cancelled between its claim and the record of its start is not handed out and gets no TASK_STARTED", async () => {
+    await h.save(workerWorkflow("workers-cancel-race", "cancel-race"));
+    const execution = await startExecution(h.db, { workflow: "workers-cancel-race", input: { n: 1 } }, "test");
+    await until("the task to be prepared", async () => (await h.db.taskRun.count({ where: { workerTaskType: "cancel-race", input: { not: null } } })) === 1);
+    const now = new Date();
+    const [taskId] = await claimWorkerTasks(h.db, provider, { taskType: "cancel-race", workerId: "w-race", now, leaseUntil: new Date(now.getTime() + 60_000), limit: 1 });
+    expect(taskId).toBeDefined();
+    await terminateExecution(h.db, execution.id, { actor: "alice", reason: "changed my mind" });
+    const run = await h.db.taskRun.findUniqueOrThrow({ where: { id: taskId! }, include: { execution: true } });
+    const view: WorkerTaskView = {
+      taskId: run.id,
+      executionId: run.executionId,
+      workflowName: run.execution.workflowName,
+      workflowVersion: run.execution.workflowVersion,
+      taskKey: run.taskKey,
+      mapIndex: run.mapIndex,
+      attempt: run.attempt,
+      input: null,
+      leaseExpiresAt: now.toISOString(),
+      leaseMs: 60_000,
+    };
+    expect([...(await recordStarts(h.db, [view], new Map(), "w-race", now))]).toEqual([]);
+    const types = (await h.db.executionEvent.findMany({ where: { executionId: execution.id, taskKey: "work" }, orderBy: { id: "asc" } })).map((e) => e.type);
+    expect(types).toEqual(["TASK_SCHEDULED", "TASK_CANCELLED"]);
   });
 
   it("bounds the size of a result", async () => {
