@@ -17,6 +17,7 @@ import {
 } from "@xyflow/react";
 import { memo, useCallback, useEffect, useMemo, useReducer, useRef, useState, type DragEvent } from "react";
 import { useRouter } from "next/navigation";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import {
   AlertTriangle,
@@ -131,6 +132,20 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
   const [version, setVersion] = useState<number | undefined>(initialVersion);
   const [savedText, setSavedText] = useState<string>(() => (initial ? JSON.stringify(toSubmission(asDraft(initial))) : ""));
   const [savedName, setSavedName] = useState<string | undefined>(initial?.name);
+  // The version menu: the server's list at open, fetched again after a save creates a version
+  // (a new workflow has none until its first save).
+  const queryClient = useQueryClient();
+  const versionsQuery = useQuery({
+    queryKey: ["workflow-versions", savedName],
+    queryFn: async () => {
+      const response = await fetch(`/api/workflows/${encodeURIComponent(savedName!)}/versions`);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return ((await response.json()) as { versions: EditorVersion[] }).versions;
+    },
+    enabled: savedName !== undefined,
+    initialData: savedName !== undefined && savedName === initial?.name && versions.length > 0 ? versions : undefined,
+  });
+  const versionList = versionsQuery.data ?? [];
   const [issues, setIssues] = useState<PlacedIssue[]>(() => {
     const result = initial ? validateDefinition(initial) : undefined;
     return result && !result.ok ? placeIssues(asDraft(initial!), result.errors) : [];
@@ -489,6 +504,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
       setVersion(body.workflow.version);
       setSavedText(JSON.stringify(submission));
       setSavedName(body.workflow.name);
+      if (body.created) void queryClient.invalidateQueries({ queryKey: ["workflow-versions", body.workflow.name] });
       if (body.created) toast.success(`Saved v${body.workflow.version}`);
       else toast.info(`No changes — still v${body.workflow.version}`);
       const editPath = `/workflows/${encodeURIComponent(body.workflow.name)}/edit`;
@@ -498,7 +514,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
     } finally {
       setBusy(null);
     }
-  }, [busy, draft, readOnly]);
+  }, [busy, draft, queryClient, readOnly]);
 
   const startRun = useCallback(
     async (input: Record<string, unknown>) => {
@@ -622,7 +638,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
           {validating ? "Checking…" : problemCount > 0 ? `${problemCount} problem${problemCount === 1 ? "" : "s"}` : "Valid"}
         </button>
         <div className="ml-auto flex items-center gap-1">
-          {savedName && versions.length > 0 ? <VersionsMenu name={savedName} versions={versions} current={version} /> : null}
+          {savedName && versionList.length > 0 ? <VersionsMenu name={savedName} versions={versionList} current={version} /> : null}
           <Button variant="ghost" aria-label="Undo" title="Undo (Ctrl/Cmd+Z)" disabled={readOnly || !canUndo(history)} onClick={() => dispatch({ type: "undo" })} className="px-2">
             <Undo2 className="size-4" aria-hidden />
           </Button>
