@@ -35,6 +35,11 @@ test("Run opens the start form generated from the input schema, starts an execut
 
   await page.goto("/workflows/run-e2e/edit");
   await expect(page.locator(".react-flow__node")).toHaveCount(2);
+  // Stored without a layout, it opens laid out left to right, not with both cards on one spot.
+  const greetBox = (await node(page, "greet").boundingBox())!;
+  const shoutBox = (await node(page, "shout").boundingBox())!;
+  expect(shoutBox.x).toBeGreaterThanOrEqual(greetBox.x + greetBox.width);
+  await expect(page.getByTestId("unsaved")).toHaveCount(0);
   await page.getByRole("button", { name: "Run", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: "Run workflow" });
   // One field per property of the schema, defaults filled in, enums as a choice.
@@ -49,6 +54,7 @@ test("Run opens the start form generated from the input schema, starts an execut
   await expect(page).toHaveURL(/\/workflows\/run-e2e\/edit$/);
 
   await dialog.getByLabel(/^who/).fill("ada");
+  await expect(dialog.getByRole("alert")).toHaveCount(0);
   await dialog.getByLabel(/^times/).fill("3");
   await dialog.getByLabel(/^loud/).selectOption("true");
   await dialog.getByLabel(/^tone/).selectOption("warm");
