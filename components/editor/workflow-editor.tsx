@@ -34,7 +34,7 @@ import {
 } from "lucide-react";
 import { serializeDefinition, validateDefinition, type TaskType, type WorkflowDefinition } from "@/lib/workflow";
 import { definitionToFlow, TASK_NODE_HEIGHT, TASK_NODE_WIDTH } from "@/lib/canvas/definition-to-flow";
-import { layoutPositionsOffMainThread, prepareAutoLayout } from "@/lib/canvas/auto-layout-client";
+import { layoutPositionsInBrowser, warmUpAutoLayout } from "@/lib/canvas/auto-layout-client";
 import { canRedo, canUndo, createHistory, historyReducer } from "@/lib/editor/history";
 import {
   addTask,
@@ -179,11 +179,11 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
   }, [fitRequest, showOpeningView]);
   const onCanvasInit = useCallback(() => showOpeningView(), [showOpeningView]);
 
-  // Get the layout worker ready while the page is idle (a read-only view has no Layout button).
+  // Load the layout worker while the page is idle (a read-only view has no Layout button).
   useEffect(() => {
     if (readOnly) return;
     const idle = window.requestIdleCallback ?? ((callback: () => void) => window.setTimeout(callback, 200));
-    idle(() => prepareAutoLayout(definitionToFlow(asDefinition(latestDraft.current))));
+    idle(() => warmUpAutoLayout());
   }, [readOnly]);
 
   const commit = useCallback(
@@ -447,8 +447,8 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
     if (draft.tasks.length === 0) return;
     setBusy("layout");
     try {
-      const positions = await layoutPositionsOffMainThread(base);
-      // The worker took a moment: place the tasks of the document as it is now.
+      const positions = await layoutPositionsInBrowser(base);
+      // ELK's worker may take a moment: place the tasks of the document as it is now.
       commit(setLayout(latestDraft.current, positions));
       setFitRequest((n) => n + 1);
     } catch (error) {

@@ -1,13 +1,14 @@
 "use client";
 
-// Types only: ELK (1.6 MB) loads in the worker, or on demand where there are no workers.
+// Types and the small layout only: ELK (1.6 MB) loads in the worker, or on demand where there are no workers.
+import { layeredLayout } from "@/lib/canvas/layered-layout";
 import { LARGE_GRAPH_TASKS, type LayoutGraph, type Positions } from "@/lib/canvas/layout-options";
 
 /**
- * Auto-layout for the browser: the same ELK layout as lib/canvas/auto-layout.ts, in a Web Worker
- * (started on first use and kept), so a big graph's layout does not freeze the page. Falls back to
- * the main thread where there are no workers. The last result is kept by graph shape (tasks, their
- * order, edges), so a layout prepared while the page was idle is there at once when asked for.
+ * Auto-layout for the browser, the same as lib/canvas/auto-layout.ts: a big graph gets the fast
+ * layered layout in this thread (milliseconds); ELK runs in a Web Worker (started on first use
+ * and kept) so that its code loading and warming up never freeze the page. Falls back to the main
+ * thread where there are no workers.
  */
 let worker: Worker | null | undefined;
 let nextRequestId = 1;
@@ -36,26 +37,9 @@ function layoutWorker(): Worker | null {
   return worker;
 }
 
-/** Identifies a graph's shape: what the layout depends on (not the current positions). */
-function shapeKey(graph: LayoutGraph): string {
-  return JSON.stringify([graph.nodes.map((node) => node.id), graph.edges.map((edge) => [edge.source, edge.target])]);
-}
-
-let last: { key: string; positions: Promise<Positions> } | null = null;
-
-export function layoutPositionsOffMainThread(graph: LayoutGraph): Promise<Positions> {
-  if (graph.nodes.length === 0) return Promise.resolve({});
-  const key = shapeKey(graph);
-  if (last?.key === key) return last.positions;
-  const positions = compute(graph);
-  last = { key, positions };
-  positions.catch(() => {
-    if (last?.key === key) last = null;
-  });
-  return positions;
-}
-
-async function compute(graph: LayoutGraph): Promise<Positions> {
+export async function layoutPositionsInBrowser(graph: LayoutGraph): Promise<Positions> {
+  if (graph.nodes.length === 0) return {};
+  if (graph.nodes.length > LARGE_GRAPH_TASKS) return layeredLayout(graph);
   const target = layoutWorker();
   if (!target) return (await import("@/lib/canvas/auto-layout")).layoutPositions(graph);
   const requestId = nextRequestId++;
@@ -69,17 +53,10 @@ async function compute(graph: LayoutGraph): Promise<Positions> {
   });
 }
 
-/**
- * Gets auto-layout ready while the page is idle: starts the worker and, for a big graph, lays it
- * out (about a second, most of it ELK's code warming up), so that pressing Layout applies the
- * result at once. A small graph only warms the worker up.
- */
-export function prepareAutoLayout(graph: LayoutGraph): void {
+/** Starts the worker and lets it lay out a small graph, so the first Layout does not wait for ELK to load and warm up. */
+export function warmUpAutoLayout(): void {
   if (!layoutWorker()) return;
-  if (graph.nodes.length > LARGE_GRAPH_TASKS) {
-    layoutPositionsOffMainThread(graph).catch(() => undefined);
-    return;
-  }
   const chain = Array.from({ length: 12 }, (_, index) => ({ id: `n${index}` }));
-  compute({ nodes: chain, edges: chain.slice(1).map((node, index) => ({ id: `e${index}`, source: `n${index}`, target: node.id })) }).catch(() => undefined);
+  const edges = chain.slice(1).map((node, index) => ({ id: `e${index}`, source: `n${index}`, target: node.id }));
+  layoutPositionsInBrowser({ nodes: chain, edges }).catch(() => undefined);
 }

@@ -16,19 +16,12 @@ const LAYOUT_OPTIONS: Record<string, string> = {
   "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
 };
 
-/** Graphs with more tasks than this get the faster options. @default 100 */
-export const LARGE_GRAPH_TASKS = 100;
-
 /**
- * Big graphs: one crossing-minimization pass instead of seven (ELK's default thoroughness) and
- * network-simplex node placement. Measured on a 500-task, 980-edge graph in Node: 1.3–2.6 s → 0.6 s,
- * and 840 px tall instead of Brandes–Köpf's 4300 px for the same ten rows.
+ * Graphs with more tasks than this are laid out by layeredLayout (lib/canvas/layered-layout.ts),
+ * in milliseconds, instead of ELK: ELK took 1.3–2.6 s on a 500-task graph here (more in a browser
+ * while its code is cold), and its fastest options still about 0.4 s warm. @default 100
  */
-const LARGE_GRAPH_OPTIONS: Record<string, string> = {
-  ...LAYOUT_OPTIONS,
-  "elk.layered.thoroughness": "1",
-  "elk.layered.nodePlacement.strategy": "NETWORK_SIMPLEX",
-};
+export const LARGE_GRAPH_TASKS = 100;
 
 export type LayoutGraph = { nodes: { id: string }[]; edges: { id: string; source: string; target: string }[] };
 export type Positions = Record<string, { x: number; y: number }>;
@@ -37,7 +30,7 @@ export type Positions = Record<string, { x: number; y: number }>;
 export function elkGraph({ nodes, edges }: LayoutGraph): ElkNode {
   return {
     id: "root",
-    layoutOptions: nodes.length > LARGE_GRAPH_TASKS ? LARGE_GRAPH_OPTIONS : LAYOUT_OPTIONS,
+    layoutOptions: LAYOUT_OPTIONS,
     children: nodes.map((node) => ({ id: node.id, width: TASK_NODE_WIDTH, height: TASK_NODE_HEIGHT })),
     edges: edges.map((edge) => ({ id: edge.id, sources: [edge.source], targets: [edge.target] })),
   };
