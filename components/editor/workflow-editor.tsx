@@ -9,11 +9,13 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type EdgeChange,
   type FinalConnectionState,
   type NodeChange,
+  type ReactFlowState,
 } from "@xyflow/react";
 import { memo, useCallback, useEffect, useMemo, useReducer, useRef, useState, type DragEvent } from "react";
 import { useRouter } from "next/navigation";
@@ -55,7 +57,7 @@ import {
 } from "@/lib/editor/document";
 import { copyTasks, fragmentToText, parseFragment, pasteFragment } from "@/lib/editor/clipboard";
 import { issueCountByTask, placeIssues, type PlacedIssue } from "@/lib/editor/issues";
-import { TaskNode, type TaskFlowNode } from "@/components/graph/task-node";
+import { DETAIL_MIN_ZOOM, TaskNode, type TaskFlowNode } from "@/components/graph/task-node";
 import { useKeepUnchanged } from "@/components/graph/use-keep-unchanged";
 import { openingViewport } from "@/lib/canvas/opening-viewport";
 import { Palette, TASK_TYPE_MIME } from "@/components/editor/palette";
@@ -769,6 +771,7 @@ const DELETE_KEYS = ["Backspace", "Delete"];
 const MULTI_SELECTION_KEYS = ["Shift", "Meta", "Control"];
 /** Graphs bigger than this draw only the nodes and edges inside the viewport. @default 200 */
 const VISIBLE_ONLY_ABOVE = 200;
+const isZoomedOut = (state: ReactFlowState) => state.transform[2] < DETAIL_MIN_ZOOM;
 const minimapNodeColor = (node: TaskFlowNode) => (node.data.issueCount ? "#ef4444" : "#a1a1aa");
 
 type DesignerCanvasProps = {
@@ -798,8 +801,15 @@ type DesignerCanvasProps = {
  * re-renders the canvas and the dragged nodes only, not the toolbar, palette and inspector; the
  * document (and the undo history) changes once, when the drag ends.
  */
-const DesignerCanvas = memo(function DesignerCanvas({ nodes: restingNodes, onNodesChange, onMoveEnd, readOnly, ...props }: DesignerCanvasProps) {
+const DesignerCanvas = memo(function DesignerCanvas({ nodes: restingNodes, edges: detailedEdges, onNodesChange, onMoveEnd, readOnly, ...props }: DesignerCanvasProps) {
   const [dragging, setDragging] = useState<Record<string, Point> | null>(null);
+  // Zoomed out (cards drawn as plain blocks), edges lose their arrowheads (sub-pixel there) and
+  // their wide invisible hit area: hundreds fewer shapes to paint and hit-test on every mouse move.
+  const zoomedOut = useStore(isZoomedOut);
+  const edges = useMemo(
+    () => (zoomedOut ? detailedEdges.map((edge) => ({ ...edge, markerEnd: undefined, interactionWidth: 0 })) : detailedEdges),
+    [detailedEdges, zoomedOut],
+  );
   // While dragging only the dragged nodes get new objects, so React Flow re-renders only them.
   const nodes = useMemo<TaskFlowNode[]>(
     () => (dragging ? restingNodes.map((node) => (dragging[node.id] ? { ...node, position: dragging[node.id]! } : node)) : restingNodes),
@@ -833,6 +843,7 @@ const DesignerCanvas = memo(function DesignerCanvas({ nodes: restingNodes, onNod
     <ReactFlow<TaskFlowNode, Edge>
       {...props}
       nodes={nodes}
+      edges={edges}
       nodeTypes={nodeTypes}
       onNodesChange={onChange}
       onNodeDragStop={onNodeDragStop}
