@@ -45,6 +45,7 @@ import {
   connect,
   checkConnection,
   moveTasks,
+  onlyLayoutDiffers,
   removeEdges,
   removeTasks,
   renameTask,
@@ -198,7 +199,8 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
 
   // ---- validation, debounced -------------------------------------------------------------
   useEffect(() => {
-    if (draft === validatedDraft) return;
+    // A drag, its undo or an auto-layout moves cards only: the problems stay what they were.
+    if (draft === validatedDraft || (validatedDraft && onlyLayoutDiffers(draft, validatedDraft))) return;
     const timer = setTimeout(() => {
       const result = validateDefinition(draft);
       setIssues(result.ok ? [] : placeIssues(draft, result.errors));
@@ -206,7 +208,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
     }, VALIDATE_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [draft, validatedDraft]);
-  const validating = draft !== validatedDraft;
+  const validating = draft !== validatedDraft && !(validatedDraft && onlyLayoutDiffers(draft, validatedDraft));
   const issueCounts = useMemo(() => issueCountByTask(issues), [issues]);
 
   // ---- dirty state and the leave guard ---------------------------------------------------
