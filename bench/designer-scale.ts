@@ -56,8 +56,17 @@ const STOP_FRAMES = `(() => {
 
 /** Drags the first visible node by DRAG_MOVES mouse moves and counts animation frames meanwhile. */
 async function drag(page: Page): Promise<DragFigures> {
-  const box = await page.locator(".react-flow__node").first().boundingBox();
-  if (!box) throw new Error("no node visible");
+  // The first card wholly inside the canvas, away from the minimap and controls (bottom corners).
+  const box = (await page.evaluate(`(() => {
+    const pane = document.querySelector(".react-flow__pane").getBoundingClientRect();
+    for (const node of document.querySelectorAll(".react-flow__node")) {
+      const r = node.getBoundingClientRect();
+      if (r.width > 0 && r.left >= pane.left && r.top >= pane.top && r.right <= pane.right - 220 && r.bottom <= pane.bottom - 180)
+        return { x: r.left, y: r.top, width: r.width, height: r.height };
+    }
+    return null;
+  })()`)) as { x: number; y: number; width: number; height: number } | null;
+  if (!box) throw new Error("no card wholly inside the canvas");
   const x = box.x + box.width / 2;
   const y = box.y + box.height / 2;
   await page.evaluate(START_FRAMES);
