@@ -11,6 +11,9 @@ const nextConfig = {
   // `npm test` runs `tsc --noEmit` over the whole project; checking again in every build only
   // slows down `npm start`.
   typescript: { ignoreBuildErrors: true },
+  // FLOWDECK_SOURCE_MAPS=1 at build time: browser source maps, so CPU profiles (bench/designer-scale.ts
+  // --profile) name the original functions. Off by default: the maps would be served publicly.
+  productionBrowserSourceMaps: process.env.FLOWDECK_SOURCE_MAPS === "1",
 };
 
 export default nextConfig;

@@ -251,7 +251,10 @@ export function RunDialog({
         {properties.map(([name, property]) => {
           const id = `run-input-${name}`;
           const value = values[name] ?? "";
-          const set = (next: string) => setValues({ ...values, [name]: next });
+          const set = (next: string) => {
+            setValues({ ...values, [name]: next });
+            setError(null);
+          };
           return (
             <div key={name} className="flex flex-col gap-1">
               <label htmlFor={id} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">

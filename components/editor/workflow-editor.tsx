@@ -9,14 +9,17 @@ import {
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type EdgeChange,
   type FinalConnectionState,
   type NodeChange,
+  type ReactFlowState,
 } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type DragEvent } from "react";
+import { memo, useCallback, useEffect, useMemo, useReducer, useRef, useState, type DragEvent } from "react";
 import { useRouter } from "next/navigation";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import {
   AlertTriangle,
@@ -33,7 +36,7 @@ import {
 } from "lucide-react";
 import { serializeDefinition, validateDefinition, type TaskType, type WorkflowDefinition } from "@/lib/workflow";
 import { definitionToFlow, TASK_NODE_HEIGHT, TASK_NODE_WIDTH } from "@/lib/canvas/definition-to-flow";
-import { autoLayout } from "@/lib/canvas/auto-layout";
+import { layoutPositionsInBrowser, warmUpAutoLayout } from "@/lib/canvas/auto-layout-client";
 import { canRedo, canUndo, createHistory, historyReducer } from "@/lib/editor/history";
 import {
   addTask,
@@ -42,6 +45,7 @@ import {
   connect,
   checkConnection,
   moveTasks,
+  onlyLayoutDiffers,
   removeEdges,
   removeTasks,
   renameTask,
@@ -54,7 +58,9 @@ import {
 } from "@/lib/editor/document";
 import { copyTasks, fragmentToText, parseFragment, pasteFragment } from "@/lib/editor/clipboard";
 import { issueCountByTask, placeIssues, type PlacedIssue } from "@/lib/editor/issues";
-import { TaskNode, type TaskFlowNode } from "@/components/graph/task-node";
+import { DETAIL_MIN_ZOOM, TaskNode, type TaskFlowNode } from "@/components/graph/task-node";
+import { useKeepUnchanged } from "@/components/graph/use-keep-unchanged";
+import { openingViewport } from "@/lib/canvas/opening-viewport";
 import { Palette, TASK_TYPE_MIME } from "@/components/editor/palette";
 import { TaskInspector, WorkflowInspector } from "@/components/editor/inspector";
 import { ExportDialog, ImportDialog, RunDialog } from "@/components/editor/dialogs";
@@ -125,11 +131,24 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
   );
   const draft = history.present;
   const [selection, setSelection] = useState<Selection>(NO_SELECTION);
-  const [dragging, setDragging] = useState<Record<string, Point> | null>(null);
   const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
   const [version, setVersion] = useState<number | undefined>(initialVersion);
   const [savedText, setSavedText] = useState<string>(() => (initial ? JSON.stringify(toSubmission(asDraft(initial))) : ""));
   const [savedName, setSavedName] = useState<string | undefined>(initial?.name);
+  // The version menu: the server's list at open, fetched again after a save creates a version
+  // (a new workflow has none until its first save).
+  const queryClient = useQueryClient();
+  const versionsQuery = useQuery({
+    queryKey: ["workflow-versions", savedName],
+    queryFn: async () => {
+      const response = await fetch(`/api/workflows/${encodeURIComponent(savedName!)}/versions`);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return ((await response.json()) as { versions: EditorVersion[] }).versions;
+    },
+    enabled: savedName !== undefined,
+    initialData: savedName !== undefined && savedName === initial?.name && versions.length > 0 ? versions : undefined,
+  });
+  const versionList = versionsQuery.data ?? [];
   const [issues, setIssues] = useState<PlacedIssue[]>(() => {
     const result = initial ? validateDefinition(initial) : undefined;
     return result && !result.ok ? placeIssues(asDraft(initial!), result.errors) : [];
@@ -139,12 +158,36 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
   const [dialog, setDialog] = useState<"import" | "export" | "run" | null>(null);
   const [busy, setBusy] = useState<"save" | "run" | "layout" | null>(null);
 
+  const latestDraft = useRef(draft);
+  useEffect(() => {
+    latestDraft.current = draft;
+  }, [draft]);
+
   // Fit the view after the nodes it should fit have reached React Flow's store: effects run
   // children first, so React Flow has taken the new nodes when this one runs.
   const [fitRequest, setFitRequest] = useState(0);
+  /** The opening view (see openingViewport): fitted when readable, else the graph's start. */
+  const showOpeningView = useCallback(
+    (duration?: number) => {
+      const bounds = canvasRef.current?.getBoundingClientRect();
+      if (!bounds) return;
+      const layout = latestDraft.current.layout ?? {};
+      const positions = latestDraft.current.tasks.flatMap((task) => (layout[task.key] ? [layout[task.key]!] : []));
+      void flow.setViewport(openingViewport(positions, bounds), duration ? { duration } : undefined);
+    },
+    [flow],
+  );
   useEffect(() => {
-    if (fitRequest > 0) void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 });
-  }, [fitRequest, flow]);
+    if (fitRequest > 0) showOpeningView(200);
+  }, [fitRequest, showOpeningView]);
+  const onCanvasInit = useCallback(() => showOpeningView(), [showOpeningView]);
+
+  // Load the layout worker while the page is idle (a read-only view has no Layout button).
+  useEffect(() => {
+    if (readOnly) return;
+    const idle = window.requestIdleCallback ?? ((callback: () => void) => window.setTimeout(callback, 200));
+    idle(() => warmUpAutoLayout());
+  }, [readOnly]);
 
   const commit = useCallback(
     (next: DraftDefinition, coalesceKey?: string) => {
@@ -156,7 +199,8 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
 
   // ---- validation, debounced -------------------------------------------------------------
   useEffect(() => {
-    if (draft === validatedDraft) return;
+    // A drag, its undo or an auto-layout moves cards only: the problems stay what they were.
+    if (draft === validatedDraft || (validatedDraft && onlyLayoutDiffers(draft, validatedDraft))) return;
     const timer = setTimeout(() => {
       const result = validateDefinition(draft);
       setIssues(result.ok ? [] : placeIssues(draft, result.errors));
@@ -164,7 +208,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
     }, VALIDATE_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [draft, validatedDraft]);
-  const validating = draft !== validatedDraft;
+  const validating = draft !== validatedDraft && !(validatedDraft && onlyLayoutDiffers(draft, validatedDraft));
   const issueCounts = useMemo(() => issueCountByTask(issues), [issues]);
 
   // ---- dirty state and the leave guard ---------------------------------------------------
@@ -203,23 +247,24 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
     setSelection({ nodes: selection.nodes.filter((key) => taskKeys.has(key)), edges: [] });
   }
   const selectedEdges = useMemo(() => new Set(selection.edges), [selection.edges]);
-  const restingNodes = useMemo<TaskFlowNode[]>(
+  // useKeepUnchanged: an element whose content did not change keeps its object, so React Flow redraws
+  // only the cards and edges a change touched (a selection, a rename), not all 500.
+  const derivedNodes = useMemo<TaskFlowNode[]>(
     () =>
       base.nodes.map((node) => ({
         ...node,
         selected: selectedNodes.has(node.id),
         ...(measured[node.id] ? { measured: measured[node.id] } : {}),
         draggable: !readOnly,
+        // Known sizes: React Flow can leave out off-screen cards before it has measured them.
+        width: TASK_NODE_WIDTH,
+        height: TASK_NODE_HEIGHT,
         data: { ...node.data, editable: !readOnly, issueCount: issueCounts.get(node.id) ?? 0 },
       })),
     [base.nodes, selectedNodes, measured, readOnly, issueCounts],
   );
-  // While dragging only the dragged nodes get new objects, so React Flow re-renders only them.
-  const nodes = useMemo<TaskFlowNode[]>(
-    () => (dragging ? restingNodes.map((node) => (dragging[node.id] ? { ...node, position: dragging[node.id]! } : node)) : restingNodes),
-    [restingNodes, dragging],
-  );
-  const edges = useMemo<Edge[]>(
+  const restingNodes = useKeepUnchanged(derivedNodes);
+  const derivedEdges = useMemo<Edge[]>(
     () =>
       base.edges.map((edge) => ({
         ...edge,
@@ -232,18 +277,16 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
       })),
     [base.edges, selectedEdges, readOnly],
   );
+  const edges = useKeepUnchanged(derivedEdges);
 
+  // Position changes while dragging stay inside DesignerCanvas; it reports the rest here.
   const onNodesChange = useCallback((changes: NodeChange<TaskFlowNode>[]) => {
     let nextMeasured: Record<string, { width: number; height: number }> | null = null;
-    let nextDragging: Record<string, Point> | null = null;
     let select: Map<string, boolean> | null = null;
     for (const change of changes) {
       if (change.type === "dimensions" && change.dimensions) {
         nextMeasured ??= {};
         nextMeasured[change.id] = change.dimensions;
-      } else if (change.type === "position" && change.position && change.dragging) {
-        nextDragging ??= {};
-        nextDragging[change.id] = change.position;
       } else if (change.type === "select") {
         select ??= new Map();
         select.set(change.id, change.selected);
@@ -255,10 +298,6 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
         const same = Object.entries(add).every(([id, d]) => old[id]?.width === d.width && old[id]?.height === d.height);
         return same ? old : { ...old, ...add };
       });
-    }
-    if (nextDragging) {
-      const add = nextDragging;
-      setDragging((old) => ({ ...old, ...add }));
     }
     if (select) {
       const updates = select;
@@ -287,14 +326,9 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
     });
   }, []);
 
-  const onNodeDragStop = useCallback(
-    (_event: unknown, _node: TaskFlowNode, dragged: TaskFlowNode[]) => {
-      const positions = Object.fromEntries(dragged.map((node) => [node.id, node.position]));
-      commit(moveTasks(draft, positions));
-      setDragging(null);
-    },
-    [commit, draft],
-  );
+  // One undo step per drag: the document changes when the drag ends, not on every move.
+  const onMoveEnd = useCallback((positions: Record<string, Point>) => commit(moveTasks(draft, positions)), [commit, draft]);
+  const onPaneClick = useCallback(() => setSelection(NO_SELECTION), []);
 
   const onDelete = useCallback(
     ({ nodes: deletedNodes, edges: deletedEdges }: { nodes: TaskFlowNode[]; edges: Edge[] }) => {
@@ -417,9 +451,12 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
     if (draft.tasks.length === 0) return;
     setBusy("layout");
     try {
-      const laid = await autoLayout(base.nodes, base.edges);
-      commit(setLayout(draft, Object.fromEntries(laid.map((node) => [node.id, node.position]))));
+      const positions = await layoutPositionsInBrowser(base);
+      // ELK's worker may take a moment: place the tasks of the document as it is now.
+      commit(setLayout(latestDraft.current, positions));
       setFitRequest((n) => n + 1);
+    } catch (error) {
+      toast.error("Layout failed", { description: error instanceof Error ? error.message : String(error) });
     } finally {
       setBusy(null);
     }
@@ -471,6 +508,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
       setVersion(body.workflow.version);
       setSavedText(JSON.stringify(submission));
       setSavedName(body.workflow.name);
+      if (body.created) void queryClient.invalidateQueries({ queryKey: ["workflow-versions", body.workflow.name] });
       if (body.created) toast.success(`Saved v${body.workflow.version}`);
       else toast.info(`No changes — still v${body.workflow.version}`);
       const editPath = `/workflows/${encodeURIComponent(body.workflow.name)}/edit`;
@@ -480,7 +518,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
     } finally {
       setBusy(null);
     }
-  }, [busy, draft, readOnly]);
+  }, [busy, draft, queryClient, readOnly]);
 
   const startRun = useCallback(
     async (input: Record<string, unknown>) => {
@@ -604,7 +642,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
           {validating ? "Checking…" : problemCount > 0 ? `${problemCount} problem${problemCount === 1 ? "" : "s"}` : "Valid"}
         </button>
         <div className="ml-auto flex items-center gap-1">
-          {savedName && versions.length > 0 ? <VersionsMenu name={savedName} versions={versions} current={version} /> : null}
+          {savedName && versionList.length > 0 ? <VersionsMenu name={savedName} versions={versionList} current={version} /> : null}
           <Button variant="ghost" aria-label="Undo" title="Undo (Ctrl/Cmd+Z)" disabled={readOnly || !canUndo(history)} onClick={() => dispatch({ type: "undo" })} className="px-2">
             <Undo2 className="size-4" aria-hidden />
           </Button>
@@ -647,36 +685,20 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
         {/* Canvas */}
         <div className="relative flex min-w-0 flex-1 flex-col">
           <div ref={canvasRef} className="min-h-0 flex-1 bg-zinc-50 dark:bg-zinc-950" onDragOver={onDragOver} onDrop={onDrop} data-testid="canvas">
-            <ReactFlow<TaskFlowNode, Edge>
-              nodes={nodes}
+            <DesignerCanvas
+              nodes={restingNodes}
               edges={edges}
-              nodeTypes={nodeTypes}
+              readOnly={readOnly}
+              onInit={(initial?.tasks.length ?? 0) > 0 ? onCanvasInit : undefined}
               onNodesChange={onNodesChange}
               onEdgesChange={onEdgesChange}
-              onNodeDragStop={onNodeDragStop}
+              onMoveEnd={onMoveEnd}
               onDelete={onDelete}
               onConnect={onConnect}
               onConnectEnd={onConnectEnd}
               isValidConnection={isValidConnection}
-              onPaneClick={() => setSelection(NO_SELECTION)}
-              deleteKeyCode={readOnly ? null : ["Backspace", "Delete"]}
-              selectionKeyCode="Shift"
-              multiSelectionKeyCode={["Shift", "Meta", "Control"]}
-              nodesDraggable={!readOnly}
-              nodesConnectable={!readOnly}
-              // Fit only a graph that exists at open: on an empty canvas React Flow would otherwise
-              // refit when the first task is dropped, and the view would jump under the mouse.
-              fitView={(initial?.tasks.length ?? 0) > 0}
-              fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
-              minZoom={0.05}
-              maxZoom={2}
-              onlyRenderVisibleElements={draft.tasks.length > 200}
-              proOptions={{ hideAttribution: true }}
-            >
-              <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--color-zinc-300)" />
-              <MiniMap pannable zoomable className="!rounded-md !border !border-zinc-200 dark:!border-zinc-700" nodeColor={(node) => ((node.data as { issueCount?: number }).issueCount ? "#ef4444" : "#a1a1aa")} />
-              <Controls showInteractive={false} />
-            </ReactFlow>
+              onPaneClick={onPaneClick}
+            />
             {draft.tasks.length === 0 ? (
               <div className="pointer-events-none absolute inset-0 flex items-center justify-center">
                 <div className="rounded-xl border border-dashed border-zinc-300 bg-white/80 px-6 py-5 text-center dark:border-zinc-700 dark:bg-zinc-900/80">
@@ -744,6 +766,106 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
     </div>
   );
 }
+
+const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1 };
+const PRO_OPTIONS = { hideAttribution: true };
+const DELETE_KEYS = ["Backspace", "Delete"];
+const MULTI_SELECTION_KEYS = ["Shift", "Meta", "Control"];
+/** Graphs bigger than this draw only the nodes and edges inside the viewport. @default 200 */
+const VISIBLE_ONLY_ABOVE = 200;
+const isZoomedOut = (state: ReactFlowState) => state.transform[2] < DETAIL_MIN_ZOOM;
+const minimapNodeColor = (node: TaskFlowNode) => (node.data.issueCount ? "#ef4444" : "#a1a1aa");
+
+type DesignerCanvasProps = {
+  /** The nodes at rest (positions from the document). */
+  nodes: TaskFlowNode[];
+  edges: Edge[];
+  readOnly: boolean;
+  /**
+   * Sets the view when the canvas is ready (a stored workflow). An empty canvas stays put: were it
+   * fitted when the first task is dropped, the view would jump under the mouse.
+   */
+  onInit?: () => void;
+  /** Every node change except drag moves (dimensions, selection). */
+  onNodesChange: (changes: NodeChange<TaskFlowNode>[]) => void;
+  onEdgesChange: (changes: EdgeChange[]) => void;
+  /** A drag ended: where the dragged nodes are now. */
+  onMoveEnd: (positions: Record<string, Point>) => void;
+  onDelete: (deleted: { nodes: TaskFlowNode[]; edges: Edge[] }) => void;
+  onConnect: (connection: Connection) => void;
+  onConnectEnd: (event: MouseEvent | TouchEvent, state: FinalConnectionState) => void;
+  isValidConnection: (connection: Connection | Edge) => boolean;
+  onPaneClick: () => void;
+};
+
+/**
+ * The React Flow canvas. It keeps the positions of a drag in progress to itself, so a mouse move
+ * re-renders the canvas and the dragged nodes only, not the toolbar, palette and inspector; the
+ * document (and the undo history) changes once, when the drag ends.
+ */
+const DesignerCanvas = memo(function DesignerCanvas({ nodes: restingNodes, edges: detailedEdges, onNodesChange, onMoveEnd, readOnly, ...props }: DesignerCanvasProps) {
+  const [dragging, setDragging] = useState<Record<string, Point> | null>(null);
+  // Zoomed out (cards drawn as plain blocks), edges lose their arrowheads (sub-pixel there) and
+  // their wide invisible hit area: hundreds fewer shapes to paint and hit-test on every mouse move.
+  const zoomedOut = useStore(isZoomedOut);
+  const edges = useMemo(
+    () => (zoomedOut ? detailedEdges.map((edge) => ({ ...edge, markerEnd: undefined, interactionWidth: 0 })) : detailedEdges),
+    [detailedEdges, zoomedOut],
+  );
+  // While dragging only the dragged nodes get new objects, so React Flow re-renders only them.
+  const nodes = useMemo<TaskFlowNode[]>(
+    () => (dragging ? restingNodes.map((node) => (dragging[node.id] ? { ...node, position: dragging[node.id]! } : node)) : restingNodes),
+    [restingNodes, dragging],
+  );
+  const onChange = useCallback(
+    (changes: NodeChange<TaskFlowNode>[]) => {
+      let moved: Record<string, Point> | null = null;
+      const rest: NodeChange<TaskFlowNode>[] = [];
+      for (const change of changes) {
+        if (change.type === "position") {
+          if (change.position && change.dragging) (moved ??= {})[change.id] = change.position;
+        } else rest.push(change);
+      }
+      if (moved) {
+        const add = moved;
+        setDragging((old) => ({ ...old, ...add }));
+      }
+      if (rest.length > 0) onNodesChange(rest);
+    },
+    [onNodesChange],
+  );
+  const onNodeDragStop = useCallback(
+    (_event: unknown, _node: TaskFlowNode, dragged: TaskFlowNode[]) => {
+      onMoveEnd(Object.fromEntries(dragged.map((node) => [node.id, node.position])));
+      setDragging(null);
+    },
+    [onMoveEnd],
+  );
+  return (
+    <ReactFlow<TaskFlowNode, Edge>
+      {...props}
+      nodes={nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      onNodesChange={onChange}
+      onNodeDragStop={onNodeDragStop}
+      deleteKeyCode={readOnly ? null : DELETE_KEYS}
+      selectionKeyCode="Shift"
+      multiSelectionKeyCode={MULTI_SELECTION_KEYS}
+      nodesDraggable={!readOnly}
+      nodesConnectable={!readOnly}
+      fitViewOptions={FIT_VIEW_OPTIONS}
+      minZoom={0.05}
+      maxZoom={2}
+      onlyRenderVisibleElements={restingNodes.length > VISIBLE_ONLY_ABOVE}
+      proOptions={PRO_OPTIONS}
+    >
+      <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--color-zinc-300)" />
+      <MiniMap<TaskFlowNode> pannable zoomable className="!rounded-md !border !border-zinc-200 dark:!border-zinc-700" nodeColor={minimapNodeColor} />
+      <Controls showInteractive={false} />
+    </ReactFlow>
+  );
+});
 
 function ErrorsPanel({ issues, onFocus, onClose }: { issues: PlacedIssue[]; onFocus: (taskKey: string) => void; onClose: () => void }) {
   return (

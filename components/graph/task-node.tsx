@@ -1,7 +1,7 @@
 "use client";
 
 import { memo } from "react";
-import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
+import { Handle, Position, useStore, type Node, type NodeProps, type ReactFlowState } from "@xyflow/react";
 import { AlertCircle } from "lucide-react";
 import { TASK_NODE_HEIGHT, TASK_NODE_WIDTH, type TaskNodeData } from "@/lib/canvas/definition-to-flow";
 import { TASK_TYPE_VISUAL } from "@/components/graph/task-type-visual";
@@ -37,7 +37,16 @@ const DIFF_LABEL: Record<TaskDiffMark, string> = { added: "added", removed: "rem
  * right (outputs). The monitor's card (components/monitor/monitor-task-node.tsx) uses the same type
  * visuals and adds a status line.
  */
+/**
+ * Below this zoom a card's text is under 5 px: it draws as a plain block in its type's color
+ * (a big graph zoomed to fit). Fewer elements to paint and hit-test keep dragging smooth on 500
+ * cards. @default 0.4
+ */
+export const DETAIL_MIN_ZOOM = 0.4;
+const zoomedOut = (state: ReactFlowState) => state.transform[2] < DETAIL_MIN_ZOOM;
+
 function TaskNodeCard({ data, selected }: NodeProps<TaskFlowNode>) {
+  const simple = useStore(zoomedOut);
   const visual = TASK_TYPE_VISUAL[data.taskType];
   const Icon = visual.icon;
   const issues = data.issueCount ?? 0;
@@ -51,6 +60,23 @@ function TaskNodeCard({ data, selected }: NodeProps<TaskFlowNode>) {
         ? "border-accent-500 ring-2 ring-accent-500/30"
         : "border-zinc-200 dark:border-zinc-700";
   const handleClass = data.editable ? "!size-2.5 hover:!border-accent-500 hover:!bg-accent-100" : undefined;
+  if (simple) {
+    // The handles stay: edges are anchored on them.
+    return (
+      <div
+        className={`rounded-lg border-l-[12px] border-y-2 border-r-2 bg-white dark:bg-zinc-900 ${visual.stripeBorder} ${issues > 0 || data.diff || selected ? ring : "border-y-zinc-300 border-r-zinc-300 dark:border-y-zinc-600 dark:border-r-zinc-600"}`}
+        style={{ width: TASK_NODE_WIDTH, height: TASK_NODE_HEIGHT }}
+        title={data.taskKey}
+        data-task-type={data.taskType}
+        data-issues={issues > 0 ? issues : undefined}
+        data-diff={data.diff}
+        data-detail="simple"
+      >
+        <Handle type="target" position={Position.Left} isConnectable={data.editable === true} />
+        <Handle type="source" position={Position.Right} isConnectable={data.editable === true} />
+      </div>
+    );
+  }
   return (
     <div
       className={"relative flex items-center gap-2.5 rounded-lg border bg-white pl-3 pr-3 shadow-xs dark:bg-zinc-900 " + ring}

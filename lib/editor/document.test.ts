@@ -5,6 +5,7 @@ import {
   connect,
   emptyDraft,
   moveTasks,
+  onlyLayoutDiffers,
   removeEdges,
   removeTasks,
   renameTask,
@@ -157,5 +158,20 @@ describe("clipboard", () => {
     expect(parseFragment(JSON.stringify(chain()))?.tasks).toHaveLength(3);
     expect(parseFragment("hello")).toBeUndefined();
     expect(parseFragment('{"tasks":[{"key":"a","type":"nope"}]}')).toBeUndefined();
+  });
+});
+
+describe("onlyLayoutDiffers", () => {
+  //   a ─ b
+  const base = connect(addTask(addTask(emptyDraft(), "transform", { x: 0, y: 0 }).draft, "wait", { x: 300, y: 0 }).draft, "transform", "wait").draft;
+
+  it("is true for a move (a drag) and its undo, false for an edit", () => {
+    const moved = moveTasks(base, { wait: { x: 320, y: 40 } });
+    expect(moved).not.toBe(base);
+    expect(onlyLayoutDiffers(moved, base)).toBe(true);
+    expect(onlyLayoutDiffers(base, moved)).toBe(true);
+    expect(onlyLayoutDiffers(setTaskField(base, "wait", ["params", "durationMs"], 5), base)).toBe(false);
+    expect(onlyLayoutDiffers(renameTask(base, "wait", "pause"), base)).toBe(false);
+    expect(onlyLayoutDiffers({ ...base, description: "x" }, base)).toBe(false);
   });
 });

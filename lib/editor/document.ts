@@ -219,6 +219,19 @@ function addSwitchTarget(task: DraftTask, target: string): DraftTask {
 }
 
 /** Moves tasks; positions are rounded to integers so that a nudge does not produce JSON noise. */
+/**
+ * True when two drafts differ in their layout at most: every other field is the same object.
+ * Positions are layout-only, so such a change (a drag, its undo, an auto-layout) needs no new
+ * validation. Edits build new objects for what they change, so identity is the test.
+ */
+export function onlyLayoutDiffers(a: DraftDefinition, b: DraftDefinition): boolean {
+  if (a === b) return true;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  keys.delete("layout");
+  for (const key of keys) if (a[key] !== b[key]) return false;
+  return true;
+}
+
 export function moveTasks(draft: DraftDefinition, positions: Record<string, Point>): DraftDefinition {
   const layout = { ...draft.layout };
   let changed = false;

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { WorkflowEditor } from "@/components/editor/workflow-editor";
 import { loadWorkflowPageData } from "@/lib/server/page-data";
+import { withCompleteLayout } from "@/lib/services/workflow-graphs";
 
 export const dynamic = "force-dynamic";
 
@@ -16,7 +17,7 @@ export default async function EditWorkflowPage({ params, searchParams }: Props) 
   return (
     <WorkflowEditor
       key={`${name}@${workflow.version}`}
-      initial={workflow.definition}
+      initial={await withCompleteLayout(workflow.definition)}
       version={workflow.version}
       latestVersion={latest}
       readOnly={workflow.version !== latest}
