@@ -5,6 +5,8 @@ import { formatDurationMs } from "@/lib/canvas/execution-overlay";
 import { statusInfo } from "@/components/monitor/status-visual";
 import { cn } from "@/components/ui/cn";
 
+const MIN_BAR_PERCENT = 0.6;
+
 /** A Gantt of the tasks: one row per task, one bar per attempt, from the execution's start. */
 export function TaskTimeline({ execution, order, now, onSelect }: { execution: ExecutionView; order: string[]; now: number; onSelect: (taskKey: string) => void }) {
   const start = Date.parse(execution.startedAt ?? execution.createdAt);
@@ -25,14 +27,16 @@ export function TaskTimeline({ execution, order, now, onSelect }: { execution: E
           <span className="relative h-3.5 rounded bg-zinc-100 dark:bg-zinc-800">
             {(task?.attempts ?? []).map((attempt) => {
               if (!attempt.startedAt) return null;
-              const left = ((Date.parse(attempt.startedAt) - start) / span) * 100;
               const right = attempt.endedAt ? Date.parse(attempt.endedAt) : now;
-              const width = Math.max(0.6, ((right - Date.parse(attempt.startedAt)) / span) * 100);
+              // Every attempt stays visible, however short: at least MIN_BAR_PERCENT wide, and an
+              // attempt at the very end of the span is moved left to fit instead of being cut off.
+              const width = Math.max(MIN_BAR_PERCENT, ((right - Date.parse(attempt.startedAt)) / span) * 100);
+              const left = Math.min(Math.max(0, ((Date.parse(attempt.startedAt) - start) / span) * 100), 100 - Math.min(width, 100));
               return (
                 <span
                   key={attempt.id}
                   className={cn("absolute inset-y-0 rounded", statusInfo(attempt.status).colors.bg)}
-                  style={{ left: `${Math.max(0, left)}%`, width: `${Math.min(100 - Math.max(0, left), width)}%` }}
+                  style={{ left: `${left}%`, width: `${Math.min(100 - left, width)}%` }}
                   title={`attempt ${attempt.attempt}: ${statusInfo(attempt.status).label}`}
                 />
               );
