@@ -3,8 +3,9 @@ import type { Db } from "@/lib/db/client";
 import type { DatabaseProvider } from "@/lib/db/config";
 
 /**
- * The engine's claim queries: the only raw SQL of the runtime. Each is ONE statement that picks due
- * rows and marks them as taken, so two claimers can never take the same row.
+ * The engine's claim queries (raw SQL through Prisma; the hot path's other statements are in
+ * store.ts). Each is ONE statement that picks due rows and marks them as taken, so two claimers
+ * can never take the same row.
  *
  * Why raw SQL: Prisma has no UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)
  * RETURNING. On PostgreSQL, SKIP LOCKED lets any number of engine processes claim concurrently
