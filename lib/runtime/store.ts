@@ -371,6 +371,12 @@ class PgStore implements EngineStore {
     }
   }
 
+  /**
+   * Two statements outside a transaction, the execution first on purpose: a commit between them
+   * can only make the attempts newer than the version read, and then the version guard of any
+   * write based on this state fails (and the state is reloaded). The other order could pair old
+   * attempts with a new version and pass the guard on stale data.
+   */
   async loadExecution(executionId: string) {
     const execution = await this.query(this.pool, `SELECT ${quoted(EXECUTION_COLUMNS)} FROM "Execution" WHERE "id" = $1`, [executionId]);
     if (execution.rowCount === 0) return null;
