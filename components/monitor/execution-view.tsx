@@ -213,6 +213,9 @@ function TaskInspector({ taskKey, tasks, onClose, actions }: { taskKey: string; 
           {latest.error ? <JsonView label="Error" value={latest.error} /> : null}
           <JsonView label="Input" value={latest.input} />
           <JsonView label="Output" value={latest.output} />
+          {latest.heartbeatDetails !== null ? (
+            <JsonView label={latest.heartbeatAt ? `Progress (last heartbeat ${new Date(latest.heartbeatAt).toLocaleTimeString()})` : "Progress"} value={latest.heartbeatDetails} />
+          ) : null}
           {latest.logs ? <JsonView label="Logs" value={latest.logs} /> : null}
           <section aria-label="Attempts">
             <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500">Attempts</h3>

@@ -357,6 +357,7 @@ const EMPTY_RUN = {
   lockedBy: null,
   leaseExpiresAt: null,
   heartbeatAt: null,
+  heartbeatDetails: null,
 } as const;
 
 /** Persists one task command; returns how many attempts became due now (to wake the task runners). */

@@ -62,7 +62,7 @@ export class EngineStoreError extends Error {
 
 const RUN_COLUMNS = [
   "id", "executionId", "taskKey", "mapIndex", "attempt", "taskType", "status", "input", "output", "error", "logs", "workerTaskType",
-  "scheduledAt", "startedAt", "endedAt", "nextRunAt", "lockedBy", "leaseExpiresAt", "heartbeatAt", "createdAt", "updatedAt",
+  "scheduledAt", "startedAt", "endedAt", "nextRunAt", "lockedBy", "leaseExpiresAt", "heartbeatAt", "heartbeatDetails", "createdAt", "updatedAt",
 ] as const satisfies readonly (keyof TaskRunRow)[];
 const RUN_DATES = new Set(["scheduledAt", "startedAt", "endedAt", "nextRunAt", "leaseExpiresAt", "heartbeatAt", "createdAt", "updatedAt"]);
 const RUN_INTS = new Set(["mapIndex", "attempt"]);
@@ -71,6 +71,10 @@ const EXECUTION_COLUMNS = [
   "parentTaskRunId", "createdBy", "createdAt", "startedAt", "endedAt", "updatedAt", "version", "nextDecisionAt",
 ] as const satisfies readonly (keyof ExecutionRow)[];
 const EXECUTION_DATES = new Set(["createdAt", "startedAt", "endedAt", "updatedAt", "nextDecisionAt"]);
+/** Compile-time check that the column lists name every column of their model (a new column must be added here). */
+type Complete<Row, Listed> = Exclude<keyof Row, Listed> extends never ? true : { missing: Exclude<keyof Row, Listed> };
+const _runColumnsComplete: Complete<TaskRunRow, (typeof RUN_COLUMNS)[number]> = true;
+const _executionColumnsComplete: Complete<ExecutionRow, (typeof EXECUTION_COLUMNS)[number]> = true;
 const EVENT_COLUMNS = ["executionId", "type", "taskKey", "taskRunId", "mapIndex", "actor", "reason", "payload", "createdAt"] as const;
 
 const quoted = (columns: readonly string[]) => columns.map((column) => `"${column}"`).join(", ");

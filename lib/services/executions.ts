@@ -31,6 +31,9 @@ export type TaskAttemptView = {
   output: unknown;
   error: unknown;
   logs: unknown;
+  /** The last `details` its worker sent with a heartbeat (progress), if any. */
+  heartbeatDetails: unknown;
+  heartbeatAt: string | null;
   worker: string | null;
   /** The child execution this attempt ran (subworkflow tasks, map items running a workflow). */
   childExecutionId: string | null;
@@ -185,6 +188,8 @@ export function executionView(execution: ExecutionRow, runs: readonly TaskRunRow
       output: fromJsonText(run.output) ?? null,
       error: fromJsonText(run.error) ?? null,
       logs: fromJsonText(run.logs) ?? null,
+      heartbeatDetails: fromJsonText(run.heartbeatDetails) ?? null,
+      heartbeatAt: iso(run.heartbeatAt),
       worker: run.lockedBy,
       childExecutionId: childOf.get(run.id) ?? null,
       scheduledAt: iso(run.scheduledAt),

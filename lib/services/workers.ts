@@ -7,7 +7,7 @@ import { announceExecutionChanged, engineBus } from "@/lib/runtime/bus";
 import { claimWorkerTasks } from "@/lib/runtime/claims";
 import { loadDefinition } from "@/lib/runtime/definitions";
 import { appendEvents, type NewEvent } from "@/lib/runtime/events";
-import { fromJsonText } from "@/lib/runtime/json";
+import { fromJsonText, toJsonText } from "@/lib/runtime/json";
 import { decideNoLaterThan, lockExecution, recordAttemptOutcome, type AttemptOutcome } from "@/lib/runtime/results";
 import { taskOf } from "@/lib/runtime/task-types";
 import { conflict, notFound, ServiceError } from "@/lib/services/errors";
@@ -124,6 +124,11 @@ export type WorkerTaskView = {
   leaseExpiresAt: string;
   /** Length of the lease; each heartbeat renews it for this long. */
   leaseMs: number;
+  /**
+   * The last heartbeat `details` of the previous attempt, when it sent any: a retry can resume
+   * from the progress the failed attempt reported (Temporal's heartbeat details).
+   */
+  lastHeartbeatDetails?: unknown;
   /** The task's heartbeat timeout, when it has one. */
   heartbeatTimeoutMs?: number;
 };
@@ -282,6 +287,15 @@ async function claimOnce(db: Db, provider: DatabaseProvider, request: ClaimReque
   });
   const order = new Map(claimedIds.map((id, index) => [id, index]));
   rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  const retries = rows.filter((row) => row.attempt > 1);
+  const previous =
+    retries.length === 0
+      ? []
+      : await db.taskRun.findMany({
+          where: { OR: retries.map((row) => ({ executionId: row.executionId, taskKey: row.taskKey, mapIndex: row.mapIndex, attempt: row.attempt - 1 })), heartbeatDetails: { not: null } },
+          select: { executionId: true, taskKey: true, mapIndex: true, heartbeatDetails: true },
+        });
+  const lastDetails = new Map(previous.map((run) => [`${run.executionId}/${run.taskKey}/${run.mapIndex}`, fromJsonText(run.heartbeatDetails)]));
 
   const views: WorkerTaskView[] = [];
   const deadlines = new Map<string, Date>();
@@ -303,6 +317,7 @@ async function claimOnce(db: Db, provider: DatabaseProvider, request: ClaimReque
       input: fromJsonText(row.input) ?? null,
       leaseExpiresAt: until.toISOString(),
       leaseMs: until.getTime() - now.getTime(),
+      ...(lastDetails.has(`${row.executionId}/${row.taskKey}/${row.mapIndex}`) ? { lastHeartbeatDetails: lastDetails.get(`${row.executionId}/${row.taskKey}/${row.mapIndex}`) } : {}),
       ...(policy.timeouts?.heartbeatMs !== undefined ? { heartbeatTimeoutMs: policy.timeouts.heartbeatMs } : {}),
     });
     const startToCloseMs = policy.timeouts?.startToCloseMs;
@@ -434,8 +449,9 @@ function leaseRefusal(row: LeaseRow | null, taskId: string, workerId: string, no
  * Renews the caller's lease for another lease length (the one granted at the claim) and records
  * the heartbeat (the decider's heartbeat timeout counts from it). Only the lease holder of a
  * RUNNING attempt with a live lease may. The start-to-close timeout still applies: the decider
- * times the attempt out then, and the next heartbeat gets a 409 saying so.
- * `details` is validated and bounded but not stored yet (TaskRun has no column for it).
+ * times the attempt out then, and the next heartbeat gets a 409 saying so. `details` (the
+ * worker's progress, bounded) replace the attempt's last ones: the monitor shows them, and the
+ * task's next attempt is given them as `lastHeartbeatDetails`.
  */
 export async function heartbeat(db: Db, request: HeartbeatRequest): Promise<HeartbeatResult> {
   const { taskId } = request;
@@ -454,7 +470,7 @@ export async function heartbeat(db: Db, request: HeartbeatRequest): Promise<Hear
   // Fenced like a result: the lease holder, still RUNNING, lease not yet run out.
   const renewed = await db.taskRun.updateMany({
     where: { id: taskId, lockedBy: workerId, status: "RUNNING", leaseExpiresAt: { gte: now } },
-    data: { heartbeatAt: now, leaseExpiresAt: until },
+    data: { heartbeatAt: now, leaseExpiresAt: until, ...(details !== undefined ? { heartbeatDetails: toJsonText(details) } : {}) },
   });
   if (renewed.count === 0) throw leaseRefusal(await readLeaseRow(db, taskId), taskId, workerId, new Date(), "this heartbeat") ?? raceConflict(taskId);
   return { taskId, leaseExpiresAt: until.toISOString() };

@@ -36,6 +36,8 @@ export type WorkerTask<Input = unknown> = {
   leaseMs: number;
   /** The task's heartbeat timeout, when it has one. */
   heartbeatTimeoutMs?: number;
+  /** What the previous attempt last sent with a heartbeat (its progress), to resume from. */
+  lastHeartbeatDetails?: unknown;
 };
 
 export type WorkerLogLine = { time?: string; level?: "debug" | "info" | "warn" | "error"; message: string };

@@ -336,6 +336,30 @@ describe.each(TEST_PROVIDERS)("workers on %s", (provider) => {
     expect(await poll("failing", "w1", { waitMs: 0 })).toEqual([]);
   });
 
+  it("heartbeat details are kept as the attempt's progress and handed to its retry", async () => {
+    await h.save(workerWorkflow("workers-progress", "progress", { retry: { maximumAttempts: 3, initialIntervalMs: 1 } }));
+    const execution = await startExecution(h.db, { workflow: "workers-progress", input: { n: 1 } }, "test");
+    const [first] = await poll("progress", "w1");
+    expect(first).toMatchObject({ attempt: 1 });
+    expect(first).not.toHaveProperty("lastHeartbeatDetails");
+    await heartbeat(h.db, { taskId: first!.taskId, workerId: "w1", details: { done: 10, of: 100 } });
+    await heartbeat(h.db, { taskId: first!.taskId, workerId: "w1" }); // without details: the last ones stay
+    await heartbeat(h.db, { taskId: first!.taskId, workerId: "w1", details: { done: 40, of: 100, cursor: "page-5" } });
+    const running = attemptsOf(await getExecution(h.db, execution.id));
+    expect(running[0]).toMatchObject({ status: "RUNNING", heartbeatDetails: { done: 40, of: 100, cursor: "page-5" } });
+    expect(running[0]!.heartbeatAt).not.toBeNull();
+    await failTask(h.db, { taskId: first!.taskId, workerId: "w1", error: { code: "TRANSIENT", message: "connection reset" } });
+    const [second] = await poll("progress", "w2");
+    expect(second).toMatchObject({ attempt: 2, lastHeartbeatDetails: { done: 40, of: 100, cursor: "page-5" } });
+    await completeTask(h.db, { taskId: second!.taskId, workerId: "w2", output: { done: 100 } });
+    expect(await waitForExecutionEnd(h.db, execution.id, 10_000)).toBe("COMPLETED");
+    const attempts = attemptsOf(await getExecution(h.db, execution.id));
+    expect(attempts.map((a) => [a.status, a.heartbeatDetails])).toEqual([
+      ["FAILED", { done: 40, of: 100, cursor: "page-5" }],
+      ["COMPLETED", null],
+    ]);
+  });
+
   it("a long poll returns as soon as a task becomes available, and empty when none comes", async () => {
     await h.save(workerWorkflow("workers-long-poll", "long_poll"));
     const empty = Date.now();
