@@ -462,6 +462,12 @@ describe.each(TEST_PROVIDERS)("workers on %s", (provider) => {
     const tooBig = await rejection(completeTask(h.db, { taskId: task!.taskId, workerId: "w1", output: "x".repeat(1024 * 1024 + 1) }));
     expect(tooBig.httpStatus).toBe(413);
     expect((await h.db.taskRun.findUniqueOrThrow({ where: { id: task!.taskId } })).status).toBe("RUNNING");
+    // Heartbeat details too: refused whole, naming the limit; the progress already kept stays.
+    await heartbeat(h.db, { taskId: task!.taskId, workerId: "w1", details: { page: 3 } });
+    const bigDetails = await rejection(heartbeat(h.db, { taskId: task!.taskId, workerId: "w1", details: { blob: "y".repeat(64 * 1024) } }));
+    expect(bigDetails.httpStatus).toBe(413);
+    expect(bigDetails.message).toMatch(/heartbeat details is \d+ bytes as JSON; the limit is 65536 bytes/);
+    expect((await h.db.taskRun.findUniqueOrThrow({ where: { id: task!.taskId } })).heartbeatDetails).toBe(JSON.stringify({ page: 3 }));
     await completeTask(h.db, { taskId: task!.taskId, workerId: "w1", output: "small" });
   });
 });
