@@ -123,11 +123,7 @@ export async function recordOutcomes(
   while (pending.length > 0) {
     // The state with these outcomes, and its decision (planned before the transaction: the output
     // mapping is async); used only if the stored version is still the state's.
-    let inline: ExecutionState | null = options.state?.execution.id === executionId ? options.state : null;
-    for (const { item, patch } of pending) {
-      const stored = inline?.runs.find((row) => row.id === item.holder.taskRunId);
-      inline = inline && stored ? withRun(inline, { ...stored, ...patch, updatedAt: now } as TaskRunRow) : null;
-    }
+    const inline = options.state?.execution.id === executionId ? withOutcomes(options.state, pending, now) : null;
     const plan = inline ? await planStep(inline, now) : null;
     const reservation: Reservation = { count: 0 };
     const events = pending.flatMap((entry) => entry.events);
@@ -162,6 +158,19 @@ export async function recordOutcomes(
     }
   }
   return { written, stale: false };
+}
+
+/** The state with the outcomes' patches applied, in one pass; null if it lacks one of their attempts. */
+function withOutcomes(state: ExecutionState, outcomes: readonly { item: OutcomeItem; patch: RunPatch }[], now: Date): ExecutionState | null {
+  const patches = new Map(outcomes.map(({ item, patch }) => [item.holder.taskRunId, patch]));
+  let found = 0;
+  const runs = state.runs.map((row) => {
+    const patch = patches.get(row.id);
+    if (!patch) return row;
+    found++;
+    return { ...row, ...patch, updatedAt: now } as TaskRunRow;
+  });
+  return found === patches.size ? { ...state, runs } : null;
 }
 
 /** One attempt's outcome (see recordOutcomes); false when it was late or a duplicate. */

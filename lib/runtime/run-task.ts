@@ -5,7 +5,7 @@ import type { TaskDefinition, Timeouts, WorkflowDefinition } from "@/lib/workflo
 import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
 import { appendEvents } from "@/lib/runtime/events";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
-import { decideNoLaterThan, errorOf, ifStillOurs, markAttemptRunning, NotOurs, recordAttemptOutcome as recordOutcome, type AttemptOutcome, type OutcomeExtra, type KnownRun } from "@/lib/runtime/results";
+import { decideNoLaterThan, errorOf, ifStillOurs, lockExecution, markAttemptRunning, markForDecision, NotOurs, recordAttemptOutcome as recordOutcome, type AttemptOutcome, type OutcomeExtra, type KnownRun } from "@/lib/runtime/results";
 import { expressionContext, type MapRunInput, type TaskRunRow } from "@/lib/runtime/snapshots";
 import { taskOf } from "@/lib/runtime/task-types";
 import type { ClaimedAttempt } from "@/lib/runtime/claims";
@@ -302,7 +302,7 @@ async function startDrivenAttempt(db: Db, rc: RunContext, input: MapRunInput): P
   const now = new Date();
   const ok = await ifStillOurs(db, async (tx) => {
     // The execution first (lock order Execution → TaskRun), then the fenced attempt.
-    await tx.execution.update({ where: { id: rc.run.executionId }, data: { nextDecisionAt: now, version: { increment: 1 } } });
+    await markForDecision(tx, rc.run.executionId, now);
     const updated = await tx.taskRun.updateMany({
       where: { id: rc.run.id, lockedBy: rc.holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING"] } },
       data: { status: "RUNNING", startedAt: now, nextRunAt: null, lockedBy: null, leaseExpiresAt: null, input: toJsonText(input) },
@@ -334,7 +334,7 @@ async function startChildExecution(db: Db, rc: RunContext, name: string, version
   const childId = randomUUID();
   const started = await ifStillOurs(db, async (tx) => {
     // Moves the parent's version first (lock order Execution → TaskRun; a step in flight re-reads).
-    await tx.execution.update({ where: { id: rc.run.executionId }, data: { version: { increment: 1 } } });
+    await lockExecution(tx, rc.run.executionId);
     const updated = await tx.taskRun.updateMany({
       where: { id: rc.run.id, lockedBy: rc.holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING"] } },
       data: { status: "RUNNING", startedAt: now, nextRunAt: null, lockedBy: null, leaseExpiresAt: null, input: toJsonText(input), output: toJsonText({ childExecutionId: childId }) },

@@ -43,7 +43,11 @@ export interface EngineTx {
 export type DefinitionRef = { id: string; name: string; version: number };
 
 export interface EngineStore {
-  /** The given version of a workflow, or its latest. */
+  /**
+   * The given version of a workflow, or its latest: findVersion / findLatestVersion of
+   * lib/db/workflow-repository.ts without the definition text (starts take the parsed definition
+   * from loadDefinition's cache), for the start path.
+   */
   findDefinition(name: string, version?: number): Promise<DefinitionRef | null>;
   /** The child executions of an execution, with the attempt that started each. */
   childrenOf(executionId: string): Promise<{ id: string; parentTaskRunId: string | null }[]>;
