@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exampleFiles } from "./examples";
 import { WORKFLOW_JSON_SCHEMA_ID, workflowJsonSchema } from "./json-schema";
+import { TASK_TYPES } from "./schema";
 
 type Schema = Record<string, unknown>;
 
@@ -98,18 +99,8 @@ describe("workflowJsonSchema", () => {
     expect(schema.required).toEqual(["name", "tasks"]);
     expect(schema.additionalProperties).toBe(false);
     const defs = schema.$defs as Record<string, Schema>;
-    expect((defs.Task!.oneOf as Schema[]).map((branch) => (branch.properties as Record<string, Schema>).type!.const)).toEqual([
-      "http",
-      "transform",
-      "worker",
-      "wait",
-      "approval",
-      "switch",
-      "map",
-      "subworkflow",
-      "terminate",
-      "shell",
-    ]);
+    // Every task type, in palette order (schema.test.ts pins the list itself).
+    expect((defs.Task!.oneOf as Schema[]).map((branch) => (branch.properties as Record<string, Schema>).type!.const)).toEqual([...TASK_TYPES]);
     expect((defs.RetryPolicy!.properties as Record<string, Schema>).maximumAttempts).toMatchObject({ default: 1, type: "integer" });
   });
 
