@@ -237,6 +237,11 @@ function TaskInspector({ taskKey, tasks, onClose, actions }: { taskKey: string; 
                       child execution →
                     </Link>
                   ) : null}
+                  {attempt.heartbeatDetails !== null && attempt !== latest ? (
+                    <div className="mt-1 truncate font-mono text-zinc-500" title={JSON.stringify(attempt.heartbeatDetails)}>
+                      progress {JSON.stringify(attempt.heartbeatDetails)}
+                    </div>
+                  ) : null}
                   {attempt.error && attempt !== latest ? (
                     <div className="mt-1 text-red-700 dark:text-red-400">{(attempt.error as { message?: string }).message}</div>
                   ) : null}
