@@ -8,7 +8,8 @@
  * in `problems` and not applied.
  */
 import { isLiveTaskStatus } from "./statuses";
-import { transitionExecution, transitionTask, type TaskEvent, type TransitionError } from "./transitions";
+import { commandPatches } from "./patches";
+import { transitionExecution, type TransitionError } from "./transitions";
 import type { Command, ExecutionSnapshot, TaskRunSnapshot } from "./types";
 
 function slotKey(taskKey: string, mapIndex: number): string {
@@ -95,32 +96,10 @@ export interface ApplyResult {
   problems: TransitionError[];
 }
 
-function problem(message: string, from: string, event: string): TransitionError {
-  return { code: "ILLEGAL_TRANSITION", message, from, event };
-}
-
-/** Moves one attempt by one event; returns the problem instead when the move is illegal. */
-function moveAttempt(
-  board: RunBoard,
-  taskKey: string,
-  mapIndex: number,
-  attempt: number,
-  event: TaskEvent,
-  now: Date,
-  patch: Partial<TaskRunSnapshot> = {},
-): TransitionError | null {
-  const existing = board.find(taskKey, mapIndex, attempt);
-  const from = existing?.status ?? "PENDING";
-  const moved = transitionTask(from, event, now);
-  if (!moved.ok) return moved.error;
-  const base: TaskRunSnapshot = existing ?? { taskKey, mapIndex, attempt, status: "PENDING" };
-  board.put({ ...base, ...moved.set, ...patch, status: moved.status });
-  return null;
-}
-
 /**
  * Applies one command to the board (task runs) and returns the execution's new snapshot.
- * Problems are pushed onto `problems`.
+ * Problems are pushed onto `problems`. The attempts' changes are commandPatches' (patches.ts),
+ * the same ones lib/runtime/writes persists.
  */
 export function applyCommand(
   board: RunBoard,
@@ -129,88 +108,28 @@ export function applyCommand(
   now: Date,
   problems: TransitionError[] = [],
 ): ExecutionSnapshot {
-  const report = (error: TransitionError | null) => {
-    if (error) problems.push(error);
-  };
-  switch (command.kind) {
-    case "startExecution":
-    case "completeExecution":
-    case "failExecution":
-    case "timeoutExecution": {
-      const event = ({
-        startExecution: "start",
-        completeExecution: "complete",
-        failExecution: "fail",
-        timeoutExecution: "timeout",
-      } as const)[command.kind];
-      const moved = transitionExecution(execution.status, event, now);
-      if (!moved.ok) {
-        problems.push(moved.error);
-        return execution;
-      }
-      return { ...execution, status: moved.status, ...(moved.set.startedAt ? { startedAt: moved.set.startedAt } : {}) };
-    }
-    case "schedule":
-      report(moveAttempt(board, command.taskKey, command.mapIndex, command.attempt, "schedule", now, { nextRunAt: command.runAt }));
-      return execution;
-    case "retry": {
-      const failed = board.find(command.taskKey, command.mapIndex, command.failedAttempt);
-      if (!failed) {
-        problems.push(problem(`no attempt ${command.failedAttempt} of ${command.taskKey} to retry`, "PENDING", "retry"));
-        return execution;
-      }
-      const moved = transitionTask(failed.status, { type: "retry", runAt: command.runAt }, now);
-      if (!moved.ok) {
-        problems.push(moved.error);
-        return execution;
-      }
-      board.put({ ...failed, nextRunAt: null });
-      board.put({
-        taskKey: command.taskKey,
-        mapIndex: command.mapIndex,
-        attempt: command.attempt,
-        status: moved.status,
-        ...moved.set,
-      });
+  const event = EXECUTION_EVENT[command.kind as keyof typeof EXECUTION_EVENT];
+  if (event) {
+    const moved = transitionExecution(execution.status, event, now);
+    if (!moved.ok) {
+      problems.push(moved.error);
       return execution;
     }
-    case "failTask": {
-      const failed = board.find(command.taskKey, command.mapIndex, command.attempt);
-      if (!failed || (failed.status !== "FAILED" && failed.status !== "TIMED_OUT")) {
-        problems.push(
-          problem(`cannot settle a task that is ${failed?.status ?? "PENDING"} as failed`, failed?.status ?? "PENDING", "failTask"),
-        );
-        return execution;
-      }
-      board.put({ ...failed, nextRunAt: null });
-      return execution;
-    }
-    case "skip":
-      report(moveAttempt(board, command.taskKey, command.mapIndex, command.attempt, "skip", now));
-      return execution;
-    case "upstreamFailed":
-      report(moveAttempt(board, command.taskKey, command.mapIndex, command.attempt, "upstreamFailed", now));
-      return execution;
-    case "timeoutAttempt":
-      report(moveAttempt(board, command.taskKey, command.mapIndex, command.attempt, "timeout", now, { error: command.error }));
-      return execution;
-    case "cancelAttempt":
-      report(moveAttempt(board, command.taskKey, command.mapIndex, command.attempt, "cancel", now));
-      return execution;
-    case "completeMap":
-      report(moveAttempt(board, command.taskKey, command.mapIndex, command.attempt, "complete", now, { output: { ...command.output } }));
-      return execution;
-    case "failMap":
-      // Final at once: a map is not retried (its items are), so the failure is settled here.
-      report(
-        moveAttempt(board, command.taskKey, command.mapIndex, command.attempt, "fail", now, {
-          error: command.error,
-          nextRunAt: null,
-        }),
-      );
-      return execution;
+    return { ...execution, status: moved.status, ...(moved.set.startedAt ? { startedAt: moved.set.startedAt } : {}) };
   }
+  const result = commandPatches(board, command, now);
+  if (!result.ok) {
+    problems.push(result.error);
+    return execution;
+  }
+  for (const write of result.writes) {
+    const base: TaskRunSnapshot = (!write.create && board.find(write.taskKey, write.mapIndex, write.attempt)) || { taskKey: write.taskKey, mapIndex: write.mapIndex, attempt: write.attempt, status: "PENDING" };
+    board.put({ ...base, ...write.patch });
+  }
+  return execution;
 }
+
+const EXECUTION_EVENT = { startExecution: "start", completeExecution: "complete", failExecution: "fail", timeoutExecution: "timeout" } as const;
 
 /** Applies the commands in order to copies of the snapshots (the reference runtime). */
 export function applyCommands(
