@@ -20,6 +20,9 @@ import { resolveDatabaseConfig, type DatabaseConfig } from "./config";
  */
 export type Db = SqlitePrismaClient;
 
+/** The client inside an interactive transaction (`db.$transaction(async (tx) => …)`). */
+export type Tx = Omit<Db, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
+
 /**
  * How DateTime values are stored on SQLite (the adapter's `timestampFormat`).
  *

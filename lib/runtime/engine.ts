@@ -3,10 +3,12 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import type { DatabaseProvider } from "@/lib/db/config";
 import { engineBus } from "@/lib/runtime/bus";
-import { claimDueDecisions, claimDueTasks, type ClaimedAttempt } from "@/lib/runtime/claims";
+import { claimDueDecisions, claimDueTasks } from "@/lib/runtime/writes/claim";
 import { runClaimedTask, type RunnerOptions } from "@/lib/runtime/run-task";
-import type { Dispatcher, ExecutionState } from "@/lib/runtime/state";
-import { recordOutcomes, type OutcomeItem } from "@/lib/runtime/results";
+import type { ClaimedAttempt, Dispatcher, ExecutionState, OutcomeItem } from "@/lib/runtime/state";
+import { markForDecision, postponeDecision } from "@/lib/runtime/writes/execution-row";
+import { recordOutcomes } from "@/lib/runtime/writes/record-outcome";
+import { writeTransaction } from "@/lib/runtime/writes/transaction";
 import { loadState } from "@/lib/runtime/step";
 
 /** How many executions' states an engine keeps (see Engine.states). */
@@ -265,13 +267,13 @@ export class Engine implements Dispatcher {
       } catch (error) {
         if (!(error instanceof StaleExecutionError)) {
           console.error(`[engine ${this.engineId}] decision step for ${executionId} failed:`, error);
-          await this.db.execution.updateMany({ where: { id: executionId }, data: { nextDecisionAt: new Date(Date.now() + 1000) } }).catch(() => {});
+          await writeTransaction(this.db, false, (tx) => postponeDecision(tx, executionId, new Date(Date.now() + 1000))).catch(() => {});
           return;
         }
       }
     }
     // Kept changing under us for 20 tries: let the next pass (or another engine) take it.
-    await this.db.execution.updateMany({ where: { id: executionId }, data: { nextDecisionAt: new Date() } });
+    await writeTransaction(this.db, false, (tx) => markForDecision(tx, executionId, new Date()));
   }
 
   private track(work: Promise<void>): void {

@@ -1,7 +1,4 @@
-import type { Db } from "@/lib/db/client";
-import { toJsonText } from "@/lib/runtime/json";
-
-/** One entry of the append-only execution history. */
+/** One entry of the append-only execution history (inserted by HotTx.insertEvents, lib/runtime/writes). */
 export type NewEvent = {
   executionId: string;
   type: string;
@@ -13,22 +10,3 @@ export type NewEvent = {
   payload?: unknown;
   createdAt: Date;
 };
-
-type Tx = Pick<Db, "executionEvent">;
-
-export async function appendEvents(tx: Tx, events: NewEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await tx.executionEvent.createMany({
-    data: events.map((event) => ({
-      executionId: event.executionId,
-      type: event.type,
-      taskKey: event.taskKey ?? null,
-      taskRunId: event.taskRunId ?? null,
-      mapIndex: event.mapIndex === undefined || event.mapIndex === -1 ? null : event.mapIndex,
-      actor: event.actor ?? "engine",
-      reason: event.reason ?? null,
-      payload: toJsonText(event.payload),
-      createdAt: event.createdAt,
-    })),
-  });
-}

@@ -2,19 +2,21 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { evaluateCondition, evaluateTemplate, type ExpressionContext } from "@/lib/workflow/expressions";
 import type { TaskDefinition, Timeouts, WorkflowDefinition } from "@/lib/workflow/schema";
-import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
-import { appendEvents } from "@/lib/runtime/events";
-import { fromJsonText, toJsonText } from "@/lib/runtime/json";
-import { decideNoLaterThan, errorOf, ifStillOurs, lockExecution, markAttemptRunning, markForDecision, NotOurs, recordAttemptOutcome as recordOutcome, type AttemptOutcome, type OutcomeExtra, type KnownRun } from "@/lib/runtime/results";
+import { announceExecutionChanged, announceExecutionEnded, wakeEngine } from "@/lib/runtime/bus";
+import { fromJsonText } from "@/lib/runtime/json";
 import { expressionContext, type MapRunInput, type TaskRunRow } from "@/lib/runtime/snapshots";
 import { taskOf } from "@/lib/runtime/task-types";
-import type { ClaimedAttempt } from "@/lib/runtime/claims";
-import { withRun, type Dispatcher, type ExecutionState } from "@/lib/runtime/state";
+import { withRun, type AttemptOutcome, type ClaimedAttempt, type Dispatcher, type ExecutionState, type KnownRun, type OutcomeExtra } from "@/lib/runtime/state";
 import { loadState } from "@/lib/runtime/step";
 import { EngineStoreError } from "@/lib/runtime/store";
+import { errorOf } from "@/lib/runtime/runners/error-of";
 import { runHttpTask } from "@/lib/runtime/runners/http";
 import { runShellTask } from "@/lib/runtime/runners/shell";
-import { terminateFromTask } from "@/lib/runtime/runners/terminate";
+import { evaluateTermination, type TerminateParams } from "@/lib/runtime/runners/terminate";
+import { terminateFromTask } from "@/lib/runtime/writes/terminate";
+import { fullTransaction } from "@/lib/runtime/writes/transaction";
+import { recordAttemptOutcome as recordOutcome } from "@/lib/runtime/writes/record-outcome";
+import { markAttemptRunning, prepareForWorkers, releaseClaim, startChildAttempt, startMapAttempt } from "@/lib/runtime/writes/start-attempt";
 
 export type RunnerOptions = {
   engineId: string;
@@ -48,7 +50,7 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
   if (!state || !run || run.lockedBy !== options.engineId) return;
   const { execution, runs, definition } = state;
   const taskRunId = claimed.id;
-  const holder: Holder = { taskRunId, lockedBy: options.engineId, known: { executionId: run.executionId, taskKey: run.taskKey, mapIndex: run.mapIndex, attempt: run.attempt, startedAt: run.startedAt }, state, dispatcher: options.dispatcher };
+  const holder: RunnerClaim = { taskRunId, lockedBy: options.engineId, known: { executionId: run.executionId, taskKey: run.taskKey, mapIndex: run.mapIndex, attempt: run.attempt, startedAt: run.startedAt }, state, dispatcher: options.dispatcher };
   const task = taskOf(definition, run.taskKey);
 
   let context: ExpressionContext = expressionContext(execution, definition, runs);
@@ -84,9 +86,7 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
       // back so the attempt runs again, instead of failing it. An attempt already RUNNING (side
       // effects started) is left to its lease: the reaper counts it as timed out, then retries.
       console.error(`[engine ${options.engineId}] database error while running ${run.taskKey}; releasing the claim:`, (error as Error).message);
-      await db.taskRun
-        .updateMany({ where: { id: taskRunId, lockedBy: options.engineId, status: { in: ["SCHEDULED", "RETRYING"] } }, data: { lockedBy: null, leaseExpiresAt: null } })
-        .catch(() => {});
+      await releaseClaim(db, holder).catch(() => {});
       return;
     }
     await recordAttemptOutcome(db, holder, { status: "FAILED", error: errorOf("INTERNAL_ERROR", `the engine failed to run the task: ${(error as Error).message}`) });
@@ -98,14 +98,14 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
  * engine's queue for the execution (decided in the same transaction, see Dispatcher.record), or
  * directly when run without an engine.
  */
-function recordAttemptOutcome(db: Db, holder: Holder, outcome: AttemptOutcome, extra: OutcomeExtra = {}): Promise<boolean> {
+function recordAttemptOutcome(db: Db, holder: RunnerClaim, outcome: AttemptOutcome, extra: OutcomeExtra = {}): Promise<boolean> {
   const item = { holder: { taskRunId: holder.taskRunId, lockedBy: holder.lockedBy }, outcome, extra, run: holder.known };
   if (holder.dispatcher) return holder.dispatcher.record(item, holder.state);
   return recordOutcome(db, holder, outcome, { ...extra, run: holder.known, state: holder.state });
 }
 
 /** Marks the attempt RUNNING before side effects, and remembers that it has started. */
-async function startAttempt(db: Db, holder: Holder, params: Omit<Parameters<typeof markAttemptRunning>[2], "run" | "state">): Promise<boolean> {
+async function startAttempt(db: Db, holder: RunnerClaim, params: Omit<Parameters<typeof markAttemptRunning>[2], "run" | "state">): Promise<boolean> {
   const result = await markAttemptRunning(db, holder, { ...params, run: holder.known, state: holder.state });
   if (result.started) {
     holder.known = { ...holder.known, startedAt: params.now };
@@ -142,11 +142,11 @@ function expressionFailure(error: { path: string; message: string }): AttemptOut
  * The claim on an attempt, what is known of the attempt (kept current as it starts), and the
  * execution's state as last stored by this engine (undefined once it may be stale).
  */
-type Holder = { taskRunId: string; lockedBy: string; known: KnownRun; state?: ExecutionState; dispatcher?: Dispatcher };
+type RunnerClaim = { taskRunId: string; lockedBy: string; known: KnownRun; state?: ExecutionState; dispatcher?: Dispatcher };
 
 type RunContext = {
   run: TaskRunRow;
-  holder: Holder;
+  holder: RunnerClaim;
   definition: WorkflowDefinition;
   task: TaskDefinition;
   context: ExpressionContext;
@@ -199,11 +199,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
     }
     case "worker": {
       // Prepared: workers may now claim it (input is what they receive).
-      const prepared = await db.taskRun.updateMany({
-        where: { id: run.id, lockedBy: holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING"] } },
-        data: { input: toJsonText(input ?? context.input ?? {}), lockedBy: null, leaseExpiresAt: null },
-      });
-      if (prepared.count > 0) announceExecutionChanged(run.executionId);
+      await prepareForWorkers(db, holder, run.executionId, input ?? context.input ?? {});
       return;
     }
     case "map": {
@@ -216,7 +212,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
         const got = items.value === null ? "null" : typeof items.value;
         return void (await recordAttemptOutcome(db, holder, { status: "FAILED", error: errorOf("ITEMS_NOT_A_LIST", `tasks.${task.key}.params.items must evaluate to a list; got ${got}`) }));
       }
-      await startDrivenAttempt(db, rc, { items: items.value });
+      await startMapAttempt(db, holder, holder.known, { items: items.value });
       return;
     }
     case "subworkflow": {
@@ -231,9 +227,18 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       await startChildExecution(db, rc, ref.name, ref.version, childInput ?? {}, deadline);
       return;
     }
-    case "terminate":
-      await terminateFromTask(db, rc, params as { status: "COMPLETED" | "FAILED" | "TERMINATED"; reason: string; output?: unknown });
+    case "terminate": {
+      const terminate = params as TerminateParams;
+      const evaluated = await evaluateTermination(terminate, context, task.key);
+      if (!evaluated.ok) return void (await recordAttemptOutcome(db, holder, evaluated.outcome));
+      const now = new Date();
+      const termination = { executionId: run.executionId, run: { id: run.id, taskKey: task.key, attempt: run.attempt }, holder: holder.lockedBy, status: terminate.status, reason: evaluated.reason, output: evaluated.output };
+      if (await fullTransaction(db, (tx) => terminateFromTask(tx, termination, now))) {
+        announceExecutionEnded(run.executionId);
+        wakeEngine();
+      }
       return;
+    }
     case "http": {
       const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, ((params.timeoutMs as number) ?? 30_000) + 10_000));
       if (!(await startAttempt(db, holder, { now, leaseUntil, input, deadline }))) return;
@@ -297,31 +302,8 @@ async function waitUntil(params: Record<string, unknown>, context: ExpressionCon
   return { ok: true as const, value: until };
 }
 
-/** Map: the attempt runs (no lease: decide drives the items), keeping its list of items. */
-async function startDrivenAttempt(db: Db, rc: RunContext, input: MapRunInput): Promise<void> {
-  const now = new Date();
-  const ok = await ifStillOurs(db, async (tx) => {
-    // The execution first (lock order Execution → TaskRun), then the fenced attempt.
-    await markForDecision(tx, rc.run.executionId, now);
-    const updated = await tx.taskRun.updateMany({
-      where: { id: rc.run.id, lockedBy: rc.holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING"] } },
-      data: { status: "RUNNING", startedAt: now, nextRunAt: null, lockedBy: null, leaseExpiresAt: null, input: toJsonText(input) },
-    });
-    if (updated.count === 0) throw new NotOurs();
-    await appendEvents(tx, [
-      { executionId: rc.run.executionId, type: "TASK_STARTED", taskKey: rc.run.taskKey, taskRunId: rc.run.id, createdAt: now, payload: { attempt: rc.run.attempt, items: input.items.length } },
-    ]);
-    return true;
-  });
-  if (ok) {
-    announceExecutionChanged(rc.run.executionId);
-    wakeEngine();
-  }
-}
-
 /** Subworkflow (or a map item running a workflow): a child execution linked both ways. */
 async function startChildExecution(db: Db, rc: RunContext, name: string, version: number | undefined, input: unknown, deadline: Date | null): Promise<void> {
-  const now = new Date();
   const child = await db.workflowDefinition.findFirst({
     where: version === undefined ? { name } : { name, version },
     orderBy: { version: "desc" },
@@ -331,43 +313,6 @@ async function startChildExecution(db: Db, rc: RunContext, name: string, version
     const what = version === undefined ? `workflow '${name}'` : `workflow '${name}' version ${version}`;
     return void (await recordAttemptOutcome(db, rc.holder, { status: "FAILED", error: errorOf("WORKFLOW_NOT_FOUND", `${what} does not exist`) }));
   }
-  const childId = randomUUID();
-  const started = await ifStillOurs(db, async (tx) => {
-    // Moves the parent's version first (lock order Execution → TaskRun; a step in flight re-reads).
-    await lockExecution(tx, rc.run.executionId);
-    const updated = await tx.taskRun.updateMany({
-      where: { id: rc.run.id, lockedBy: rc.holder.lockedBy, status: { in: ["SCHEDULED", "RETRYING"] } },
-      data: { status: "RUNNING", startedAt: now, nextRunAt: null, lockedBy: null, leaseExpiresAt: null, input: toJsonText(input), output: toJsonText({ childExecutionId: childId }) },
-    });
-    if (updated.count === 0) throw new NotOurs();
-    // Wakes the parent at the attempt's deadline.
-    if (deadline) await decideNoLaterThan(tx, rc.run.executionId, deadline);
-    await tx.execution.create({
-      data: {
-        id: childId,
-        definitionId: child.id,
-        workflowName: child.name,
-        workflowVersion: child.version,
-        status: "QUEUED",
-        input: toJsonText(input),
-        parentExecutionId: rc.run.executionId,
-        parentTaskRunId: rc.run.id,
-        correlationId: null,
-        createdBy: "engine",
-        createdAt: now,
-        nextDecisionAt: now,
-      },
-    });
-    await appendEvents(tx, [
-      { executionId: rc.run.executionId, type: "TASK_STARTED", taskKey: rc.run.taskKey, mapIndex: rc.run.mapIndex, taskRunId: rc.run.id, createdAt: now, payload: { attempt: rc.run.attempt, childExecutionId: childId } },
-      { executionId: childId, type: "EXECUTION_CREATED", createdAt: now, payload: { parentExecutionId: rc.run.executionId, parentTaskKey: rc.run.taskKey } },
-    ]);
-    return true;
-  });
-  if (started) {
-    announceExecutionChanged(rc.run.executionId);
-    wakeEngine();
-  }
+  await startChildAttempt(db, rc.holder, rc.holder.known, { id: randomUUID(), definition: child, input, deadline });
 }
 
-export type { RunContext };

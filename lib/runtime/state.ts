@@ -1,7 +1,28 @@
+import type { TaskRunError } from "@/lib/engine/types";
 import type { WorkflowDefinition } from "@/lib/workflow/schema";
-import type { ClaimedAttempt } from "@/lib/runtime/claims";
-import type { OutcomeItem } from "@/lib/runtime/results";
 import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
+
+/** A claimed attempt: its id and its execution's (so the runner loads both in one go). */
+export type ClaimedAttempt = { id: string; executionId: string; /** Set when claimed by claimDueTasks: the lease it took. */ leaseExpiresAt?: Date };
+
+/** What an attempt's holder reports (a runner or an external worker). */
+export type AttemptOutcome =
+  | { status: "COMPLETED"; output: unknown }
+  | { status: "FAILED"; error: TaskRunError }
+  | { status: "SKIPPED"; reason: string }
+  | { status: "WAITING"; until: Date | null; output?: unknown };
+
+/** Who holds an attempt: the engine or worker named in its lockedBy. */
+export type Holder = { taskRunId: string; lockedBy: string };
+
+/** What the caller already knows of the attempt (saves a read on the hot path). */
+export type KnownRun = { executionId: string; taskKey: string; mapIndex: number; attempt: number; startedAt: Date | null };
+
+/** What an attempt's holder reports besides the outcome. */
+export type OutcomeExtra = { input?: unknown; startedAt?: Date; actor?: string; logs?: unknown };
+
+/** One attempt's outcome, with what is known of the attempt. */
+export type OutcomeItem = { holder: Holder; outcome: AttemptOutcome; extra?: OutcomeExtra; run: KnownRun };
 
 /**
  * What an engine knows of one execution: its row and every attempt row exactly as stored at

@@ -5,7 +5,7 @@ import { driverOf, type Db, type Driver } from "@/lib/db/client";
 import type { NewEvent } from "@/lib/runtime/events";
 import { toJsonText } from "@/lib/runtime/json";
 import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
-import type { Tx } from "@/lib/runtime/step";
+import type { Fence, HotTx } from "@/lib/runtime/writes/types";
 
 /**
  * The engine's hot path on the database drivers themselves: the few statements every task costs
@@ -19,26 +19,6 @@ import type { Tx } from "@/lib/runtime/step";
  * text `…T…000+00:00`, on PostgreSQL as timestamp(3) in UTC), and tests/integration run every
  * engine path through both. `updatedAt` is set on every update, as Prisma's @updatedAt does.
  */
-export type RunPatch = Partial<Omit<TaskRunRow, "id" | "executionId" | "taskKey" | "mapIndex" | "attempt" | "createdAt" | "updatedAt">>;
-export type ExecutionPatch = Partial<Pick<ExecutionRow, "status" | "startedAt" | "endedAt" | "nextDecisionAt" | "output" | "error">>;
-export type AttemptKey = { taskKey: string; mapIndex: number; attempt: number };
-
-/** The writes of one engine transaction. */
-export interface EngineTx {
-  /** Moves the version on and writes `patch`, only if the version is still `version`. */
-  guardExecution(id: string, version: number, patch: ExecutionPatch): Promise<boolean>;
-  /** Moves the version on and writes `patch` whatever the version (takes the row lock). */
-  bumpExecution(id: string, patch: ExecutionPatch): Promise<void>;
-  /** nextDecisionAt = `at`, unless it is already due earlier. */
-  decideNoLaterThan(id: string, at: Date): Promise<void>;
-  /** Writes `patch` to the attempt if `fence` holds (its holder, a live status). */
-  updateRun(id: string, fence: { lockedBy: string; statuses: readonly string[] }, patch: RunPatch): Promise<boolean>;
-  updateRunByKey(executionId: string, key: AttemptKey, patch: RunPatch): Promise<boolean>;
-  insertRuns(rows: readonly TaskRunRow[]): Promise<void>;
-  insertEvents(events: readonly NewEvent[]): Promise<void>;
-  insertExecution(row: ExecutionRow): Promise<void>;
-}
-
 /** A workflow version, as found by name (and version). */
 export type DefinitionRef = { id: string; name: string; version: number };
 
@@ -51,7 +31,7 @@ export interface EngineStore {
   findDefinition(name: string, version?: number): Promise<DefinitionRef | null>;
   /** The child executions of an execution, with the attempt that started each. */
   childrenOf(executionId: string): Promise<{ id: string; parentTaskRunId: string | null }[]>;
-  transaction<T>(work: (tx: EngineTx) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: HotTx) => Promise<T>): Promise<T>;
   /** An execution and every attempt of it, as Prisma would return them. */
   loadExecution(executionId: string): Promise<{ execution: ExecutionRow; runs: TaskRunRow[] } | null>;
 }
@@ -79,11 +59,11 @@ const EXECUTION_DATES = new Set(["createdAt", "startedAt", "endedAt", "updatedAt
 type Complete<Row, Listed> = Exclude<keyof Row, Listed> extends never ? true : { missing: Exclude<keyof Row, Listed> };
 const _runColumnsComplete: Complete<TaskRunRow, (typeof RUN_COLUMNS)[number]> = true;
 const _executionColumnsComplete: Complete<ExecutionRow, (typeof EXECUTION_COLUMNS)[number]> = true;
-const EVENT_COLUMNS = ["executionId", "type", "taskKey", "taskRunId", "mapIndex", "actor", "reason", "payload", "createdAt"] as const;
+export const EVENT_COLUMNS = ["executionId", "type", "taskKey", "taskRunId", "mapIndex", "actor", "reason", "payload", "createdAt"] as const;
 
 const quoted = (columns: readonly string[]) => columns.map((column) => `"${column}"`).join(", ");
 
-function eventValues(event: NewEvent): unknown[] {
+export function eventValues(event: NewEvent): unknown[] {
   return [
     event.executionId,
     event.type,
@@ -105,6 +85,27 @@ function setClause(patch: Record<string, unknown>, placeholder: (i: number) => s
   const parts = keys.map((key, i) => `"${key}" = ${placeholder(first + i)}`);
   parts.push(`"updatedAt" = ${placeholder(first + keys.length)}`);
   return { sql: parts.join(", "), values: [...keys.map((key) => patch[key]), new Date()], keys };
+}
+
+/** The WHERE clause of a fence (see lib/runtime/writes/fence.ts), its values after `first` placeholders. */
+function fenceClause(fence: Fence, placeholder: (i: number) => string, first: number, arrays: boolean): { sql: string; values: unknown[] } {
+  const parts: string[] = [];
+  const values: unknown[] = [];
+  const add = (sql: (p: string) => string, value: unknown) => {
+    parts.push(sql(placeholder(first + values.length)));
+    values.push(value);
+  };
+  if (arrays) add((p) => `"status" = ANY(${p}::text[])`, [...fence.statuses]);
+  else {
+    parts.push(`"status" IN (${fence.statuses.map((_, i) => placeholder(first + i)).join(", ")})`);
+    values.push(...fence.statuses);
+  }
+  if (fence.lockedBy === null) parts.push(`"lockedBy" IS NULL`);
+  else if (fence.lockedBy !== undefined) add((p) => `"lockedBy" = ${p}`, fence.lockedBy);
+  if (fence.dueBy) add((p) => `"nextRunAt" <= ${p}`, fence.dueBy);
+  if (fence.leaseExpiredBefore) add((p) => `"leaseExpiresAt" < ${p}`, fence.leaseExpiredBefore);
+  if (fence.leaseLiveAt) add((p) => `"leaseExpiresAt" >= ${p}`, fence.leaseLiveAt);
+  return { sql: parts.join(" AND "), values };
 }
 
 // On globalThis for the same reason as the driver factories (lib/db/client.ts): one store per client.
@@ -152,10 +153,10 @@ class SqliteStore implements EngineStore {
     return this.statement(sql).run(...values.map(toSqlite)).changes;
   }
 
-  private readonly tx: EngineTx = {
-    guardExecution: async (id, version, patch) => {
+  private readonly tx: HotTx = {
+    guardExecution: async (id, version, patch, bump = true) => {
       const set = setClause(patch, () => "?", 0);
-      return this.run(`UPDATE "Execution" SET "version" = "version" + 1, ${set.sql} WHERE "id" = ? AND "version" = ?`, [...set.values, id, version]) === 1;
+      return this.run(`UPDATE "Execution" SET ${bump ? `"version" = "version" + 1, ` : ""}${set.sql} WHERE "id" = ? AND "version" = ?`, [...set.values, id, version]) === 1;
     },
     bumpExecution: async (id, patch) => {
       const set = setClause(patch, () => "?", 0);
@@ -166,8 +167,8 @@ class SqliteStore implements EngineStore {
     },
     updateRun: async (id, fence, patch) => {
       const set = setClause(patch, () => "?", 0);
-      const statuses = fence.statuses.map(() => "?").join(", ");
-      return this.run(`UPDATE "TaskRun" SET ${set.sql} WHERE "id" = ? AND "lockedBy" = ? AND "status" IN (${statuses})`, [...set.values, id, fence.lockedBy, ...fence.statuses]) === 1;
+      const where = fenceClause(fence, () => "?", 0, false);
+      return this.run(`UPDATE "TaskRun" SET ${set.sql} WHERE "id" = ? AND ${where.sql}`, [...set.values, id, ...where.values]) === 1;
     },
     updateRunByKey: async (executionId, key, patch) => {
       const set = setClause(patch, () => "?", 0);
@@ -219,7 +220,7 @@ class SqliteStore implements EngineStore {
     return this.read(() => this.statement(`SELECT "id", "parentTaskRunId" FROM "Execution" WHERE "parentExecutionId" = ?`).all(executionId) as { id: string; parentTaskRunId: string | null }[]);
   }
 
-  async transaction<T>(work: (tx: EngineTx) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: HotTx) => Promise<T>): Promise<T> {
     const release = await this.lock.acquire();
     try {
       try {
@@ -291,14 +292,14 @@ class PgStore implements EngineStore {
     }
   }
 
-  private txOn(client: pg.PoolClient): EngineTx {
+  private txOn(client: pg.PoolClient): HotTx {
     const $ = (i: number) => `$${i + 1}`;
     const count = async (sql: string, values: unknown[]) => (await this.query(client, sql, values)).rowCount ?? 0;
     return {
-      guardExecution: async (id, version, patch) => {
+      guardExecution: async (id, version, patch, bump = true) => {
         const set = setClause(patch, $, 0);
         const n = set.values.length;
-        return (await count(`UPDATE "Execution" SET "version" = "version" + 1, ${set.sql} WHERE "id" = ${$(n)} AND "version" = ${$(n + 1)}`, [...set.values, id, version])) === 1;
+        return (await count(`UPDATE "Execution" SET ${bump ? `"version" = "version" + 1, ` : ""}${set.sql} WHERE "id" = ${$(n)} AND "version" = ${$(n + 1)}`, [...set.values, id, version])) === 1;
       },
       bumpExecution: async (id, patch) => {
         const set = setClause(patch, $, 0);
@@ -310,7 +311,8 @@ class PgStore implements EngineStore {
       updateRun: async (id, fence, patch) => {
         const set = setClause(patch, $, 0);
         const n = set.values.length;
-        return (await count(`UPDATE "TaskRun" SET ${set.sql} WHERE "id" = ${$(n)} AND "lockedBy" = ${$(n + 1)} AND "status" = ANY(${$(n + 2)}::text[])`, [...set.values, id, fence.lockedBy, fence.statuses])) === 1;
+        const where = fenceClause(fence, $, n + 1, true);
+        return (await count(`UPDATE "TaskRun" SET ${set.sql} WHERE "id" = ${$(n)} AND ${where.sql}`, [...set.values, id, ...where.values])) === 1;
       },
       updateRunByKey: async (executionId, key, patch) => {
         const set = setClause(patch, $, 0);
@@ -357,7 +359,7 @@ class PgStore implements EngineStore {
     return (await this.query(this.pool, `SELECT "id", "parentTaskRunId" FROM "Execution" WHERE "parentExecutionId" = $1`, [executionId])).rows as { id: string; parentTaskRunId: string | null }[];
   }
 
-  async transaction<T>(work: (tx: EngineTx) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: HotTx) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -391,30 +393,4 @@ class PgStore implements EngineStore {
     const runs = await this.query(this.pool, `SELECT ${quoted(RUN_COLUMNS)} FROM "TaskRun" WHERE "executionId" = $1`, [executionId]);
     return { execution: execution.rows[0] as ExecutionRow, runs: runs.rows as TaskRunRow[] };
   }
-}
-
-// ---------------------------------------------------------------------------------------------- Prisma
-
-/**
- * The same writes through a Prisma transaction, for the rare steps that also need Prisma-side
- * helpers in the same transaction (cancelling child executions, settling a parent: lib/runtime/links.ts).
- */
-export function prismaEngineTx(tx: Tx): EngineTx {
-  return {
-    guardExecution: async (id, version, patch) => (await tx.execution.updateMany({ where: { id, version }, data: { ...patch, version: { increment: 1 } } })).count === 1,
-    bumpExecution: async (id, patch) => void (await tx.execution.update({ where: { id }, data: { ...patch, version: { increment: 1 } } })),
-    decideNoLaterThan: async (id, at) => void (await tx.execution.updateMany({ where: { id, OR: [{ nextDecisionAt: null }, { nextDecisionAt: { gt: at } }] }, data: { nextDecisionAt: at } })),
-    updateRun: async (id, fence, patch) => (await tx.taskRun.updateMany({ where: { id, lockedBy: fence.lockedBy, status: { in: [...fence.statuses] } }, data: patch })).count === 1,
-    updateRunByKey: async (executionId, key, patch) =>
-      (await tx.taskRun.updateMany({ where: { executionId, taskKey: key.taskKey, mapIndex: key.mapIndex, attempt: key.attempt }, data: patch })).count === 1,
-    insertRuns: async (rows) => void (rows.length > 0 && (await tx.taskRun.createMany({ data: [...rows] }))),
-    insertExecution: async (row) => void (await tx.execution.create({ data: row })),
-    insertEvents: async (events) =>
-      void (
-        events.length > 0 &&
-        (await tx.executionEvent.createMany({
-          data: events.map((event) => Object.fromEntries(EVENT_COLUMNS.map((column, i) => [column, eventValues(event)[i]])) as never),
-        }))
-      ),
-  };
 }

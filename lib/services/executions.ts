@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
@@ -6,7 +5,8 @@ import { announceExecutionChanged, engineBus, wakeEngine } from "@/lib/runtime/b
 import { loadDefinition } from "@/lib/runtime/definitions";
 import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
 import { engineStore } from "@/lib/runtime/store";
-import { fromJsonText, toJsonText } from "@/lib/runtime/json";
+import { insertNewExecution, newExecutionRow } from "@/lib/runtime/writes/start-execution";
+import { fromJsonText } from "@/lib/runtime/json";
 import { prepareExecutionInput } from "@/lib/services/execution-input";
 import { notFound } from "@/lib/services/errors";
 
@@ -87,31 +87,8 @@ export async function startExecution(db: Db, request: StartExecutionRequest, act
   const definition = await loadDefinition(db, definitionRow.id);
   const input = prepareExecutionInput(definition.input, request.input ?? {}, `the input does not fit workflow '${definition.name}' v${definitionRow.version}`);
 
-  const now = new Date();
-  const row: ExecutionRow = {
-    id: randomUUID(),
-    definitionId: definitionRow.id,
-    workflowName: definitionRow.name,
-    workflowVersion: definitionRow.version,
-    status: "QUEUED",
-    input: toJsonText(input),
-    output: null,
-    error: null,
-    correlationId: request.correlationId ?? null,
-    parentExecutionId: null,
-    parentTaskRunId: null,
-    createdBy: actor,
-    createdAt: now,
-    startedAt: null,
-    endedAt: null,
-    updatedAt: now,
-    version: 0,
-    nextDecisionAt: now,
-  };
-  await store.transaction(async (tx) => {
-    await tx.insertExecution(row);
-    await tx.insertEvents([{ executionId: row.id, type: "EXECUTION_CREATED", actor, createdAt: now, payload: { workflow: definitionRow.name, version: definitionRow.version } }]);
-  });
+  const row = newExecutionRow({ definition: definitionRow, input, correlationId: request.correlationId, createdBy: actor, now: new Date() });
+  await store.transaction((tx) => insertNewExecution(tx, row, { workflow: definitionRow.name, version: definitionRow.version }));
   announceExecutionChanged(row.id);
   wakeEngine();
   if (!request.waitSeconds) return executionView(row, [], []); // as started (the engine may be on it already)

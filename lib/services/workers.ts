@@ -2,14 +2,13 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { DatabaseProvider } from "@/lib/db/config";
 import type { TaskRunError } from "@/lib/engine/types";
-import { WORKER_TASK_TYPE_PATTERN, type Timeouts, type WorkflowDefinition } from "@/lib/workflow/schema";
-import { announceExecutionChanged, engineBus } from "@/lib/runtime/bus";
-import { claimWorkerTasks } from "@/lib/runtime/claims";
+import { WORKER_TASK_TYPE_PATTERN } from "@/lib/workflow/schema";
 import { loadDefinition } from "@/lib/runtime/definitions";
-import { appendEvents, type NewEvent } from "@/lib/runtime/events";
-import { fromJsonText, toJsonText } from "@/lib/runtime/json";
-import { decideNoLaterThan, lockExecution, recordAttemptOutcome, type AttemptOutcome } from "@/lib/runtime/results";
-import { taskOf } from "@/lib/runtime/task-types";
+import { fromJsonText } from "@/lib/runtime/json";
+import type { AttemptOutcome } from "@/lib/runtime/state";
+import { pollForWorker, workerLeaseMs, workerTaskPolicy, type WorkerTaskView } from "@/lib/runtime/worker-poll";
+import { recordAttemptOutcome } from "@/lib/runtime/writes/record-outcome";
+import { renewLease } from "@/lib/runtime/writes/worker-claim";
 import { conflict, notFound, ServiceError } from "@/lib/services/errors";
 
 /**
@@ -21,8 +20,6 @@ import { conflict, notFound, ServiceError } from "@/lib/services/errors";
  * with a 409 that says why, and changes nothing.
  */
 
-/** Lease of a claimed attempt when its task sets neither `heartbeatMs` nor `startToCloseMs`. @default 60000 */
-export const DEFAULT_WORKER_LEASE_MS = 60_000;
 /** Longest long poll. @default 30000 */
 export const MAX_POLL_WAIT_MS = 30_000;
 /** Most attempts one poll may claim. @default 100 */
@@ -35,8 +32,6 @@ export const MAX_POLL_TASKS = 100;
 export const MAX_TASK_RESULT_BYTES = Number(process.env.FLOWDECK_MAX_TASK_RESULT_BYTES ?? 1024 * 1024);
 /** Largest heartbeat `details`. @default 64 KiB */
 export const MAX_HEARTBEAT_DETAILS_BYTES = 64 * 1024;
-/** How often a waiting long poll looks at the database for work made by other processes. @default 150 */
-export const POLL_RECHECK_MS = 150;
 
 const workerIdSchema = z
   .string({ error: "is required: the id of the calling worker" })
@@ -107,278 +102,20 @@ export type HeartbeatRequest = { taskId: string } & z.input<typeof heartbeatBody
 export type CompleteTaskRequest = { taskId: string } & z.input<typeof completeTaskBodySchema>;
 export type FailTaskRequest = { taskId: string } & z.input<typeof failTaskBodySchema>;
 
-/** A claimed attempt, as a worker receives it. */
-export type WorkerTaskView = {
-  /** The attempt's id: the `{taskId}` of heartbeat, complete and fail. */
-  taskId: string;
-  executionId: string;
-  workflowName: string;
-  workflowVersion: number;
-  taskKey: string;
-  /** -1 for a task of its own; the item index for an item of a map. */
-  mapIndex: number;
-  /** 1 for the first attempt. */
-  attempt: number;
-  input: unknown;
-  /** Report a result or heartbeat before then, or the attempt times out (LEASE_EXPIRED). */
-  leaseExpiresAt: string;
-  /** Length of the lease; each heartbeat renews it for this long. */
-  leaseMs: number;
-  /**
-   * The last heartbeat `details` of the previous attempt, when it sent any: a retry can resume
-   * from the progress the failed attempt reported (Temporal's heartbeat details).
-   */
-  lastHeartbeatDetails?: unknown;
-  /** The task's heartbeat timeout, when it has one. */
-  heartbeatTimeoutMs?: number;
-};
-
 export type HeartbeatResult = { taskId: string; leaseExpiresAt: string };
 export type TaskResultView = { taskId: string; status: "COMPLETED" | "FAILED" };
 
-/** What a worker task's definition says about its attempts (a map item: the map's item template). */
-type WorkerTaskPolicy = { timeouts: Timeouts | undefined; concurrencyLimit: number | undefined };
-
-function workerTaskPolicy(definition: WorkflowDefinition, taskKey: string, mapIndex: number): WorkerTaskPolicy {
-  const task = taskOf(definition, taskKey);
-  if (mapIndex >= 0 && task.type === "map") {
-    const item = task.params.task;
-    const params = item?.type === "worker" ? item.params : undefined;
-    return { timeouts: item?.timeouts, concurrencyLimit: params?.concurrencyLimit };
-  }
-  return { timeouts: task.timeouts, concurrencyLimit: task.type === "worker" ? task.params.concurrencyLimit : undefined };
-}
-
-/** The lease: heartbeatMs, else startToCloseMs, else 60 s; a worker may ask for less, never more. */
-export function workerLeaseMs(timeouts: Timeouts | undefined, requestedLeaseMs?: number): number {
-  const limit = timeouts?.heartbeatMs ?? timeouts?.startToCloseMs;
-  if (limit === undefined) return requestedLeaseMs ?? DEFAULT_WORKER_LEASE_MS;
-  return requestedLeaseMs === undefined ? limit : Math.min(requestedLeaseMs, limit);
-}
 
 
 // ---------------------------------------------------------------------------------------------
 // Poll
 
 /**
- * Claims up to `max` due attempts of `taskType` for `workerId`, each RUNNING with a lease. With
- * `waitMs`, a long poll: when nothing is claimable it waits until something is (in-process engine
- * changes wake it at once; a short re-check every {@link POLL_RECHECK_MS} covers other processes)
- * or the time is up, and answers with an empty list then. `signal` ends the wait early (the client
- * went away); an attempt claimed at the very moment the client disconnects is lost to it and
- * comes back when its lease runs out (counted as a timed-out attempt).
+ * Claims up to `max` due attempts of `taskType` for `workerId`, each RUNNING with a lease; with
+ * `waitMs`, a long poll (see lib/runtime/worker-poll.ts). `signal` ends the wait early.
  */
-export async function pollTasks(
-  db: Db,
-  provider: DatabaseProvider,
-  request: PollTasksRequest,
-  options: { signal?: AbortSignal } = {},
-): Promise<WorkerTaskView[]> {
-  const { taskType, workerId, max, waitMs, leaseMs } = pollTasksSchema.parse(request);
-  const deadline = Date.now() + waitMs;
-  const { signal } = options;
-  for (;;) {
-    // Nothing is claimed for a client that went away (its tasks would wait for the lease to run out).
-    if (signal?.aborted) return [];
-    // Listen before looking, so a change between the claim and the wait is not missed.
-    const change = listenForChange(signal);
-    try {
-      const tasks = await claimOnce(db, provider, { taskType, workerId, max, leaseMs });
-      const remaining = deadline - Date.now();
-      if (tasks.length > 0 || remaining <= 0 || signal?.aborted) return tasks;
-      await change.wait(Math.min(POLL_RECHECK_MS, remaining));
-    } finally {
-      change.stop();
-    }
-  }
-}
-
-/** Resolves on the next in-process engine change (or abort), or after `ms`; at once if one came already. */
-function listenForChange(signal: AbortSignal | undefined) {
-  let changed = false;
-  let wakeUp: (() => void) | null = null;
-  const onChange = () => {
-    changed = true;
-    wakeUp?.();
-  };
-  engineBus.on("executionChanged", onChange);
-  engineBus.on("wake", onChange);
-  signal?.addEventListener("abort", onChange);
-  return {
-    wait: (ms: number) =>
-      new Promise<void>((resolve) => {
-        if (changed) return resolve();
-        const timer = setTimeout(resolve, ms);
-        wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      }),
-    stop: () => {
-      engineBus.off("executionChanged", onChange);
-      engineBus.off("wake", onChange);
-      signal?.removeEventListener("abort", onChange);
-    },
-  };
-}
-
-type ClaimRequest = { taskType: string; workerId: string; max: number; leaseMs: number | undefined };
-
-async function claimOnce(db: Db, provider: DatabaseProvider, request: ClaimRequest): Promise<WorkerTaskView[]> {
-  const { taskType, workerId, max, leaseMs } = request;
-  const now = new Date();
-  // A plain read first: an idle poll (the common case) never takes SQLite's write lock, and the
-  // candidates tell which definitions (leases, concurrency limits) are involved.
-  const candidates = await db.taskRun.findMany({
-    where: {
-      workerTaskType: taskType,
-      status: { in: ["SCHEDULED", "RETRYING"] },
-      input: { not: null },
-      lockedBy: null,
-      nextRunAt: { lte: now },
-      execution: { status: "RUNNING" },
-    },
-    orderBy: { nextRunAt: "asc" },
-    take: max,
-    select: { id: true, taskKey: true, mapIndex: true, execution: { select: { definitionId: true } } },
-  });
-  if (candidates.length === 0) return [];
-  const policies = await Promise.all(
-    candidates.map(async (c) => workerTaskPolicy(await loadDefinition(db, c.execution.definitionId), c.taskKey, c.mapIndex)),
-  );
-  const limits = policies.map((p) => p.concurrencyLimit).filter((limit): limit is number => limit !== undefined);
-  const concurrencyLimit = limits.length > 0 ? Math.min(...limits) : undefined;
-  // Provisional lease for the claim statement; rows of other definitions are corrected below.
-  const provisionalLeaseMs = workerLeaseMs(policies[0]!.timeouts, leaseMs);
-  const claimParams = { taskType, workerId, now, leaseUntil: new Date(now.getTime() + provisionalLeaseMs), limit: max };
-
-  let claimedIds: string[];
-  if (concurrencyLimit === undefined) {
-    // Only among the candidates read: if another poll took some of them meanwhile, the claim must
-    // not reach past them to attempts of a definition with a limit nobody checked.
-    claimedIds = await claimWorkerTasks(db, provider, { ...claimParams, ids: candidates.map((c) => c.id) });
-  } else {
-    // Why a transaction (and on PostgreSQL an advisory lock per taskType): the count of running
-    // attempts and the claim must not interleave with another poll's, or both would see room for
-    // one more and exceed the limit. The advisory lock serialises limited claims of one taskType
-    // across processes; SQLite transactions are serialised within a process by the driver
-    // adapter, so there the limit is exact per process and approximate across processes.
-    claimedIds = await db.$transaction(async (tx) => {
-      if (provider === "postgresql") await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`flowdeck:worker:${taskType}`}))`;
-      const running = await tx.taskRun.count({ where: { workerTaskType: taskType, status: "RUNNING" } });
-      const room = concurrencyLimit - running;
-      if (room <= 0) return [];
-      return claimWorkerTasks(tx as unknown as Db, provider, { ...claimParams, limit: Math.min(max, room) });
-    });
-  }
-  if (claimedIds.length === 0) return [];
-
-  const rows = await db.taskRun.findMany({
-    where: { id: { in: claimedIds } },
-    select: {
-      id: true,
-      executionId: true,
-      taskKey: true,
-      mapIndex: true,
-      attempt: true,
-      input: true,
-      execution: { select: { workflowName: true, workflowVersion: true, definitionId: true } },
-    },
-  });
-  const order = new Map(claimedIds.map((id, index) => [id, index]));
-  rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-  const retries = rows.filter((row) => row.attempt > 1);
-  const previous =
-    retries.length === 0
-      ? []
-      : await db.taskRun.findMany({
-          where: { OR: retries.map((row) => ({ executionId: row.executionId, taskKey: row.taskKey, mapIndex: row.mapIndex, attempt: row.attempt - 1 })), heartbeatDetails: { not: null } },
-          select: { executionId: true, taskKey: true, mapIndex: true, heartbeatDetails: true },
-        });
-  const lastDetails = new Map(previous.map((run) => [`${run.executionId}/${run.taskKey}/${run.mapIndex}`, fromJsonText(run.heartbeatDetails)]));
-
-  const views: WorkerTaskView[] = [];
-  const deadlines = new Map<string, Date>();
-  for (const row of rows) {
-    const policy = workerTaskPolicy(await loadDefinition(db, row.execution.definitionId), row.taskKey, row.mapIndex);
-    const rowLeaseMs = workerLeaseMs(policy.timeouts, leaseMs);
-    const until = new Date(now.getTime() + rowLeaseMs);
-    if (until.getTime() !== claimParams.leaseUntil.getTime()) {
-      await db.taskRun.updateMany({ where: { id: row.id, lockedBy: workerId, status: "RUNNING" }, data: { leaseExpiresAt: until } });
-    }
-    views.push({
-      taskId: row.id,
-      executionId: row.executionId,
-      workflowName: row.execution.workflowName,
-      workflowVersion: row.execution.workflowVersion,
-      taskKey: row.taskKey,
-      mapIndex: row.mapIndex,
-      attempt: row.attempt,
-      input: fromJsonText(row.input) ?? null,
-      leaseExpiresAt: until.toISOString(),
-      leaseMs: until.getTime() - now.getTime(),
-      ...(lastDetails.has(`${row.executionId}/${row.taskKey}/${row.mapIndex}`) ? { lastHeartbeatDetails: lastDetails.get(`${row.executionId}/${row.taskKey}/${row.mapIndex}`) } : {}),
-      ...(policy.timeouts?.heartbeatMs !== undefined ? { heartbeatTimeoutMs: policy.timeouts.heartbeatMs } : {}),
-    });
-    const startToCloseMs = policy.timeouts?.startToCloseMs;
-    if (startToCloseMs !== undefined) deadlines.set(row.id, new Date(now.getTime() + startToCloseMs));
-  }
-  // The claim has committed: the tasks are this worker's now. If recording their start fails (a
-  // deadlock, a pool timeout), the worker must still get them — dropping them here would leave
-  // them RUNNING until their leases expire and burn an attempt each for work never delivered.
-  const held = await recordStarts(db, views, deadlines, workerId, now).catch((error: unknown) => {
-    console.error(`[workers] claimed ${views.length} task(s) for ${workerId} but could not record their start:`, (error as Error).message);
-    return null;
-  });
-  // An attempt cancelled between the claim and here (an operator, a terminate task, a map's
-  // fail-fast) is not handed out: its history already ends with TASK_CANCELLED.
-  return held ? views.filter((view) => held.has(view.taskId)) : views;
-}
-
-/**
- * What the claim statement leaves out: TASK_STARTED events (the claim sets startedAt, so the
- * result write will not add them), and a decision at each attempt's start-to-close deadline
- * (decide computes it from startedAt, which it has not seen; without this, heartbeats could keep
- * an attempt alive past it). The heartbeat timeout needs no decision: the lease is that timeout,
- * and the reaper expires it (LEASE_EXPIRED).
- *
- * A separate transaction from the claim on purpose: it takes each execution's row lock
- * (lockExecution, as every event writer does), and taking that while holding the claimed TaskRun
- * rows would lock in the opposite order to a decision step (execution first, then its attempts)
- * and could deadlock on PostgreSQL. A crash between the two loses only these events. Holding the
- * execution locks, it checks which attempts are still this worker's: one cancelled since the
- * claim gets no TASK_STARTED after its TASK_CANCELLED. Returns the ids still held. (Exported for
- * the test of that race.)
- */
-export async function recordStarts(db: Db, views: WorkerTaskView[], deadlines: Map<string, Date>, workerId: string, now: Date): Promise<Set<string>> {
-  const executionIds = [...new Set(views.map((view) => view.executionId))].sort();
-  const events = startedEvents(views, workerId, now);
-  let held = new Set<string>();
-  await db.$transaction(async (tx) => {
-    for (const executionId of executionIds) await lockExecution(tx, executionId);
-    const still = await tx.taskRun.findMany({ where: { id: { in: views.map((view) => view.taskId) }, lockedBy: workerId, status: "RUNNING" }, select: { id: true } });
-    held = new Set(still.map((row) => row.id));
-    for (const executionId of executionIds) {
-      const due = views.filter((view) => view.executionId === executionId && held.has(view.taskId) && deadlines.has(view.taskId)).map((view) => deadlines.get(view.taskId)!.getTime());
-      if (due.length > 0) await decideNoLaterThan(tx, executionId, new Date(Math.min(...due)));
-    }
-    await appendEvents(tx, events.filter((event) => held.has(event.taskRunId!)));
-  });
-  for (const executionId of executionIds) announceExecutionChanged(executionId);
-  return held;
-}
-
-function startedEvents(views: WorkerTaskView[], workerId: string, now: Date): NewEvent[] {
-  return views.map((view) => ({
-    executionId: view.executionId,
-    type: "TASK_STARTED",
-    taskKey: view.taskKey,
-    mapIndex: view.mapIndex,
-    taskRunId: view.taskId,
-    actor: workerId,
-    createdAt: now,
-    payload: { attempt: view.attempt, workerId, leaseExpiresAt: view.leaseExpiresAt },
-  }));
+export async function pollTasks(db: Db, provider: DatabaseProvider, request: PollTasksRequest, options: { signal?: AbortSignal } = {}): Promise<WorkerTaskView[]> {
+  return pollForWorker(db, provider, pollTasksSchema.parse(request), options);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -467,12 +204,8 @@ export async function heartbeat(db: Db, request: HeartbeatRequest): Promise<Hear
       ? row.leaseExpiresAt.getTime() - row.heartbeatAt.getTime()
       : workerLeaseMs(workerTaskPolicy(await loadDefinition(db, row.execution.definitionId), row.taskKey, row.mapIndex).timeouts);
   const until = new Date(now.getTime() + Math.max(grantedMs, 1));
-  // Fenced like a result: the lease holder, still RUNNING, lease not yet run out.
-  const renewed = await db.taskRun.updateMany({
-    where: { id: taskId, lockedBy: workerId, status: "RUNNING", leaseExpiresAt: { gte: now } },
-    data: { heartbeatAt: now, leaseExpiresAt: until, ...(details !== undefined ? { heartbeatDetails: toJsonText(details) } : {}) },
-  });
-  if (renewed.count === 0) throw leaseRefusal(await readLeaseRow(db, taskId), taskId, workerId, new Date(), "this heartbeat") ?? raceConflict(taskId);
+  const renewed = await renewLease(db, taskId, workerId, now, until, details);
+  if (!renewed) throw leaseRefusal(await readLeaseRow(db, taskId), taskId, workerId, new Date(), "this heartbeat") ?? raceConflict(taskId);
   return { taskId, leaseExpiresAt: until.toISOString() };
 }
 
@@ -528,3 +261,5 @@ function checkSize(what: string, value: unknown, limit: number): void {
     throw new ServiceError("PAYLOAD_TOO_LARGE", `${what} is ${size} bytes as JSON; the limit is ${limit} bytes — store large data elsewhere and return a reference to it`);
   }
 }
+
+export { DEFAULT_WORKER_LEASE_MS, POLL_RECHECK_MS, workerLeaseMs, type WorkerTaskView } from "@/lib/runtime/worker-poll";

@@ -8,10 +8,11 @@ import { TEST_PROVIDERS } from "../helpers/db";
 import { createEngineHarness, type EngineHarness } from "../helpers/engine";
 import { getExecution, startExecution, waitForExecutionEnd, type ExecutionView } from "@/lib/services/executions";
 import { ServiceError } from "@/lib/services/errors";
-import { completeTask, failTask, heartbeat, pollTasks, recordStarts, type WorkerTaskView } from "@/lib/services/workers";
+import { completeTask, failTask, heartbeat, pollTasks, type WorkerTaskView } from "@/lib/services/workers";
+import { recordWorkerStarts } from "@/lib/runtime/writes/worker-claim";
 import { terminateExecution } from "@/lib/services/operations";
 import { FlowdeckWorker, type WorkerLogger } from "@/lib/worker-client";
-import { claimWorkerTasks } from "@/lib/runtime/claims";
+import { claimWorkerTasks } from "@/lib/runtime/writes/claim";
 
 /** One worker task; each test uses its own taskType so that tests never see each other's tasks. */
 function workerWorkflow(name: string, taskType: string, extra: Record<string, unknown> = {}) {
@@ -450,7 +451,7 @@ describe.each(TEST_PROVIDERS)("workers on %s", (provider) => {
       leaseExpiresAt: now.toISOString(),
       leaseMs: 60_000,
     };
-    expect([...(await recordStarts(h.db, [view], new Map(), "w-race", now))]).toEqual([]);
+    expect([...(await recordWorkerStarts(h.db, [view], "w-race", now))]).toEqual([]);
     const types = (await h.db.executionEvent.findMany({ where: { executionId: execution.id, taskKey: "work" }, orderBy: { id: "asc" } })).map((e) => e.type);
     expect(types).toEqual(["TASK_SCHEDULED", "TASK_CANCELLED"]);
   });

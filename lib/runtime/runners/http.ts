@@ -1,5 +1,6 @@
 import { evaluateTemplate, type ExpressionContext } from "@/lib/workflow/expressions";
-import { errorOf, type AttemptOutcome } from "@/lib/runtime/results";
+import type { AttemptOutcome } from "@/lib/runtime/state";
+import { errorOf } from "@/lib/runtime/runners/error-of";
 
 /** Largest response body kept as output. @default 1 MiB */
 const MAX_RESPONSE_BYTES = 1024 * 1024;

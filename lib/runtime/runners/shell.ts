@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { evaluateTemplate, type ExpressionContext } from "@/lib/workflow/expressions";
-import { errorOf, type AttemptOutcome } from "@/lib/runtime/results";
+import type { AttemptOutcome } from "@/lib/runtime/state";
+import { errorOf } from "@/lib/runtime/runners/error-of";
 
 /** Most output kept per stream. */
 const MAX_CAPTURE = 256 * 1024;

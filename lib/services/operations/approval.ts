@@ -5,11 +5,10 @@
 import type { Db } from "@/lib/db/client";
 import type { ApprovalParams, TaskDefinition } from "@/lib/workflow/schema";
 import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
-import { appendEvents } from "@/lib/runtime/events";
-import { toJsonText } from "@/lib/runtime/json";
+import { decideApproval } from "@/lib/runtime/writes/decide-approval";
 import { getExecution, type ExecutionView } from "@/lib/services/executions";
 import { forbidden, validationFailed } from "@/lib/services/errors";
-import { guardExecution, latestAttempt, refuse, requireTask, stale, withFreshState, type OperatorContext } from "./execution-state";
+import { latestAttempt, operationTransaction, refuse, requireTask, withFreshState, type OperatorContext } from "./execution-state";
 
 export type ApprovalDecisionOptions = OperatorContext & {
   taskKey: string;
@@ -51,32 +50,11 @@ async function decide(db: Db, executionId: string, options: ApprovalDecisionOpti
     const decision = { by: options.actor, reason, at: now.toISOString() };
     const output = { approved: true, ...decision };
     const error = { code: REJECTED_ERROR_CODE, message: `rejected by ${options.actor}${reason ? `: ${reason}` : ""}`, details: decision };
-    return db.$transaction(async (tx) => {
-      await guardExecution(tx, state, { nextDecisionAt: now });
-      // A reject is final: the FAILED attempt is written settled (nextRunAt null), so decide never
-      // asks the retry policy about it; only an operator's retry asks again.
-      const updated = await tx.taskRun.updateMany({
-        where: { id: latest.id, status: "WAITING" },
-        data: approved
-          ? { status: "COMPLETED", endedAt: now, nextRunAt: null, output: toJsonText(output) }
-          : { status: "FAILED", endedAt: now, nextRunAt: null, error: toJsonText(error) },
-      });
-      if (updated.count === 0) throw stale(state);
-      await appendEvents(tx, [
-        {
-          executionId,
-          type: approved ? "TASK_APPROVED" : "TASK_REJECTED",
-          taskKey: task.key,
-          mapIndex,
-          taskRunId: latest.id,
-          actor: options.actor,
-          reason,
-          createdAt: now,
-          payload: approved ? { attempt: latest.attempt, output } : { attempt: latest.attempt, ...error },
-        },
-      ]);
+    return operationTransaction(db, async (tx, read) => {
+      const base = { execution: state.execution, run: { id: latest.id, taskKey: task.key, mapIndex, attempt: latest.attempt }, actor: options.actor, reason, now };
+      await decideApproval(tx, approved ? { ...base, approved: true, output } : { ...base, approved: false, error });
       // The execution as this operation left it (the engine may move it on the moment we commit).
-      return getExecution(tx, executionId);
+      return getExecution(read, executionId);
     });
   });
   announceExecutionChanged(executionId);

@@ -4,7 +4,7 @@
  *
  * Why an optimistic guard and not a lock held while we think: an operation reads the execution and
  * all its attempts, decides (pure planning, input checks), then writes in ONE transaction whose
- * first statement is `UPDATE "Execution" … WHERE id = ? AND version = <read version>`. Anything that
+ * first statement is `UPDATE "Execution" … WHERE id = ? AND version = <read version>` (lib/runtime/writes/execution-row.ts guardVersion). Anything that
  * changed the execution since the read — a decision step, a task result, another operator — has
  * moved the version, so the guard matches no row and the whole operation runs again on fresh
  * state. On PostgreSQL that first UPDATE also takes the execution's row lock, so a concurrent
@@ -12,18 +12,18 @@
  * the committed row); event ids of the execution are therefore allocated in commit order. SQLite
  * has one writer at a time, so the same statement is already exclusive.
  */
-import type { Db } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import type { ExecutionStatus } from "@/lib/engine/statuses";
 import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import { loadDefinition } from "@/lib/runtime/definitions";
 import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
-import { StaleExecutionError, type Tx } from "@/lib/runtime/step";
+import { prismaWriteTx } from "@/lib/runtime/writes/prisma-tx";
+import { StaleExecutionError } from "@/lib/runtime/writes/transaction";
+import type { WriteTx } from "@/lib/runtime/writes/types";
 import { conflict, notFound, validationFailed, type ServiceError } from "@/lib/services/errors";
 
-export type { Tx };
-
 /** The execution as an operation sees it: its row, its pinned definition and every attempt. */
-export type ExecutionState = {
+export type OperationState = {
   execution: ExecutionRow;
   status: ExecutionStatus;
   definition: WorkflowDefinition;
@@ -41,7 +41,7 @@ export type OperatorContext = {
 /** How often an operation is tried on fresh state before it gives up with a 409. @default 5 */
 export const MAX_OPERATION_TRIES = 5;
 
-export async function loadExecutionState(db: Db, executionId: string): Promise<ExecutionState> {
+export async function loadOperationState(db: Db, executionId: string): Promise<OperationState> {
   const execution = await db.execution.findUnique({ where: { id: executionId } });
   if (!execution) throw notFound(`execution '${executionId}' not found`);
   const definition = await loadDefinition(db, execution.definitionId);
@@ -59,9 +59,9 @@ function isWriteConflict(error: unknown): boolean {
  * the execution changed meanwhile, loads it again and runs the whole operation again, so every
  * check is made on the state the write applies to.
  */
-export async function withFreshState<T>(db: Db, executionId: string, operation: (state: ExecutionState) => Promise<T>): Promise<T> {
+export async function withFreshState<T>(db: Db, executionId: string, operation: (state: OperationState) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
-    const state = await loadExecutionState(db, executionId);
+    const state = await loadOperationState(db, executionId);
     try {
       return await operation(state);
     } catch (error) {
@@ -75,23 +75,17 @@ export async function withFreshState<T>(db: Db, executionId: string, operation: 
   }
 }
 
-type ExecutionUpdate = Parameters<Tx["execution"]["updateMany"]>[0]["data"];
-
 /**
- * The guard: the first statement of every operation's transaction. Writes `data` and moves the
- * version only if nobody changed the execution since `state` was read; otherwise throws
- * StaleExecutionError and `withFreshState` runs the operation again.
+ * An operation's transaction: the writes go through `tx` (lib/runtime/writes, whose first call is
+ * always the guard on the version the operation's checks were made on), the reads of the view it
+ * answers with through `read`, in the same transaction.
  */
-export async function guardExecution(tx: Tx, state: ExecutionState, data: ExecutionUpdate = {}): Promise<void> {
-  const updated = await tx.execution.updateMany({
-    where: { id: state.execution.id, version: state.execution.version },
-    data: { ...data, version: { increment: 1 } },
-  });
-  if (updated.count === 0) throw new StaleExecutionError(state.execution.id);
+export function operationTransaction<T>(db: Db, work: (tx: WriteTx, read: Tx) => Promise<T>): Promise<T> {
+  return db.$transaction((read) => work(prismaWriteTx(read), read));
 }
 
 /** A conditional row update that matched nothing: the row moved on since we read it. */
-export function stale(state: ExecutionState): StaleExecutionError {
+export function stale(state: OperationState): StaleExecutionError {
   return new StaleExecutionError(state.execution.id);
 }
 
@@ -101,7 +95,7 @@ export function refuse(verb: string, executionId: string, why: string): ServiceE
 }
 
 /** The task of the pinned version, or a 400 listing the valid keys. */
-export function requireTask(state: ExecutionState, taskKey: string, field: string, verb: string) {
+export function requireTask(state: OperationState, taskKey: string, field: string, verb: string) {
   const task = state.definition.tasks.find((entry) => entry.key === taskKey);
   if (task) return task;
   const keys = state.definition.tasks.map((entry) => entry.key).join(", ");

@@ -20,7 +20,7 @@ export { pauseExecution, resumeExecution, terminateExecution } from "./lifecycle
 export { rerunExecution, retryExecution, type RerunOptions, type RerunPreview, type RetryOptions } from "./rerun";
 export { restartExecution, type RestartOptions } from "./restart";
 export { skipTask, type SkipTaskOptions } from "./skip";
-export type { ArchivedAttempt } from "./reset-tasks";
+export type { ArchivedAttempt } from "@/lib/runtime/writes/reset-tasks";
 
 export const OPERATIONS = ["pause", "resume", "terminate", "retry", "restart", "rerun", "skip", "approve", "reject"] as const;
 export const operationSchema = z.enum(OPERATIONS);

@@ -5,11 +5,10 @@
 import type { Db } from "@/lib/db/client";
 import { transitionExecution } from "@/lib/engine/transitions";
 import { announceExecutionChanged, announceExecutionEnded, wakeEngine } from "@/lib/runtime/bus";
-import { appendEvents } from "@/lib/runtime/events";
-import { toJsonText } from "@/lib/runtime/json";
-import { settleParentOfFinishedExecution, terminateExecutionTree } from "@/lib/runtime/links";
+import { pause, resume } from "@/lib/runtime/writes/pause-resume";
+import { terminateByOperator } from "@/lib/runtime/writes/terminate";
 import { getExecution, type ExecutionView } from "@/lib/services/executions";
-import { guardExecution, refuse, withFreshState, type OperatorContext } from "./execution-state";
+import { operationTransaction, refuse, withFreshState, type OperatorContext } from "./execution-state";
 
 /**
  * RUNNING → PAUSED. Attempts already running (or already claimed) finish and their results are
@@ -24,10 +23,9 @@ export async function pauseExecution(db: Db, executionId: string, operator: Oper
     const now = new Date();
     const moved = transitionExecution(state.status, "pause", now);
     if (!moved.ok) throw refuse("pause", executionId, `it is ${state.status}`);
-    return db.$transaction(async (tx) => {
-      await guardExecution(tx, state, { status: moved.status });
-      await appendEvents(tx, [{ executionId, type: "EXECUTION_PAUSED", actor: operator.actor, reason: operator.reason ?? null, createdAt: now }]);
-      return getExecution(tx, executionId);
+    return operationTransaction(db, async (tx, read) => {
+      await pause(tx, { execution: { ...state.execution, status: state.status }, actor: operator.actor, reason: operator.reason ?? null, now });
+      return getExecution(read, executionId);
     });
   });
   announceExecutionChanged(executionId);
@@ -40,10 +38,9 @@ export async function resumeExecution(db: Db, executionId: string, operator: Ope
     const now = new Date();
     const moved = transitionExecution(state.status, "resume", now);
     if (!moved.ok) throw refuse("resume", executionId, `it is ${state.status}`);
-    return db.$transaction(async (tx) => {
-      await guardExecution(tx, state, { status: moved.status, nextDecisionAt: now });
-      await appendEvents(tx, [{ executionId, type: "EXECUTION_RESUMED", actor: operator.actor, reason: operator.reason ?? null, createdAt: now }]);
-      return getExecution(tx, executionId);
+    return operationTransaction(db, async (tx, read) => {
+      await resume(tx, { execution: { ...state.execution, status: state.status }, actor: operator.actor, reason: operator.reason ?? null, now });
+      return getExecution(read, executionId);
     });
   });
   announceExecutionChanged(executionId);
@@ -64,12 +61,7 @@ export async function terminateExecution(db: Db, executionId: string, operator: 
     const now = new Date();
     const moved = transitionExecution(state.status, "terminate", now);
     if (!moved.ok) throw refuse("terminate", executionId, `it is ${state.status}`);
-    await db.$transaction(async (tx) => {
-      await guardExecution(tx, state);
-      await terminateExecutionTree(tx, executionId, now, operator.reason, operator.actor);
-      const error = toJsonText({ code: "TERMINATED", message: operator.reason });
-      await settleParentOfFinishedExecution(tx, { ...state.execution, status: moved.status, output: null, error }, now);
-    });
+    await operationTransaction(db, (tx) => terminateByOperator(tx, state.execution, operator, now));
     parentExecutionId = state.execution.parentExecutionId;
   });
   announceExecutionEnded(executionId);

@@ -7,15 +7,15 @@ import type { Db } from "@/lib/db/client";
 import { planRerun, planRetry, type PlanError, type RerunPlan } from "@/lib/engine/rerun";
 import type { JsonValue } from "@/lib/workflow/schema";
 import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
-import { appendEvents, type NewEvent } from "@/lib/runtime/events";
+import type { NewEvent } from "@/lib/runtime/events";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
-import { LIVE_TASK_STATUSES } from "@/lib/runtime/links";
+import { LIVE_TASK_STATUSES } from "@/lib/runtime/writes/fence";
+import { reopenExecution, resetTaskAttempts } from "@/lib/runtime/writes/reset-tasks";
 import { taskRunSnapshot, type TaskRunRow } from "@/lib/runtime/snapshots";
 import { prepareExecutionInput } from "@/lib/services/execution-input";
 import { getExecution, type ExecutionView } from "@/lib/services/executions";
 import type { ServiceError } from "@/lib/services/errors";
-import { guardExecution, refuse, requireTask, withFreshState, type ExecutionState, type OperatorContext } from "./execution-state";
-import { reopenedColumns, resetTaskAttempts } from "./reset-tasks";
+import { operationTransaction, refuse, requireTask, withFreshState, type OperationState, type OperatorContext } from "./execution-state";
 
 /** What a dry run answers: the tasks that would run again and the tasks kept as they are, in topological order. */
 export type RerunPreview = { dryRun: true; reset: string[]; kept: string[] };
@@ -53,7 +53,7 @@ function describeLiveTasks(runs: readonly TaskRunRow[]): string | null {
     const seen = latest.get(slot);
     if (!seen || seen.attempt < run.attempt) latest.set(slot, run);
   }
-  const live = [...latest.values()].filter((run) => LIVE_TASK_STATUSES.includes(run.status));
+  const live = [...latest.values()].filter((run) => (LIVE_TASK_STATUSES as readonly string[]).includes(run.status));
   if (live.length === 0) return null;
   const name = (run: TaskRunRow) => (run.mapIndex === -1 ? run.taskKey : `${run.taskKey} item ${run.mapIndex}`);
   if (live.length === 1) return `task ${name(live[0]!)} is still ${live[0]!.status}; wait for it to end or terminate the execution first`;
@@ -67,7 +67,7 @@ function describeLiveTasks(runs: readonly TaskRunRow[]): string | null {
  * execution finished (reopened) or PAUSED (stays paused until resumed). A RUNNING or QUEUED
  * execution is refused even without live attempts: its engine is about to decide.
  */
-export function assertNothingLive(verb: string, state: ExecutionState): void {
+export function assertNothingLive(verb: string, state: OperationState): void {
   const live = describeLiveTasks(state.runs);
   if (live) throw refuse(verb, state.execution.id, live);
   if (state.status === "RUNNING" || state.status === "QUEUED") {
@@ -75,12 +75,12 @@ export function assertNothingLive(verb: string, state: ExecutionState): void {
   }
 }
 
-function planRefusal(verb: string, state: ExecutionState, error: PlanError): ServiceError {
+function planRefusal(verb: string, state: OperationState, error: PlanError): ServiceError {
   // UNKNOWN_TASK is answered earlier (requireTask, 400); TASKS_ACTIVE by assertNothingLive.
   return refuse(verb, state.execution.id, error.message);
 }
 
-function checkedInput(state: ExecutionState, input: JsonValue): JsonValue {
+function checkedInput(state: OperationState, input: JsonValue): JsonValue {
   return prepareExecutionInput(
     state.definition.input,
     input,
@@ -91,15 +91,15 @@ function checkedInput(state: ExecutionState, input: JsonValue): JsonValue {
 type Applied = { plan: Extract<RerunPlan, { ok: true }>; event: NewEvent; extraEvents?: NewEvent[]; input?: JsonValue };
 
 /** Archives and deletes the reset tasks, reopens the execution, records the operator's event. */
-async function applyPlan(db: Db, state: ExecutionState, operator: OperatorContext, applied: Applied, now: Date): Promise<ExecutionView> {
-  return db.$transaction(async (tx) => {
-    await guardExecution(tx, state, { ...reopenedColumns(state, now), ...(applied.input !== undefined ? { input: toJsonText(applied.input) } : {}) });
+async function applyRerunPlan(db: Db, state: OperationState, operator: OperatorContext, applied: Applied, now: Date): Promise<ExecutionView> {
+  return operationTransaction(db, async (tx, read) => {
+    await reopenExecution(tx, state, now, applied.input !== undefined ? { input: toJsonText(applied.input) } : {});
     // The operator's event first, then the archived attempts, then what the rerun sets for it.
-    await appendEvents(tx, [applied.event]);
+    await tx.insertEvents([applied.event]);
     await resetTaskAttempts(tx, state, applied.plan.reset, operator, now);
-    await appendEvents(tx, applied.extraEvents ?? []);
+    await tx.insertEvents(applied.extraEvents ?? []);
     // The execution as this operation left it (the engine may move it on the moment we commit).
-    return getExecution(tx, state.execution.id);
+    return getExecution(read, state.execution.id);
   });
 }
 
@@ -126,7 +126,7 @@ export async function retryExecution(db: Db, executionId: string, options: Retry
       createdAt: now,
       payload: { previousStatus: state.status, reset: plan.reset, kept: plan.kept },
     };
-    return applyPlan(db, state, options, { plan, event }, now);
+    return applyRerunPlan(db, state, options, { plan, event }, now);
   });
   if ("dryRun" in preview) return preview;
   announceExecutionChanged(executionId);
@@ -171,7 +171,7 @@ export async function rerunExecution(db: Db, executionId: string, options: Rerun
       options.taskInput === undefined
         ? []
         : [{ executionId, type: "TASK_INPUT_SET", taskKey: options.fromTaskKey, actor: options.actor, reason: options.reason ?? null, createdAt: now, payload: { input: options.taskInput } }];
-    return applyPlan(db, state, options, { plan, event, extraEvents, input }, now);
+    return applyRerunPlan(db, state, options, { plan, event, extraEvents, input }, now);
   });
   if ("dryRun" in preview) return preview;
   announceExecutionChanged(executionId);

@@ -3,16 +3,16 @@
  * old execution stays as it ended (its history is the record of what happened; Conductor and
  * Temporal restart the same way), and an event on each links the two.
  */
-import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { isTerminalExecutionStatus } from "@/lib/engine/statuses";
 import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
-import { appendEvents } from "@/lib/runtime/events";
-import { fromJsonText, toJsonText } from "@/lib/runtime/json";
+import { fromJsonText } from "@/lib/runtime/json";
+import { restartAsNew } from "@/lib/runtime/writes/restart";
+import { newExecutionRow } from "@/lib/runtime/writes/start-execution";
 import { prepareExecutionInput } from "@/lib/services/execution-input";
 import { getExecution, type ExecutionView } from "@/lib/services/executions";
-import { guardExecution, refuse, withFreshState, type OperatorContext } from "./execution-state";
+import { operationTransaction, refuse, withFreshState, type OperatorContext } from "./execution-state";
 
 export type RestartOptions = OperatorContext & {
   /** Run the latest version of the workflow instead of the one the execution pinned. @default false */
@@ -44,44 +44,9 @@ export async function restartExecution(db: Db, executionId: string, options: Res
       input = prepareExecutionInput(definition.input, input, `cannot restart execution ${executionId} on v${definitionRow.version}: its input does not fit that version`);
     }
 
-    const id = randomUUID();
-    const now = new Date();
-    await db.$transaction(async (tx) => {
-      await guardExecution(tx, state);
-      await tx.execution.create({
-        data: {
-          id,
-          definitionId: definitionRow.id,
-          workflowName: definitionRow.name,
-          workflowVersion: definitionRow.version,
-          status: "QUEUED",
-          input: toJsonText(input),
-          correlationId: state.execution.correlationId,
-          createdBy: options.actor,
-          createdAt: now,
-          nextDecisionAt: now,
-        },
-      });
-      await appendEvents(tx, [
-        {
-          executionId,
-          type: "EXECUTION_RESTARTED",
-          actor: options.actor,
-          reason: options.reason ?? null,
-          createdAt: now,
-          payload: { newExecutionId: id, workflowVersion: definitionRow.version },
-        },
-        {
-          executionId: id,
-          type: "EXECUTION_CREATED",
-          actor: options.actor,
-          reason: options.reason ?? null,
-          createdAt: now,
-          payload: { workflow: definitionRow.name, version: definitionRow.version, restartOf: executionId },
-        },
-      ]);
-    });
-    return id;
+    const row = newExecutionRow({ definition: definitionRow, input, correlationId: state.execution.correlationId, createdBy: options.actor, now: new Date() });
+    await operationTransaction(db, (tx) => restartAsNew(tx, state.execution, row, { actor: options.actor, reason: options.reason ?? null }));
+    return row.id;
   });
   announceExecutionChanged(executionId);
   announceExecutionChanged(newExecutionId);

@@ -3,16 +3,14 @@
  * rules (all_success propagates the skip; all_done and none_failed run; one_success waits for
  * another upstream).
  */
-import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { isTerminalExecutionStatus } from "@/lib/engine/statuses";
 import { buildTaskGraph } from "@/lib/workflow/graph";
 import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
-import { appendEvents } from "@/lib/runtime/events";
-import { runKindOf } from "@/lib/runtime/task-types";
+import { reopenExecution, resetTaskAttempts } from "@/lib/runtime/writes/reset-tasks";
+import { skipAttempt } from "@/lib/runtime/writes/skip-task";
 import { getExecution, type ExecutionView } from "@/lib/services/executions";
-import { guardExecution, latestAttempt, refuse, requireTask, stale, withFreshState, type OperatorContext } from "./execution-state";
-import { reopenedColumns, resetTaskAttempts } from "./reset-tasks";
+import { latestAttempt, operationTransaction, refuse, requireTask, withFreshState, type OperatorContext } from "./execution-state";
 
 export type SkipTaskOptions = OperatorContext & {
   /** The task to skip (a whole task; map items are not skipped one by one). */
@@ -68,28 +66,10 @@ export async function skipTask(db: Db, executionId: string, options: SkipTaskOpt
       : [];
     const now = new Date();
     const operator = { actor: options.actor, reason: options.reason };
-    return db.$transaction(async (tx) => {
-      await guardExecution(tx, state, finished ? reopenedColumns(state, now) : { nextDecisionAt: now });
-      let taskRunId: string;
-      let attempt: number;
-      if (latest && (NOT_STARTED.includes(latest.status) || latest.status === "PENDING")) {
-        const updated = await tx.taskRun.updateMany({
-          where: { id: latest.id, status: latest.status },
-          data: { status: "SKIPPED", endedAt: now, nextRunAt: null, lockedBy: null, leaseExpiresAt: null },
-        });
-        if (updated.count === 0) throw stale(state);
-        taskRunId = latest.id;
-        attempt = latest.attempt;
-      } else {
-        if (latest) await tx.taskRun.updateMany({ where: { id: latest.id, status: latest.status }, data: { nextRunAt: null } });
-        const kind = runKindOf(state.definition, taskKey, -1);
-        taskRunId = randomUUID();
-        attempt = (latest?.attempt ?? 0) + 1;
-        await tx.taskRun.create({
-          data: { id: taskRunId, executionId, taskKey, mapIndex: -1, attempt, taskType: kind.taskType, workerTaskType: kind.workerTaskType, status: "SKIPPED", endedAt: now },
-        });
-      }
-      await appendEvents(tx, [
+    return operationTransaction(db, async (tx, read) => {
+      await reopenExecution(tx, state, now);
+      const { taskRunId, attempt } = await skipAttempt(tx, executionId, state.definition, taskKey, latest, now);
+      await tx.insertEvents([
         {
           executionId,
           type: "TASK_SKIPPED",
@@ -103,7 +83,7 @@ export async function skipTask(db: Db, executionId: string, options: SkipTaskOpt
       ]);
       await resetTaskAttempts(tx, state, downstream, operator, now);
       // The execution as this operation left it (the engine may move it on the moment we commit).
-      return getExecution(tx, executionId);
+      return getExecution(read, executionId);
     });
   });
   announceExecutionChanged(executionId);

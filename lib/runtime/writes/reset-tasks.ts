@@ -1,15 +1,19 @@
 /**
  * The write half of retry, rerun and skip: archive the attempts of reset tasks into the event
  * history and delete them (decide then numbers attempts from 1 again and sees only current ones),
- * and reopen a finished execution. Always inside the operation's guarded transaction.
+ * and reopen a finished execution. Always inside the operation's guarded transaction (reopenExecution first).
  */
-import { isTerminalExecutionStatus } from "@/lib/engine/statuses";
+import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
 import { transitionExecution } from "@/lib/engine/transitions";
-import { appendEvents, type NewEvent } from "@/lib/runtime/events";
+import type { NewEvent } from "@/lib/runtime/events";
 import { fromJsonText } from "@/lib/runtime/json";
-import { LIVE_TASK_STATUSES } from "@/lib/runtime/links";
 import type { TaskRunRow } from "@/lib/runtime/snapshots";
-import { stale, type ExecutionState, type OperatorContext, type Tx } from "./execution-state";
+import { guardVersion } from "./execution-row";
+import { StaleExecutionError } from "./transaction";
+import type { ExecutionPatch, WriteTx } from "./types";
+
+/** What an operator's reset works on: the execution as read, and every attempt of it. */
+export type ResetState = { execution: { id: string; version: number }; status: ExecutionStatus; runs: readonly TaskRunRow[] };
 
 /** One archived attempt, as stored in a TASK_RESET event's `payload.attempts`. */
 export type ArchivedAttempt = {
@@ -55,18 +59,18 @@ export function archiveAttempt(run: TaskRunRow): ArchivedAttempt {
  * version guard has already excluded that, this is the belt to its braces.
  */
 export async function resetTaskAttempts(
-  tx: Tx,
-  state: ExecutionState,
+  tx: WriteTx,
+  state: ResetState,
   taskKeys: readonly string[],
-  operator: OperatorContext,
+  operator: { actor: string; reason?: string | null },
   now: Date,
 ): Promise<void> {
   const executionId = state.execution.id;
   const keys = new Set(taskKeys);
   const rows = state.runs.filter((run) => keys.has(run.taskKey));
   if (rows.length === 0) return;
-  const deleted = await tx.taskRun.deleteMany({ where: { id: { in: rows.map((run) => run.id) }, status: { notIn: LIVE_TASK_STATUSES } } });
-  if (deleted.count !== rows.length) throw stale(state);
+  const deleted = await tx.deleteEndedRuns(rows.map((run) => run.id));
+  if (deleted !== rows.length) throw new StaleExecutionError(executionId);
   const events: NewEvent[] = [];
   for (const taskKey of taskKeys) {
     const attempts = rows.filter((run) => run.taskKey === taskKey);
@@ -81,7 +85,7 @@ export async function resetTaskAttempts(
       payload: { attempts: attempts.map(archiveAttempt) },
     });
   }
-  await appendEvents(tx, events);
+  await tx.insertEvents(events);
 }
 
 /**
@@ -89,9 +93,17 @@ export async function resetTaskAttempts(
  * a fresh startedAt so the workflow timeout starts again, endedAt/error/output cleared); a paused
  * one stays PAUSED until resumed. Either way the engine decides again now.
  */
-export function reopenedColumns(state: ExecutionState, now: Date) {
+export function reopenedColumns(state: ResetState, now: Date): ExecutionPatch {
   if (!isTerminalExecutionStatus(state.status)) return { nextDecisionAt: now };
   const moved = transitionExecution(state.status, "reset", now);
   if (!moved.ok) throw new Error(moved.error.message);
   return { status: moved.status, startedAt: now, endedAt: null, error: null, output: null, nextDecisionAt: now };
+}
+
+/**
+ * The first write of a retry, rerun or skip: the guard under the version the operator's checks
+ * were made on, reopening a finished execution (with `extra`, e.g. a rerun's new input).
+ */
+export function reopenExecution(tx: WriteTx, state: ResetState, now: Date, extra: ExecutionPatch = {}): Promise<void> {
+  return guardVersion(tx, state.execution.id, state.execution.version, { ...reopenedColumns(state, now), ...extra });
 }

@@ -1,10 +1,11 @@
 import { Prisma } from "@/lib/db/generated/sqlite/client";
-import type { Db } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
 import type { DatabaseProvider } from "@/lib/db/config";
+import type { ClaimedAttempt } from "@/lib/runtime/state";
 
 /**
- * The engine's claim queries (raw SQL through Prisma; the hot path's other statements are in
- * store.ts). Each is ONE statement that picks due rows and marks them as taken, so two claimers
+ * Claims: the engine's and the workers' (raw SQL through Prisma; the hot path's other statements
+ * are in lib/runtime/store.ts). Each is ONE statement that picks due rows and marks them as taken, so two claimers
  * can never take the same row.
  *
  * Why raw SQL: Prisma has no UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)
@@ -56,8 +57,6 @@ export async function claimDueDecisions(db: Db, provider: DatabaseProvider, now:
  */
 export const SHELL_GRACE_MS = 10_000;
 
-/** A claimed attempt: its id and its execution's (so the runner loads both in one go). */
-export type ClaimedAttempt = { id: string; executionId: string; /** Set when claimed by claimDueTasks: the lease it took. */ leaseExpiresAt?: Date };
 
 export async function claimDueTasks(
   db: Db,
@@ -94,7 +93,7 @@ export async function claimDueTasks(
  * only succeed while `lockedBy` is still this worker.
  */
 export async function claimWorkerTasks(
-  db: Db,
+  db: Db | Tx,
   provider: DatabaseProvider,
   params: { taskType: string; workerId: string; now: Date; leaseUntil: Date; limit: number; /** Claim only among these attempts. */ ids?: readonly string[] },
 ): Promise<string[]> {

@@ -1,0 +1,116 @@
+/**
+ * Creating and changing attempt rows inside a decision step: the one place a TaskRun row is built.
+ * RunWriter keeps the in-memory copy of the execution's attempts identical to what it writes —
+ * every change is one patch object, sent to the database and applied to a new row object (rows
+ * are never mutated, see lib/runtime/state.ts) — and inserts new rows together at flush (one
+ * statement for a whole fan-out).
+ */
+import { randomUUID } from "node:crypto";
+import type { TaskRunSnapshot } from "@/lib/engine/types";
+import type { WorkflowDefinition } from "@/lib/workflow/schema";
+import { taskRunSnapshot, type TaskRunRow } from "@/lib/runtime/snapshots";
+import { runKindOf } from "@/lib/runtime/task-types";
+import type { AttemptKey, HotTx, RunPatch } from "./types";
+
+/** The columns of a new attempt that nothing has written yet. */
+export const EMPTY_RUN = {
+  input: null,
+  output: null,
+  error: null,
+  logs: null,
+  scheduledAt: null,
+  startedAt: null,
+  endedAt: null,
+  nextRunAt: null,
+  lockedBy: null,
+  leaseExpiresAt: null,
+  heartbeatAt: null,
+  heartbeatDetails: null,
+} as const satisfies Partial<TaskRunRow>;
+
+/** A new attempt row of `key` (its task type from the pinned definition), with `columns` set. */
+export function newAttemptRow(
+  executionId: string,
+  definition: WorkflowDefinition,
+  key: AttemptKey,
+  columns: RunPatch & { status: string },
+  now: Date,
+): TaskRunRow {
+  const kind = runKindOf(definition, key.taskKey, key.mapIndex);
+  return {
+    ...EMPTY_RUN,
+    ...columns,
+    id: randomUUID(),
+    executionId,
+    taskKey: key.taskKey,
+    mapIndex: key.mapIndex,
+    attempt: key.attempt,
+    taskType: kind.taskType,
+    workerTaskType: kind.workerTaskType,
+    createdAt: now,
+    updatedAt: now,
+  } as TaskRunRow;
+}
+
+const slot = (key: AttemptKey) => `${key.taskKey}\u0000${key.mapIndex}\u0000${key.attempt}`;
+
+export class RunWriter {
+  readonly runs: TaskRunRow[];
+  readonly created: TaskRunRow[] = [];
+  private readonly at = new Map<string, number>();
+
+  constructor(
+    readonly tx: HotTx,
+    runs: readonly TaskRunRow[],
+    private readonly now: Date,
+  ) {
+    this.runs = [...runs];
+    this.runs.forEach((row, i) => this.at.set(slot(row), i));
+  }
+
+  /** The attempt's snapshot as this step has it (commandPatches reads the statuses). */
+  find(taskKey: string, mapIndex: number, attempt: number): TaskRunSnapshot | undefined {
+    const i = this.at.get(slot({ taskKey, mapIndex, attempt }));
+    return i === undefined ? undefined : taskRunSnapshot(this.runs[i]!);
+  }
+
+  row(key: AttemptKey): TaskRunRow | undefined {
+    const i = this.at.get(slot(key));
+    return i === undefined ? undefined : this.runs[i];
+  }
+
+  create(row: TaskRunRow): TaskRunRow {
+    this.created.push(row);
+    this.at.set(slot(row), this.runs.length);
+    this.runs.push(row);
+    return row;
+  }
+
+  /** Locks a not yet flushed row for an engine (see Dispatcher). */
+  claimCreated(id: string, lockedBy: string, leaseExpiresAt: Date): void {
+    const i = this.created.findIndex((row) => row.id === id);
+    const claimed = { ...this.created[i]!, lockedBy, leaseExpiresAt };
+    this.created[i] = claimed;
+    this.runs[this.at.get(slot(claimed))!] = claimed;
+  }
+
+  async update(executionId: string, key: AttemptKey, patch: RunPatch): Promise<TaskRunRow> {
+    const i = this.at.get(slot(key));
+    if (i === undefined) throw new Error(`the state of execution ${executionId} has no attempt ${key.taskKey}[${key.mapIndex}] #${key.attempt}`);
+    const current = this.runs[i]!;
+    // A status that does not change is not written (every indexed column in an UPDATE costs index writes).
+    const changes: RunPatch = patch.status === current.status ? { ...patch, status: undefined } : patch;
+    const pending = this.created.findIndex((row) => row.id === current.id);
+    if (pending === -1 && !(await this.tx.updateRunByKey(executionId, key, changes))) {
+      throw new Error(`attempt ${key.taskKey}[${key.mapIndex}] #${key.attempt} of execution ${executionId} is not stored`);
+    }
+    const row = { ...current, ...patch, updatedAt: this.now } as TaskRunRow;
+    this.runs[i] = row;
+    if (pending >= 0) this.created[pending] = row;
+    return row;
+  }
+
+  async flush(): Promise<void> {
+    await this.tx.insertRuns(this.created);
+  }
+}
