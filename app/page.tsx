@@ -2,7 +2,8 @@ import Link from "next/link";
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/app-shell";
 import { AutoRefresh } from "@/components/monitor/auto-refresh";
-import { StatusBadge, StatusIcon, statusInfo } from "@/components/monitor/status-visual";
+import { statusLook } from "@/components/monitor/status-palette";
+import { StatusBadge, StatusIcon } from "@/components/monitor/status-visual";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { getDb } from "@/lib/db/client";
 import { EXECUTION_STATUSES } from "@/lib/engine/statuses";
@@ -35,7 +36,7 @@ export default async function DashboardPage() {
             >
               <span className="flex items-center gap-1.5 text-xs font-medium text-zinc-500">
                 <StatusIcon status={status} />
-                {statusInfo(status).label}
+                {statusLook(status).label}
               </span>
               <span className="text-2xl font-semibold tabular-nums">{data.countsByStatus[status] ?? 0}</span>
             </Link>

@@ -8,7 +8,7 @@ import { performOperationAction, type OperationActionResult } from "@/app/execut
 import type { ExecutionView, TaskView } from "@/lib/services/executions";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
-import { statusInfo } from "@/components/monitor/status-visual";
+import { isFinishedExecution } from "@/components/monitor/status-visual";
 
 type Run = (operation: string, body: unknown, success: string) => Promise<OperationActionResult>;
 
@@ -41,7 +41,7 @@ export function ExecutionActions({ execution, onChanged }: { execution: Executio
   const [dialog, setDialog] = useState<"terminate" | "restart" | null>(null);
   const [reason, setReason] = useState("");
   const status = execution.status;
-  const finished = statusInfo(status).terminal;
+  const finished = isFinishedExecution(status);
   const canRetry = ["FAILED", "TIMED_OUT", "TERMINATED"].includes(status);
   return (
     <div className="flex flex-wrap items-center gap-2" aria-label="Execution actions">
@@ -137,7 +137,7 @@ export function TaskActions({
   const { run, pending } = useOperation(execution.id, onChanged);
   const [decision, setDecision] = useState<"approve" | "reject" | "skip" | null>(null);
   const [reason, setReason] = useState("");
-  const finished = statusInfo(execution.status).terminal;
+  const finished = isFinishedExecution(execution.status);
   const taskStatus = task?.status ?? "PENDING";
   const waitingApproval = taskType === "approval" && taskStatus === "WAITING";
   const canSkip = !finished && ["PENDING", "SCHEDULED", "RETRYING", "FAILED", "TIMED_OUT", "CANCELLED"].includes(taskStatus);

@@ -9,7 +9,7 @@ import { formatDurationMs, formatUtc, isEdgeTaken, overlayFor } from "@/lib/canv
 import type { ExecutionView as Execution, TaskView } from "@/lib/services/executions";
 import { MonitorTaskNode, type MonitorFlowNode } from "@/components/monitor/monitor-task-node";
 import { JsonView } from "@/components/monitor/json-view";
-import { StatusBadge, StatusLegend, statusInfo } from "@/components/monitor/status-visual";
+import { StatusBadge, StatusLegend, isFinishedExecution } from "@/components/monitor/status-visual";
 import { TaskTimeline } from "@/components/monitor/task-timeline";
 import { useLiveExecution, type LiveMode } from "@/components/monitor/use-live-execution";
 import { cn } from "@/components/ui/cn";
@@ -44,7 +44,7 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts }: ExecutionV
   const [rerunFrom, setRerunFrom] = useState<string | null>(null);
   const [previewReset, setPreviewReset] = useState<string[] | null>(null);
   const onChanged = useCallback(() => void refetch(), [refetch]);
-  const finished = statusInfo(execution.status).terminal;
+  const finished = isFinishedExecution(execution.status);
   const now = useNow(!finished);
 
   const flowNodes = useMemo<MonitorFlowNode[]>(
@@ -185,7 +185,7 @@ function ExecutionOverview({ execution, now }: { execution: Execution; now: numb
       </dl>
       {execution.error ? <JsonView label="Error" value={execution.error} /> : null}
       <JsonView label="Input" value={execution.input} />
-      <JsonView label="Output" value={execution.output} empty={statusInfo(execution.status).terminal ? "—" : "Not finished yet"} />
+      <JsonView label="Output" value={execution.output} empty={isFinishedExecution(execution.status) ? "—" : "Not finished yet"} />
     </div>
   );
 }

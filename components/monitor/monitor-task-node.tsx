@@ -6,7 +6,8 @@ import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { TASK_NODE_HEIGHT, TASK_NODE_WIDTH } from "@/lib/canvas/definition-to-flow";
 import { formatDurationMs, type MonitorNodeData } from "@/lib/canvas/execution-overlay";
 import { TASK_TYPE_VISUAL } from "@/components/graph/task-type-visual";
-import { StatusIcon, statusInfo } from "@/components/monitor/status-visual";
+import { statusLook } from "@/components/monitor/status-palette";
+import { StatusIcon } from "@/components/monitor/status-visual";
 import { cn } from "@/components/ui/cn";
 
 export type MonitorFlowNode = Node<MonitorNodeData, "monitorTask">;
@@ -19,20 +20,20 @@ export type MonitorFlowNode = Node<MonitorNodeData, "monitorTask">;
 function MonitorTaskCard({ data, selected }: NodeProps<MonitorFlowNode>) {
   const visual = TASK_TYPE_VISUAL[data.taskType];
   const Icon = visual.icon;
-  const info = statusInfo(data.status);
+  const look = statusLook(data.status);
   const attempts = data.attempt > 1 || (data.maxAttempts ?? 1) > 1 ? `${data.attempt}/${data.maxAttempts ?? "∞"}` : null;
   const counts = data.itemCounts
     ? Object.entries(data.itemCounts)
-        .map(([status, count]) => `${count} ${statusInfo(status).label.toLowerCase()}`)
+        .map(([status, count]) => `${count} ${statusLook(status).label.toLowerCase()}`)
         .join(" · ")
     : null;
   return (
     <div
       className={cn(
         "relative flex flex-col justify-center gap-1 overflow-hidden rounded-lg border bg-white pl-3 pr-3 shadow-xs dark:bg-zinc-900",
-        info.dashed ? "border-dashed border-zinc-300 dark:border-zinc-600" : "border-transparent ring-2",
-        !info.dashed && info.colors.ring,
-        info.animated && "animate-pulse-ring",
+        look.dashed ? "border-dashed border-zinc-300 dark:border-zinc-600" : "border-transparent ring-2",
+        !look.dashed && look.colors.ring,
+        look.animated && "animate-pulse-ring",
         selected && "outline-2 outline-offset-2 outline-accent-500",
         data.status === "PENDING" && "opacity-75",
         data.preview === "reset" && "outline-2 outline-dashed outline-offset-4 outline-amber-500",
@@ -64,9 +65,9 @@ function MonitorTaskCard({ data, selected }: NodeProps<MonitorFlowNode>) {
           </Link>
         ) : null}
       </span>
-      <span className={cn("flex items-center gap-1 text-[11px] font-medium", info.colors.text, "dark:text-zinc-200")} data-testid="node-status">
+      <span className={cn("flex items-center gap-1 text-[11px] font-medium", look.colors.text, "dark:text-zinc-200")} data-testid="node-status">
         <StatusIcon status={data.status} className="size-3" />
-        {info.label}
+        {look.label}
         {attempts ? <span className="font-normal text-zinc-500">· attempt {attempts}</span> : null}
         {data.durationMs !== null ? <span className="ml-auto font-normal tabular-nums text-zinc-500">{formatDurationMs(data.durationMs)}</span> : null}
       </span>

@@ -2,7 +2,7 @@
 
 import type { ExecutionView } from "@/lib/services/executions";
 import { formatDurationMs } from "@/lib/canvas/execution-overlay";
-import { statusInfo } from "@/components/monitor/status-visual";
+import { statusLook } from "@/components/monitor/status-palette";
 import { cn } from "@/components/ui/cn";
 
 const MIN_BAR_PERCENT = 0.6;
@@ -35,9 +35,9 @@ export function TaskTimeline({ execution, order, now, onSelect }: { execution: E
               return (
                 <span
                   key={attempt.id}
-                  className={cn("absolute inset-y-0 rounded", statusInfo(attempt.status).colors.bg)}
+                  className={cn("absolute inset-y-0 rounded", statusLook(attempt.status).colors.bg)}
                   style={{ left: `${left}%`, width: `${Math.min(100 - left, width)}%` }}
-                  title={`attempt ${attempt.attempt}: ${statusInfo(attempt.status).label}`}
+                  title={`attempt ${attempt.attempt}: ${statusLook(attempt.status).label}`}
                 />
               );
             })}
