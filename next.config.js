@@ -6,6 +6,9 @@ const nextConfig = {
   // Next then adds that directory's types to tsconfig.json's "include": do not commit that change.
   distDir: process.env.FLOWDECK_NEXT_DIST_DIR || ".next",
   poweredByHeader: false,
+  // The designer saves through a server action (app/workflows/actions.ts): it takes the same body
+  // size as the API routes (FLOWDECK_MAX_BODY_BYTES, see lib/http/api.ts), not Next's 1 MB default.
+  experimental: { serverActions: { bodySizeLimit: Number(process.env.FLOWDECK_MAX_BODY_BYTES ?? 5 * 1024 * 1024) } },
   // Native and server-only packages stay external to the server bundle.
   serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "jsonata"],
   // `npm test` runs `tsc --noEmit` over the whole project; checking again in every build only

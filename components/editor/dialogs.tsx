@@ -4,7 +4,7 @@ import { useState, type ReactNode } from "react";
 import { Dialog } from "radix-ui";
 import { Copy, Download, Play, Upload, X } from "lucide-react";
 import { toast } from "sonner";
-import { parseDefinitionText, type InputJsonSchema, type ValidationIssue, type WorkflowDefinition } from "@/lib/workflow";
+import { parseDefinitionText, type InputJsonSchema, type JsonValue, type ValidationIssue, type WorkflowDefinition } from "@/lib/workflow";
 import { Button } from "@/components/ui/button";
 import { INPUT_CLASS } from "@/components/editor/fields";
 import { cn } from "@/components/ui/cn";
@@ -199,8 +199,8 @@ function initialInput(schema: InputJsonSchema | undefined): Record<string, strin
 }
 
 /** Reads the form into an input object; the message names the first field that does not parse. */
-export function readRunInput(schema: InputJsonSchema | undefined, values: Record<string, string>): { ok: true; input: Record<string, unknown> } | { ok: false; message: string } {
-  const input: Record<string, unknown> = {};
+export function readRunInput(schema: InputJsonSchema | undefined, values: Record<string, string>): { ok: true; input: Record<string, JsonValue> } | { ok: false; message: string } {
+  const input: Record<string, JsonValue> = {};
   for (const [name, property] of Object.entries((schema?.properties ?? {}) as Record<string, PropertySchema>)) {
     const text = values[name] ?? "";
     if (text === "") {
@@ -230,7 +230,7 @@ export function RunDialog({
   open: boolean;
   onOpenChange: (open: boolean) => void;
   schema: InputJsonSchema | undefined;
-  onStart: (input: Record<string, unknown>) => void;
+  onStart: (input: Record<string, JsonValue>) => void;
   starting: boolean;
 }) {
   const [values, setValues] = useState(() => initialInput(schema));

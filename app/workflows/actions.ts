@@ -1,0 +1,37 @@
+"use server";
+
+// The designer's writes, as server actions: save a definition as a new version, start an execution.
+// Each is the same zod schema and service call as its API route (POST /api/workflows,
+// POST /api/executions), so the designer gets typed results instead of hand-cast fetch responses.
+import { getDb } from "@/lib/db/client";
+import { runAction, type ActionResult } from "@/lib/http/action";
+import { saveWorkflow } from "@/lib/services/workflows";
+import { startExecution, startExecutionSchema, type StartExecutionRequest } from "@/lib/services/executions";
+
+/**
+ * Who the designer's saves and runs are recorded as: "api", what they were recorded as while the
+ * designer posted to the API routes (which use "api" without an x-flowdeck-actor header).
+ */
+const DESIGNER_ACTOR = "api";
+
+export type SavedWorkflow = { created: boolean; name: string; version: number };
+
+/**
+ * Saves a definition as a new version, or finds the same content already stored (`created: false`).
+ * An invalid definition comes back as VALIDATION_FAILED with one detail per problem and its path;
+ * the service parses it with the definition's zod schema.
+ */
+export async function saveWorkflowAction(definition: unknown): Promise<ActionResult<SavedWorkflow>> {
+  return runAction("save workflow", async () => {
+    const { created, workflow } = await saveWorkflow(getDb(), definition, DESIGNER_ACTOR);
+    return { created, name: workflow.name, version: workflow.version };
+  });
+}
+
+/** Starts an execution of a stored workflow version; answers with the new execution's id. */
+export async function startExecutionAction(request: StartExecutionRequest): Promise<ActionResult<{ executionId: string }>> {
+  return runAction("start execution", async () => {
+    const execution = await startExecution(getDb(), startExecutionSchema.parse(request), DESIGNER_ACTOR);
+    return { executionId: execution.id };
+  });
+}

@@ -1,0 +1,43 @@
+"use client";
+
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { validateDefinition, type WorkflowDefinition } from "@/lib/workflow";
+import { asDraft, onlyLayoutDiffers, type DraftDefinition } from "@/lib/editor/document";
+import { issueCountByTask, placeIssues, type PlacedIssue } from "@/lib/editor/issues";
+
+/** Delay between the last change and the validation run. @default 250 */
+const VALIDATE_DEBOUNCE_MS = 250;
+
+/**
+ * The document's problems, checked again a moment after the last change. A stored workflow opens
+ * with its problems already found; a new one with none.
+ */
+export function useDebouncedValidation(draft: DraftDefinition, initial: WorkflowDefinition | undefined) {
+  const [issues, setIssues] = useState<PlacedIssue[]>(() => {
+    const result = initial ? validateDefinition(initial) : undefined;
+    return result && !result.ok ? placeIssues(asDraft(initial!), result.errors) : [];
+  });
+  const [validatedDraft, setValidatedDraft] = useState<DraftDefinition | null>(initial ? draft : null);
+
+  // A drag, its undo or an auto-layout moves cards only: the problems stay what they were.
+  const layoutOnly = draft !== validatedDraft && validatedDraft !== null && onlyLayoutDiffers(draft, validatedDraft);
+  useEffect(() => {
+    if (draft === validatedDraft || layoutOnly) return;
+    const timer = setTimeout(() => {
+      const result = validateDefinition(draft);
+      setIssues(result.ok ? [] : placeIssues(draft, result.errors));
+      setValidatedDraft(draft);
+    }, VALIDATE_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [draft, validatedDraft, layoutOnly]);
+  const validating = draft !== validatedDraft && !layoutOnly;
+  const issueCounts = useMemo(() => issueCountByTask(issues), [issues]);
+
+  /** Shows problems found without waiting (a save's check, the server's answer) as those of `checked`. */
+  const showIssues = useCallback((checked: DraftDefinition, found: PlacedIssue[]) => {
+    setIssues(found);
+    setValidatedDraft(checked);
+  }, []);
+
+  return { issues, issueCounts, validating, showIssues };
+}

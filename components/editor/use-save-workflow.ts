@@ -1,0 +1,77 @@
+"use client";
+
+import { useCallback, useMemo, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { toast } from "sonner";
+import { validateDefinition, type WorkflowDefinition } from "@/lib/workflow";
+import { asDraft, toSubmission, type DraftDefinition } from "@/lib/editor/document";
+import { placeIssues, type PlacedIssue } from "@/lib/editor/issues";
+import { saveWorkflowAction } from "@/app/workflows/actions";
+import { workflowVersionsKey } from "@/components/editor/use-workflow-versions";
+import type { EditorBusy } from "@/components/editor/editor-toolbar";
+
+type SaveOptions = {
+  /** The definition opened, undefined for a new workflow. */
+  initial: WorkflowDefinition | undefined;
+  /** The stored version opened, if any. */
+  initialVersion: number | undefined;
+  draft: DraftDefinition;
+  readOnly: boolean;
+  /** What the editor is busy with; a save waits for nothing and starts only when it is idle. */
+  busy: EditorBusy | null;
+  setBusy: (busy: EditorBusy | null) => void;
+  /** Problems that stopped a save (found here or by the server), to show below the canvas. */
+  onProblems: (checked: DraftDefinition, issues: PlacedIssue[]) => void;
+};
+
+const problems = (count: number) => `${count} problem${count === 1 ? "" : "s"}`;
+
+/**
+ * Saving: the stored version and name, whether the document differs from what was saved last, and
+ * `save`, which checks the document first and then saves it as a new version (saveWorkflowAction).
+ */
+export function useSaveWorkflow({ initial, initialVersion, draft, readOnly, busy, setBusy, onProblems }: SaveOptions) {
+  const queryClient = useQueryClient();
+  const [version, setVersion] = useState<number | undefined>(initialVersion);
+  const [savedText, setSavedText] = useState<string>(() => (initial ? JSON.stringify(toSubmission(asDraft(initial))) : ""));
+  const [savedName, setSavedName] = useState<string | undefined>(initial?.name);
+
+  const currentText = useMemo(() => JSON.stringify(toSubmission(draft)), [draft]);
+  const dirty = !readOnly && currentText !== savedText && draft.tasks.length + (draft.name ? 1 : 0) > 0;
+
+  const save = useCallback(async () => {
+    if (readOnly || busy) return;
+    const result = validateDefinition(draft);
+    if (!result.ok) {
+      onProblems(draft, placeIssues(draft, result.errors));
+      toast.error("Not saved", { description: `The workflow has ${problems(result.errors.length)}; see the list below the canvas.` });
+      return;
+    }
+    setBusy("save");
+    try {
+      const submission = toSubmission(draft);
+      const saved = await saveWorkflowAction(submission);
+      if (!saved.ok) {
+        const details = saved.error.details;
+        if (details.length > 0) onProblems(draft, placeIssues(draft, details.map((detail) => ({ ...detail, code: "server" }))));
+        toast.error("Not saved", { description: saved.error.message });
+        return;
+      }
+      const { created, name, version: savedVersion } = saved.value;
+      setVersion(savedVersion);
+      setSavedText(JSON.stringify(submission));
+      setSavedName(name);
+      if (created) void queryClient.invalidateQueries({ queryKey: workflowVersionsKey(name) });
+      if (created) toast.success(`Saved v${savedVersion}`);
+      else toast.info(`No changes — still v${savedVersion}`);
+      const editPath = `/workflows/${encodeURIComponent(name)}/edit`;
+      if (window.location.pathname !== editPath) window.history.replaceState(null, "", editPath);
+    } catch (error) {
+      toast.error("Not saved", { description: error instanceof Error ? error.message : String(error) });
+    } finally {
+      setBusy(null);
+    }
+  }, [busy, draft, onProblems, queryClient, readOnly, setBusy]);
+
+  return { version, savedName, dirty, save };
+}

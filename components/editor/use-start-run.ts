@@ -1,0 +1,43 @@
+"use client";
+
+import { useCallback } from "react";
+import { useRouter } from "next/navigation";
+import { toast } from "sonner";
+import type { JsonValue } from "@/lib/workflow";
+import { startExecutionAction } from "@/app/workflows/actions";
+import type { EditorBusy } from "@/components/editor/editor-toolbar";
+
+type RunOptions = {
+  /** The saved workflow to run; nothing runs before the first save. */
+  savedName: string | undefined;
+  /** The stored version shown; without one the latest version runs. */
+  version: number | undefined;
+  setBusy: (busy: EditorBusy | null) => void;
+  /** The execution started (before the page moves to its monitor). */
+  onStarted: () => void;
+};
+
+/** Starting a run from the Run dialog: starts an execution (startExecutionAction) and opens its monitor page. */
+export function useStartRun({ savedName, version, setBusy, onStarted }: RunOptions) {
+  const router = useRouter();
+  return useCallback(
+    async (input: Record<string, JsonValue>) => {
+      if (!savedName) return;
+      setBusy("run");
+      try {
+        const started = await startExecutionAction({ workflow: savedName, ...(version ? { version } : {}), input });
+        if (!started.ok) {
+          toast.error("Not started", { description: started.error.message });
+          return;
+        }
+        onStarted();
+        router.push(`/executions/${encodeURIComponent(started.value.executionId)}`);
+      } catch (error) {
+        toast.error("Not started", { description: error instanceof Error ? error.message : String(error) });
+      } finally {
+        setBusy(null);
+      }
+    },
+    [onStarted, router, savedName, version, setBusy],
+  );
+}
