@@ -73,7 +73,7 @@ const TABLE: { name: string; runs: TaskRunSnapshot[]; command: Command; writes: 
   {
     name: "cancelAttempt of a waiting attempt",
     runs: [run("w", "WAITING")],
-    command: { kind: "cancelAttempt", taskKey: "w", mapIndex: -1, attempt: 1, reason: "workflow_failed" },
+    command: { kind: "cancelAttempt", taskKey: "w", mapIndex: -1, attempt: 1, reason: "execution_ended" },
     writes: [{ taskKey: "w", mapIndex: -1, attempt: 1, create: false, patch: { status: "CANCELLED", endedAt: now, nextRunAt: null } }],
   },
   {
@@ -109,7 +109,7 @@ describe("commandPatches: command in, attempt writes out", () => {
   });
 
   it("refuses an illegal move as a value, naming it", () => {
-    const result = commandPatches(new RunBoard([run("a", "COMPLETED")]), { kind: "cancelAttempt", taskKey: "a", mapIndex: -1, attempt: 1, reason: "workflow_failed" }, now);
+    const result = commandPatches(new RunBoard([run("a", "COMPLETED")]), { kind: "cancelAttempt", taskKey: "a", mapIndex: -1, attempt: 1, reason: "execution_ended" }, now);
     expect(result).toEqual({ ok: false, error: { code: "ILLEGAL_TRANSITION", message: "cannot cancel a task that is COMPLETED", from: "COMPLETED", event: "cancel" } });
     expect(commandPatches(new RunBoard([]), { kind: "failTask", taskKey: "a", mapIndex: -1, attempt: 1, reason: "max_attempts" }, now).ok).toBe(false);
     expect(commandPatches(new RunBoard([]), { kind: "retry", taskKey: "a", mapIndex: -1, attempt: 2, failedAttempt: 1, runAt: now, delayMs: 0, status: "SCHEDULED" }, now).ok).toBe(false);
