@@ -26,7 +26,7 @@ export const EMPTY_RUN = {
   leaseExpiresAt: null,
   heartbeatAt: null,
   heartbeatDetails: null,
-} as const satisfies Partial<TaskRunRow>;
+} as const;
 
 /** A new attempt row of `key` (its task type from the pinned definition), with `columns` set. */
 export function newAttemptRow(
@@ -37,7 +37,8 @@ export function newAttemptRow(
   now: Date,
 ): TaskRunRow {
   const kind = runKindOf(definition, key.taskKey, key.mapIndex);
-  return {
+  // Typed as the full row (no cast): a new TaskRun column must be given here (EMPTY_RUN) to compile.
+  const row: TaskRunRow = {
     ...EMPTY_RUN,
     ...columns,
     id: randomUUID(),
@@ -49,7 +50,8 @@ export function newAttemptRow(
     workerTaskType: kind.workerTaskType,
     createdAt: now,
     updatedAt: now,
-  } as TaskRunRow;
+  };
+  return row;
 }
 
 const slot = (key: AttemptKey) => `${key.taskKey}\u0000${key.mapIndex}\u0000${key.attempt}`;
