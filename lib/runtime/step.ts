@@ -7,12 +7,11 @@ import { evaluateTemplate } from "@/lib/workflow/expressions";
 import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import { announceExecutionChanged, announceExecutionEnded, wakeEngine } from "@/lib/runtime/bus";
 import { loadDefinition } from "@/lib/runtime/definitions";
-import type { NewEvent } from "@/lib/runtime/events";
 import { engineStore } from "@/lib/runtime/store";
 import { toJsonText } from "@/lib/runtime/json";
 import { executionSnapshot, expressionContext, taskRunSnapshot, type ExecutionRow, type TaskRunRow } from "@/lib/runtime/snapshots";
 import type { Dispatcher, ExecutionState } from "@/lib/runtime/state";
-import { needsFullTx, persistPlan, planExecutionData, type AppliedPlan, type Reservation, type StepPlan } from "@/lib/runtime/writes/apply-decision";
+import { needsFullTx, persistDecisionStep, type AppliedPlan, type Reservation, type StepPlan } from "@/lib/runtime/writes/apply-decision";
 import { deferDecision } from "@/lib/runtime/writes/execution-row";
 import { StaleExecutionError, writeTransaction } from "@/lib/runtime/writes/transaction";
 
@@ -96,14 +95,7 @@ export async function runDecisionStep(db: Db, executionId: string, now: Date = n
   const reservation: Reservation = { count: 0 };
   let applied: AppliedPlan;
   try {
-    applied = await writeTransaction(db, needsFullTx(state, plan), async (tx, fullTx) => {
-      // The guard first: on PostgreSQL it also takes the row lock, serializing with task results.
-      if (!(await tx.guardExecution(executionId, execution.version, planExecutionData(plan, execution)))) throw new StaleExecutionError(executionId);
-      const events: NewEvent[] = [];
-      const result = await persistPlan(tx, fullTx, state, plan, now, events, dispatcher, reservation);
-      await tx.insertEvents(events);
-      return result;
-    });
+    applied = await writeTransaction(db, needsFullTx(state, plan), (tx, fullTx) => persistDecisionStep(tx, fullTx, state, plan, now, dispatcher, reservation));
   } catch (error) {
     if (reservation.count > 0) dispatcher?.release(reservation.count);
     throw error;

@@ -17,6 +17,7 @@ import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
 import type { ClaimedAttempt, Dispatcher, ExecutionState } from "@/lib/runtime/state";
 import { rowColumns } from "./columns";
 import { newAttemptRow, RunWriter } from "./create-attempts";
+import { guardVersion } from "./execution-row";
 import { settleParentOfFinishedExecution } from "./settle-parent";
 import { cancelChildExecutions } from "./terminate";
 import type { ExecutionPatch, HotTx, RunPatch, WriteTx } from "./types";
@@ -119,6 +120,27 @@ export async function persistPlan(
   }
   const next: ExecutionRow = { ...execution, ...planExecutionData(plan, execution), version: execution.version + 1, updatedAt: now };
   return { state: { execution: next, runs: writer.runs, definition }, scheduled, claimed };
+}
+
+/**
+ * A decision step on its own (not inside an outcome's transaction): the guard first — on
+ * PostgreSQL it also takes the row lock, serialising with task results — then the plan, then its
+ * events. StaleExecutionError when the execution moved since `state` was read.
+ */
+export async function persistDecisionStep(
+  tx: HotTx,
+  fullTx: WriteTx | null,
+  state: ExecutionState,
+  plan: StepPlan,
+  now: Date,
+  dispatcher?: Dispatcher,
+  reservation?: Reservation,
+): Promise<AppliedPlan> {
+  await guardVersion(tx, state.execution.id, state.execution.version, planExecutionData(plan, state.execution));
+  const events: NewEvent[] = [];
+  const applied = await persistPlan(tx, fullTx, state, plan, now, events, dispatcher, reservation);
+  await tx.insertEvents(events);
+  return applied;
 }
 
 type ApplyContext = { executionId: string; definition: WorkflowDefinition; now: Date; events: NewEvent[]; fullTx: WriteTx | null };

@@ -107,3 +107,20 @@ export function reopenedColumns(state: ResetState, now: Date): ExecutionPatch {
 export function reopenExecution(tx: WriteTx, state: ResetState, now: Date, extra: ExecutionPatch = {}): Promise<void> {
   return guardVersion(tx, state.execution.id, state.execution.version, { ...reopenedColumns(state, now), ...extra });
 }
+
+/**
+ * A retry or rerun in one go: reopen (the guard), the operator's event, the archived attempts of
+ * `reset`, then what the rerun sets for them (`extraEvents`, e.g. TASK_INPUT_SET after TASK_RESET).
+ */
+export async function resetAndReopen(
+  tx: WriteTx,
+  state: ResetState,
+  change: { event: NewEvent; reset: readonly string[]; extraEvents?: NewEvent[]; operator: { actor: string; reason?: string | null } },
+  now: Date,
+  extra: ExecutionPatch = {},
+): Promise<void> {
+  await reopenExecution(tx, state, now, extra);
+  await tx.insertEvents([change.event]);
+  await resetTaskAttempts(tx, state, change.reset, change.operator, now);
+  await tx.insertEvents(change.extraEvents ?? []);
+}

@@ -14,16 +14,33 @@ import { stillIn } from "./fence";
 import { StaleExecutionError } from "./transaction";
 import type { WriteTx } from "./types";
 
-/** Writes the SKIPPED attempt; returns it (its id and number, for the operator's event). */
+/** Writes the SKIPPED attempt and the operator's TASK_SKIPPED event (`payload` adds what the skip reset or reopened). */
 export async function skipAttempt(
+  tx: WriteTx,
+  state: { execution: { id: string }; definition: WorkflowDefinition },
+  taskKey: string,
+  latest: TaskRunRow | undefined,
+  operator: { actor: string; reason: string },
+  payload: Record<string, unknown>,
+  now: Date,
+): Promise<void> {
+  const executionId = state.execution.id;
+  const from = (latest?.status ?? "PENDING") as TaskStatus;
+  const { taskRunId, attempt } = await writeSkipped(tx, executionId, state.definition, taskKey, latest, from, now);
+  await tx.insertEvents([
+    { executionId, type: "TASK_SKIPPED", taskKey, taskRunId, actor: operator.actor, reason: operator.reason, createdAt: now, payload: { attempt, previousStatus: from, ...payload } },
+  ]);
+}
+
+async function writeSkipped(
   tx: WriteTx,
   executionId: string,
   definition: WorkflowDefinition,
   taskKey: string,
   latest: TaskRunRow | undefined,
+  from: TaskStatus,
   now: Date,
 ): Promise<{ taskRunId: string; attempt: number }> {
-  const from = (latest?.status ?? "PENDING") as TaskStatus;
   const skipped = movePatch(from, "skip", now);
   if (skipped.ok && latest) {
     // Not started (SCHEDULED / RETRYING): the row itself; a claimer's late result is refused.

@@ -10,7 +10,7 @@ import { announceExecutionChanged, wakeEngine } from "@/lib/runtime/bus";
 import type { NewEvent } from "@/lib/runtime/events";
 import { fromJsonText, toJsonText } from "@/lib/runtime/json";
 import { LIVE_TASK_STATUSES } from "@/lib/runtime/writes/fence";
-import { reopenExecution, resetTaskAttempts } from "@/lib/runtime/writes/reset-tasks";
+import { resetAndReopen } from "@/lib/runtime/writes/reset-tasks";
 import { taskRunSnapshot, type TaskRunRow } from "@/lib/runtime/snapshots";
 import { prepareExecutionInput } from "@/lib/services/execution-input";
 import { getExecution, type ExecutionView } from "@/lib/services/executions";
@@ -93,11 +93,7 @@ type Applied = { plan: Extract<RerunPlan, { ok: true }>; event: NewEvent; extraE
 /** Archives and deletes the reset tasks, reopens the execution, records the operator's event. */
 async function applyRerunPlan(db: Db, state: OperationState, operator: OperatorContext, applied: Applied, now: Date): Promise<ExecutionView> {
   return operationTransaction(db, async (tx, read) => {
-    await reopenExecution(tx, state, now, applied.input !== undefined ? { input: toJsonText(applied.input) } : {});
-    // The operator's event first, then the archived attempts, then what the rerun sets for it.
-    await tx.insertEvents([applied.event]);
-    await resetTaskAttempts(tx, state, applied.plan.reset, operator, now);
-    await tx.insertEvents(applied.extraEvents ?? []);
+    await resetAndReopen(tx, state, { event: applied.event, reset: applied.plan.reset, extraEvents: applied.extraEvents, operator }, now, applied.input !== undefined ? { input: toJsonText(applied.input) } : {});
     // The execution as this operation left it (the engine may move it on the moment we commit).
     return getExecution(read, state.execution.id);
   });

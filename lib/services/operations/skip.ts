@@ -68,19 +68,7 @@ export async function skipTask(db: Db, executionId: string, options: SkipTaskOpt
     const operator = { actor: options.actor, reason: options.reason };
     return operationTransaction(db, async (tx, read) => {
       await reopenExecution(tx, state, now);
-      const { taskRunId, attempt } = await skipAttempt(tx, executionId, state.definition, taskKey, latest, now);
-      await tx.insertEvents([
-        {
-          executionId,
-          type: "TASK_SKIPPED",
-          taskKey,
-          taskRunId,
-          actor: options.actor,
-          reason: options.reason,
-          createdAt: now,
-          payload: { attempt, previousStatus: taskStatus, reset: downstream, ...(finished ? { reopened: state.status } : {}) },
-        },
-      ]);
+      await skipAttempt(tx, state, taskKey, latest, operator, { reset: downstream, ...(finished ? { reopened: state.status } : {}) }, now);
       await resetTaskAttempts(tx, state, downstream, operator, now);
       // The execution as this operation left it (the engine may move it on the moment we commit).
       return getExecution(read, executionId);
