@@ -59,7 +59,9 @@ const slot = (key: AttemptKey) => `${key.taskKey}\u0000${key.mapIndex}\u0000${ke
 export class RunWriter {
   readonly runs: TaskRunRow[];
   readonly created: TaskRunRow[] = [];
-  private readonly at = new Map<string, number>();
+  /** Where each attempt is in `runs`, built on the first lookups past a few (most steps make one or two). */
+  private index: Map<string, number> | null = null;
+  private lookups = 0;
 
   constructor(
     readonly tx: HotTx,
@@ -67,23 +69,27 @@ export class RunWriter {
     private readonly now: Date,
   ) {
     this.runs = [...runs];
-    this.runs.forEach((row, i) => this.at.set(slot(row), i));
+  }
+
+  private indexOf(key: AttemptKey): number | undefined {
+    if (!this.index && ++this.lookups > 4) {
+      this.index = new Map();
+      this.runs.forEach((row, i) => this.index!.set(slot(row), i));
+    }
+    if (this.index) return this.index.get(slot(key));
+    const i = this.runs.findIndex((row) => row.taskKey === key.taskKey && row.mapIndex === key.mapIndex && row.attempt === key.attempt);
+    return i === -1 ? undefined : i;
   }
 
   /** The attempt's snapshot as this step has it (commandPatches reads the statuses). */
   find(taskKey: string, mapIndex: number, attempt: number): TaskRunSnapshot | undefined {
-    const i = this.at.get(slot({ taskKey, mapIndex, attempt }));
+    const i = this.indexOf({ taskKey, mapIndex, attempt });
     return i === undefined ? undefined : taskRunSnapshot(this.runs[i]!);
-  }
-
-  row(key: AttemptKey): TaskRunRow | undefined {
-    const i = this.at.get(slot(key));
-    return i === undefined ? undefined : this.runs[i];
   }
 
   create(row: TaskRunRow): TaskRunRow {
     this.created.push(row);
-    this.at.set(slot(row), this.runs.length);
+    this.index?.set(slot(row), this.runs.length);
     this.runs.push(row);
     return row;
   }
@@ -93,11 +99,11 @@ export class RunWriter {
     const i = this.created.findIndex((row) => row.id === id);
     const claimed = { ...this.created[i]!, lockedBy, leaseExpiresAt };
     this.created[i] = claimed;
-    this.runs[this.at.get(slot(claimed))!] = claimed;
+    this.runs[this.indexOf(claimed)!] = claimed;
   }
 
   async update(executionId: string, key: AttemptKey, patch: RunPatch): Promise<TaskRunRow> {
-    const i = this.at.get(slot(key));
+    const i = this.indexOf(key);
     if (i === undefined) throw new Error(`the state of execution ${executionId} has no attempt ${key.taskKey}[${key.mapIndex}] #${key.attempt}`);
     const current = this.runs[i]!;
     // A status that does not change is not written (every indexed column in an UPDATE costs index writes).
