@@ -48,7 +48,8 @@ function enabledActions(scenario: Scenario, seen: Observation, budget: Budget, p
   if (status === "PAUSED") actions.push({ kind: "resume" });
   if ((status === "RUNNING" || status === "PAUSED") && scenario.allowTerminate && !budget.terminated) actions.push({ kind: "terminate" });
   if ((isTerminalExecutionStatus(status) || status === "PAUSED") && budget.reopenings < 2) {
-    actions.push({ kind: "retry" }, { kind: "rerun", taskKey: taskKeyOf(pick(scenario.tasks.length)) });
+    const from = pick(scenario.tasks.length);
+    actions.push({ kind: "retry" }, { kind: "rerun", taskKey: taskKeyOf(from) }, { kind: "rerun", taskKey: taskKeyOf((from + 1) % scenario.tasks.length) });
   }
   if (isTerminalExecutionStatus(status) && actions.length > 0) actions.push({ kind: "stop" });
   return actions;
@@ -136,6 +137,7 @@ async function runScenario(scenario: Scenario): Promise<void> {
       seen = await agree();
     }
 
+    if (process.env.RR_STATS) console.log("RRSTATS", seen.status, log.join(" "));
     // Whatever happened, the execution ended with every task it reached ended.
     expect(isTerminalExecutionStatus(seen.status as ExecutionStatus), `the execution ended${context()}`).toBe(true);
     for (const [taskKey, task] of Object.entries(seen.tasks)) {
