@@ -73,6 +73,22 @@ export function tasksView(runs: readonly TaskRunRow[]): Record<string, TaskResul
   return view;
 }
 
+/**
+ * `$tasks` from snapshots, e.g. the reference state after some of a step's commands (see
+ * resolveExecutionOutput in step.ts): the latest attempt of every task, map items excluded.
+ */
+export function tasksViewOf(snapshots: readonly TaskRunSnapshot[]): Record<string, TaskResultView> {
+  const latest = new Map<string, TaskRunSnapshot>();
+  for (const run of snapshots) {
+    if (run.mapIndex !== -1) continue;
+    const seen = latest.get(run.taskKey);
+    if (!seen || seen.attempt < run.attempt) latest.set(run.taskKey, run);
+  }
+  const view: Record<string, TaskResultView> = {};
+  for (const [taskKey, run] of latest) view[taskKey] = { status: run.status, output: run.output ?? null, error: run.error ?? null };
+  return view;
+}
+
 export function expressionContext(
   execution: ExecutionRow,
   definition: WorkflowDefinition,

@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import { applyCommands } from "@/lib/engine/apply";
 import { decide } from "@/lib/engine/decide";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
 import { transitionExecution } from "@/lib/engine/transitions";
@@ -9,7 +10,7 @@ import { announceExecutionChanged, announceExecutionEnded, wakeEngine } from "@/
 import { loadDefinition } from "@/lib/runtime/definitions";
 import { engineStore } from "@/lib/runtime/store";
 import { toJsonText } from "@/lib/runtime/json";
-import { executionSnapshot, expressionContext, taskRunSnapshot, type ExecutionRow, type TaskRunRow } from "@/lib/runtime/snapshots";
+import { executionSnapshot, expressionContext, taskRunSnapshot, tasksViewOf, type ExecutionRow, type TaskRunRow } from "@/lib/runtime/snapshots";
 import type { Dispatcher, ExecutionState } from "@/lib/runtime/state";
 import { needsFullTx, persistDecisionStep, type AppliedPlan, type Reservation, type StepPlan } from "@/lib/runtime/writes/apply-decision";
 import { deferDecision } from "@/lib/runtime/writes/execution-row";
@@ -30,7 +31,7 @@ const EXECUTION_END: Partial<Record<Command["kind"], "complete" | "fail" | "time
 export async function planStep(state: ExecutionState, now: Date): Promise<StepPlan> {
   const { execution, runs, definition } = state;
   const decision = decide({ definition, execution: executionSnapshot(execution), runs: runs.map(taskRunSnapshot), now });
-  const commands = await resolveExecutionOutput(decision.commands, execution, definition, runs);
+  const commands = await resolveExecutionOutput(decision.commands, execution, definition, runs, now);
   let status = execution.status as ExecutionStatus;
   let startedAt = execution.startedAt;
   let endedAt: Date | null = null;
@@ -106,18 +107,27 @@ export async function runDecisionStep(db: Db, executionId: string, now: Date = n
 
 type ResolvedComplete = { kind: "completeExecution"; output: unknown };
 
-/** Evaluates the workflow's output mapping for completeExecution (async, so before the transaction). */
+/**
+ * Evaluates the workflow's output mapping for completeExecution (async, so before the transaction).
+ * It reads the tasks as decide saw them when it ended the execution: the stored rows with this
+ * step's earlier commands applied (the reference semantics of lib/engine/apply.ts). A map that is
+ * the last task completes in the same step as the execution, so on the stored rows alone it was
+ * still RUNNING without output.
+ */
 async function resolveExecutionOutput(
   commands: Command[],
   execution: ExecutionRow,
   definition: WorkflowDefinition,
   runs: readonly TaskRunRow[],
+  now: Date,
 ): Promise<Command[]> {
   const index = commands.findIndex((command) => command.kind === "completeExecution");
   if (index === -1) return commands;
+  const before = { execution: executionSnapshot(execution), runs: runs.map(taskRunSnapshot) };
+  const tasks = tasksViewOf(index === 0 ? before.runs : applyCommands(before, commands.slice(0, index), now).runs);
   let resolved: Command | ResolvedComplete = { kind: "completeExecution", output: null };
   if (definition.output !== undefined) {
-    const result = await evaluateTemplate(definition.output, expressionContext(execution, definition, runs), { basePath: "output" });
+    const result = await evaluateTemplate(definition.output, { ...expressionContext(execution, definition, runs), tasks }, { basePath: "output" });
     if (result.ok) resolved = { kind: "completeExecution", output: result.value ?? null };
     else {
       const failure: ExecutionError = { code: "OUTPUT_MAPPING_FAILED", message: `the workflow's output mapping failed at ${result.error.path}: ${result.error.message}` };
@@ -126,7 +136,7 @@ async function resolveExecutionOutput(
   } else {
     // Without an output mapping the execution's output is every task's output, by key.
     const outputs: Record<string, unknown> = {};
-    for (const run of runs) if (run.mapIndex === -1 && run.status === "COMPLETED") outputs[run.taskKey] = taskRunSnapshot(run).output;
+    for (const [taskKey, view] of Object.entries(tasks)) if (view.status === "COMPLETED") outputs[taskKey] = view.output;
     resolved = { kind: "completeExecution", output: outputs };
   }
   return commands.map((command, i) => (i === index ? (resolved as Command) : command));

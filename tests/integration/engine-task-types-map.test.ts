@@ -222,6 +222,44 @@ describe.each(TEST_PROVIDERS)("map and subworkflow tasks on %s", (provider) => {
       expect(itemsOf(execution, "each")).toEqual([]);
       expect(taskOf(execution, "after").status).toBe("COMPLETED");
     });
+    // Defect (issue 10): with the map as the workflow's last task, decide completes the map and the
+    // execution in one step, and the output mapping was evaluated on the rows before that step, so
+    // `$tasks.<map>.output` was still empty.
+    it("a map as the last task: the workflow's output mapping reads its { success, failure }", async () => {
+      const execution = await run(h, "map-last-mapped", {
+        tasks: [
+          { key: "prep", type: "transform", params: { output: { factor: 10 } } },
+          {
+            key: "each",
+            type: "map",
+            dependsOn: ["prep"],
+            params: { items: "{% $input.list %}", task: { type: "transform", params: { output: "{% $item * $tasks.prep.output.factor %}" } } },
+          },
+        ],
+        output: { all: "{% $tasks.each.output %}", second: "{% $tasks.each.output.success.`1` %}", status: "{% $tasks.each.status %}" },
+      }, { list: [1, 2, 3] });
+      expect(execution.status).toBe("COMPLETED");
+      const expected = { success: { "0": 10, "1": 20, "2": 30 }, failure: {} };
+      expect(taskOf(execution, "each").attempts[0]!.output).toEqual(expected);
+      expect(execution.output).toEqual({ all: expected, second: 20, status: "COMPLETED" });
+    });
+
+    it("a map as the last task, no output mapping: the execution's output has the map's output", async () => {
+      const execution = await run(h, "map-last-unmapped", {
+        tasks: [{ key: "each", type: "map", params: { items: ["x", "y"], task: { type: "transform", params: { output: "{% $uppercase($item) %}" } } } }],
+      });
+      expect(execution.status).toBe("COMPLETED");
+      expect(execution.output).toEqual({ each: { success: { "0": "X", "1": "Y" }, failure: {} } });
+    });
+
+    it("an empty map as the last task: the output mapping reads its empty output", async () => {
+      const execution = await run(h, "map-last-empty", {
+        tasks: [{ key: "each", type: "map", params: { items: [], task: { type: "transform", params: { output: 1 } } } }],
+        output: { all: "{% $tasks.each.output %}" },
+      });
+      expect(execution.status).toBe("COMPLETED");
+      expect(execution.output).toEqual({ all: { success: {}, failure: {} } });
+    });
   });
 
   describe("subworkflow", () => {
