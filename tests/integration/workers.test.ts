@@ -430,6 +430,52 @@ describe.each(TEST_PROVIDERS)("workers on %s", (provider) => {
     expect(await waitForExecutionEnd(h.db, execution.id, 10_000)).toBe("COMPLETED");
   });
 
+  // Defect (issue 10): executions of a version without the limit (or with a higher one) and of a
+  // version with it share the taskType. Concurrent polls all read the same earliest candidate (of
+  // the other version); the first takes it, and each other poll's claim then reached past it to the
+  // limited version's attempts, checked against the other version's limit (or none).
+  it.each([
+    { other: "no limit", otherParams: {} },
+    { other: "a higher limit", otherParams: { concurrencyLimit: 3 } },
+  ])("concurrent polls keep a version's concurrencyLimit when another version ($other) shares its taskType", async ({ otherParams }) => {
+    const taskType = `mixed-limit-${otherParams.concurrencyLimit ?? "none"}`;
+    const name = `workers-mixed-limit-${otherParams.concurrencyLimit ?? "none"}`;
+    await h.save(mapWorkflow(name, taskType, 2, otherParams));
+    await h.save(mapWorkflow(name, taskType, 4, { concurrencyLimit: 1 }));
+    const prepared = (n: number) => until(`${n} items to be prepared`, async () => (await h.db.taskRun.count({ where: { workerTaskType: taskType, input: { not: null } } })) === n);
+    // The other version's items first, so they are the earliest candidates of every poll.
+    const other = await startExecution(h.db, { workflow: name, version: 1 }, "test");
+    await prepared(2);
+    const limited = await startExecution(h.db, { workflow: name, version: 2 }, "test");
+    await prepared(6);
+    // The limit counts every running attempt of the taskType ("over all executions"): whenever one
+    // of the limited version's attempts runs, it must be the only one.
+    const runningWithLimited = async () => {
+      const running = await h.db.taskRun.findMany({ where: { workerTaskType: taskType, status: "RUNNING" }, select: { executionId: true } });
+      return running.some((run) => run.executionId === limited.id) ? running.length : 0;
+    };
+    let maxLimited = 0;
+    for (let round = 0; round < 200; round++) {
+      const claimed = (await Promise.all(["a", "b", "c", "d", "e", "f"].map((w) => poll(taskType, `w-${w}`, { max: 1, waitMs: 0 })))).flat();
+      maxLimited = Math.max(maxLimited, await runningWithLimited());
+      for (const task of claimed) {
+        const holder = (await h.db.taskRun.findUniqueOrThrow({ where: { id: task.taskId } })).lockedBy!;
+        await completeTask(h.db, { taskId: task.taskId, workerId: holder });
+      }
+      const ended = await Promise.all([other.id, limited.id].map((id) => h.db.execution.findUniqueOrThrow({ where: { id } })));
+      if (ended.every((execution) => execution.status === "COMPLETED")) break;
+      if (claimed.length === 0) await sleep(20);
+    }
+    expect(maxLimited).toBeLessThanOrEqual(1);
+    expect(await waitForExecutionEnd(h.db, other.id, 10_000)).toBe("COMPLETED");
+    expect(await waitForExecutionEnd(h.db, limited.id, 10_000)).toBe("COMPLETED");
+    // Each item ran exactly once.
+    const items = await h.db.taskRun.findMany({ where: { workerTaskType: taskType } });
+    expect(items.map((run) => `${run.executionId === limited.id ? "v2" : "v1"}:${run.mapIndex}:${run.attempt}:${run.status}`).sort()).toEqual([
+      "v1:0:1:COMPLETED", "v1:1:1:COMPLETED", "v2:0:1:COMPLETED", "v2:1:1:COMPLETED", "v2:2:1:COMPLETED", "v2:3:1:COMPLETED",
+    ]);
+  });
+
   it("a task cancelled between its claim and the record of its start is not handed out and gets no TASK_STARTED", async () => {
     await h.save(workerWorkflow("workers-cancel-race", "cancel-race"));
     const execution = await startExecution(h.db, { workflow: "workers-cancel-race", input: { n: 1 } }, "test");

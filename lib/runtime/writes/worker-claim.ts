@@ -16,9 +16,10 @@ import { fullTransaction, writeTransaction } from "./transaction";
 export type WorkerClaim = { taskType: string; workerId: string; now: Date; leaseUntil: Date; limit: number };
 
 /**
- * Claims for a worker. Without a concurrency limit, only among `candidates` (the ids its poll
- * read): if another poll took some of them meanwhile, the claim must not reach past them to
- * attempts of a definition with a limit nobody checked. With `concurrencyLimit`, in a transaction
+ * Claims for a worker, only among `candidates` (the ids its poll read), with or without a limit:
+ * if another poll took some of them meanwhile, the claim must not reach past them to attempts of
+ * a definition whose limit (any, or a lower one) nobody checked. With `concurrencyLimit` (the
+ * lowest of the candidates'), in a transaction
  * (and on PostgreSQL under an advisory lock per taskType): the count of running attempts and the
  * claim must not interleave with another poll's, or both would see room for one more and exceed
  * the limit. SQLite transactions are serialised (one process-wide lock, BEGIN IMMEDIATE), so there
@@ -31,7 +32,7 @@ export async function claimForWorker(db: Db, provider: DatabaseProvider, claim: 
     const running = await tx.taskRun.count({ where: { workerTaskType: claim.taskType, status: "RUNNING" } });
     const room = concurrencyLimit - running;
     if (room <= 0) return [];
-    return claimWorkerTasks(tx, provider, { ...claim, limit: Math.min(claim.limit, room) });
+    return claimWorkerTasks(tx, provider, { ...claim, limit: Math.min(claim.limit, room), ids: candidates });
   });
 }
 
