@@ -123,6 +123,19 @@ export async function persistPlan(
 }
 
 /**
+ * Lock order between executions: a parent before its children. Terminating a tree (an operator,
+ * a parent's timeout or cancel) locks the parent, its attempts, then each child; a child that
+ * finishes settles its parent's attempt (settle-parent.ts), so its transaction must lock the
+ * parent first too, before its own guard — the other order deadlocks on PostgreSQL. Call first in
+ * the transaction of a plan; it moves the parent's version only when the plan finishes a child
+ * (settling moves it anyway).
+ */
+export async function lockParentFirst(tx: HotTx, state: ExecutionState, plan: StepPlan): Promise<void> {
+  const { parentExecutionId, parentTaskRunId } = state.execution;
+  if (plan.finished && parentExecutionId && parentTaskRunId) await tx.bumpExecution(parentExecutionId, {});
+}
+
+/**
  * A decision step on its own (not inside an outcome's transaction): the guard first — on
  * PostgreSQL it also takes the row lock, serialising with task results — then the plan, then its
  * events. StaleExecutionError when the execution moved since `state` was read.
@@ -136,6 +149,7 @@ export async function persistDecisionStep(
   dispatcher?: Dispatcher,
   reservation?: Reservation,
 ): Promise<AppliedPlan> {
+  await lockParentFirst(tx, state, plan);
   await guardVersion(tx, state.execution.id, state.execution.version, planExecutionData(plan, state.execution));
   const events: NewEvent[] = [];
   const applied = await persistPlan(tx, fullTx, state, plan, now, events, dispatcher, reservation);

@@ -14,7 +14,7 @@ import { toJsonText } from "@/lib/runtime/json";
 import type { TaskRunRow } from "@/lib/runtime/snapshots";
 import type { AttemptOutcome, Dispatcher, ExecutionState, Holder, KnownRun, OutcomeExtra, OutcomeItem } from "@/lib/runtime/state";
 import { afterPlan, planStep } from "@/lib/runtime/step";
-import { needsFullTx, persistPlan, planExecutionData, type Reservation } from "./apply-decision";
+import { lockParentFirst, needsFullTx, persistPlan, planExecutionData, type Reservation } from "./apply-decision";
 import { rowColumns } from "./columns";
 import { markForDecision } from "./execution-row";
 import { heldBy, NotOurs } from "./fence";
@@ -104,6 +104,7 @@ export async function recordOutcomes(
     const events = pending.flatMap((entry) => entry.events);
     try {
       const applied = await writeTransaction(db, inline !== null && plan !== null && needsFullTx(inline, plan), async (tx, fullTx) => {
+        if (inline !== null && plan !== null) await lockParentFirst(tx, inline, plan);
         const guarded = inline !== null && plan !== null && (await tx.guardExecution(executionId, inline.execution.version, planExecutionData(plan, inline.execution)));
         if (!guarded && options.fallback === false) throw new StaleState();
         if (!guarded) await markForDecision(tx, executionId, now);

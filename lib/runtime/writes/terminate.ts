@@ -62,6 +62,10 @@ export type TaskTermination = {
  * longer the holder's; the caller then rolls back.
  */
 export async function terminateFromTask(tx: WriteTx, t: TaskTermination, now: Date): Promise<boolean> {
+  // A child locks its parent first (parent before children, see lockParentFirst in
+  // apply-decision.ts); parentExecutionId never changes, so reading it unlocked is safe.
+  const parentExecutionId = (await tx.readExecution(t.executionId))?.parentExecutionId;
+  if (parentExecutionId) await tx.bumpExecution(parentExecutionId, {});
   // Lock the execution first (and move its version): a concurrent pause or decision step either
   // committed before (and is seen here) or waits and then finds the version moved.
   await tx.bumpExecution(t.executionId, {});
@@ -106,6 +110,8 @@ export async function terminateByOperator(
   operator: { actor: string; reason: string },
   now: Date,
 ): Promise<void> {
+  // A child's parent first (parent before children, as terminating the parent's tree locks them).
+  if (execution.parentExecutionId) await tx.bumpExecution(execution.parentExecutionId, {});
   if (!(await tx.guardExecution(execution.id, execution.version, {}))) throw new StaleExecutionError(execution.id);
   await terminateExecutionTree(tx, execution.id, now, operator.reason, operator.actor);
   const error = toJsonText({ code: "TERMINATED", message: operator.reason });
