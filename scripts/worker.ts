@@ -1,6 +1,7 @@
 // `npm run worker`: an engine process without the web server (scale-out mode). Run any number of
 // them against one PostgreSQL database (claims use FOR UPDATE SKIP LOCKED), with the web tier
-// started as FLOWDECK_ENGINE=off npm start. On SQLite run at most one engine process in all.
+// started as FLOWDECK_ENGINE=off npm start. On SQLite a second engine process is safe (BEGIN
+// IMMEDIATE, tests/integration/two-engines.test.ts) but adds no throughput (one writer at a time).
 import { getDb, closeDb } from "@/lib/db/client";
 import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
 import { applyMigrations } from "@/lib/db/migrate";
