@@ -7,7 +7,7 @@
 // claim and the record of its start …").
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helpers/db";
-import { claimDueTasks } from "@/lib/runtime/claims";
+import { claimDueTasks } from "@/lib/runtime/writes/claim";
 import { runClaimedTask } from "@/lib/runtime/run-task";
 import { loadState, runDecisionStep } from "@/lib/runtime/step";
 import { getExecution, listExecutionEvents, startExecution } from "@/lib/services/executions";
