@@ -52,27 +52,32 @@ export type ClaimedStart = { taskId: string; executionId: string; taskKey: strin
  * an attempt alive past it). The heartbeat timeout needs no decision: the lease is that timeout,
  * and the reaper expires it (LEASE_EXPIRED).
  *
- * A separate transaction from the claim on purpose: it takes each execution's row lock first (in
- * id order), and taking that while holding the claimed TaskRun rows would lock in the opposite
- * order to a decision step (execution first, then its attempts) and could deadlock on PostgreSQL.
- * A crash between the two loses only these events. Holding the execution locks, it checks which
- * attempts are still this worker's: one cancelled since the claim gets no TASK_STARTED after its
- * TASK_CANCELLED. Returns the ids still held.
+ * Separate transactions from the claim, one per execution, on purpose. Each takes its execution's
+ * row lock first, and holds no other execution's: taking it while holding the claimed TaskRun rows
+ * (the claim) would lock in the opposite order to a decision step (execution first, then its
+ * attempts), and taking several executions' locks in one transaction would, in whatever order, meet
+ * a child settling its parent (parent first) in the other order when a poll returns attempts of
+ * both — PostgreSQL aborts one of the two (a deadlock). A crash in between loses only these events.
+ * Holding the execution lock, it checks which attempts are still this worker's: one cancelled
+ * since the claim gets no TASK_STARTED after its TASK_CANCELLED. Returns the ids still held.
  */
 export async function recordWorkerStarts(db: Db, starts: readonly ClaimedStart[], workerId: string, now: Date): Promise<Set<string>> {
-  const executionIds = [...new Set(starts.map((start) => start.executionId))].sort();
-  const held = await fullTransaction(db, async (tx) => {
-    for (const executionId of executionIds) await lockExecution(tx, executionId);
-    const rows = await tx.findRuns(starts.map((start) => start.taskId));
-    const still = new Set(rows.filter((run) => run.lockedBy === workerId && run.status === "RUNNING").map((run) => run.id));
-    for (const executionId of executionIds) {
-      const due = starts.filter((start) => start.executionId === executionId && still.has(start.taskId) && start.deadline).map((start) => start.deadline!.getTime());
+  const executionIds = [...new Set(starts.map((start) => start.executionId))];
+  const held = new Set<string>();
+  for (const executionId of executionIds) {
+    const mine = starts.filter((start) => start.executionId === executionId);
+    const still = await fullTransaction(db, async (tx) => {
+      await lockExecution(tx, executionId);
+      const rows = await tx.findRuns(mine.map((start) => start.taskId));
+      const still = new Set(rows.filter((run) => run.lockedBy === workerId && run.status === "RUNNING").map((run) => run.id));
+      const due = mine.filter((start) => still.has(start.taskId) && start.deadline).map((start) => start.deadline!.getTime());
       if (due.length > 0) await decideNoLaterThan(tx, executionId, new Date(Math.min(...due)));
-    }
-    await tx.insertEvents(startedEvents(starts.filter((start) => still.has(start.taskId)), workerId, now));
-    return still;
-  });
-  for (const executionId of executionIds) announceExecutionChanged(executionId);
+      await tx.insertEvents(startedEvents(mine.filter((start) => still.has(start.taskId)), workerId, now));
+      return still;
+    });
+    for (const id of still) held.add(id);
+    announceExecutionChanged(executionId);
+  }
   return held;
 }
 
