@@ -6,7 +6,7 @@ import { toast } from "sonner";
 import { serializeDefinition, validateDefinition, type WorkflowDefinition } from "@/lib/workflow";
 import { canRedo, canUndo } from "@/lib/editor/history";
 import { asDefinition, asDraft, removeTasks, renameTask, setTaskField, setWorkflowField, toSubmission, type DraftDefinition } from "@/lib/editor/document";
-import type { PlacedIssue } from "@/lib/editor/issues";
+import { errorsOnly, type PlacedIssue } from "@/lib/editor/issues";
 import { Palette } from "@/components/editor/palette";
 import { TaskInspector, WorkflowInspector } from "@/components/editor/inspector";
 import { ExportDialog, ImportDialog, RunDialog } from "@/components/editor/dialogs";
@@ -59,9 +59,9 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
 
   const { issues, issueCounts, validating, showIssues } = useDebouncedValidation(draft, initial);
   const showProblems = useCallback(
-    (checked: DraftDefinition, found: PlacedIssue[]) => {
+    (checked: DraftDefinition, found: PlacedIssue[], open = true) => {
       showIssues(checked, found);
-      setErrorsOpen(true);
+      if (open) setErrorsOpen(true);
     },
     [showIssues],
   );
@@ -93,7 +93,9 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
     // The stored version number is part of the file only while the canvas shows exactly that version.
     return result.ok ? serializeDefinition(version && !dirty ? { ...result.definition, version } : result.definition) : null;
   }, [dialog, draft, version, dirty]);
-  const problemCount = issues.length;
+  // Warnings are listed in the problems panel; they neither block an export nor count as problems.
+  const errors = useMemo(() => errorsOnly(issues), [issues]);
+  const problemCount = errors.length;
 
   return (
     <div className="flex h-screen min-h-0 flex-col" data-testid="workflow-editor" data-dirty={dirty ? "true" : "false"}>
@@ -151,7 +153,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
               key={selectedTask.key}
               task={selectedTask}
               draft={draft}
-              issues={issues}
+              issues={errors}
               readOnly={readOnly}
               onSelectTask={canvas.focusTask}
               onChange={(path, value) => commit(setTaskField(draft, selectedTask.key, path, value), `${selectedTask.key}:${path.join(".")}`)}
@@ -165,7 +167,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
               {selection.nodes.length} tasks selected. Copy (Ctrl/Cmd+C), duplicate (Ctrl/Cmd+D) or delete them.
             </div>
           ) : (
-            <WorkflowInspector draft={draft} issues={issues} readOnly={readOnly} onChange={(path, value) => commit(setWorkflowField(draft, path, value), `workflow:${path.join(".")}`)} />
+            <WorkflowInspector draft={draft} issues={errors} readOnly={readOnly} onChange={(path, value) => commit(setWorkflowField(draft, path, value), `workflow:${path.join(".")}`)} />
           )}
         </aside>
       </div>
