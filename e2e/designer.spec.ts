@@ -311,10 +311,18 @@ test("a sub-workflow naming a workflow that does not exist saves, with a warning
   await expect(problem).toHaveAttribute("data-severity", "warning");
   await expect(problem).toContainText('task "child" runs workflow "no-such-child", which does not exist (yet)');
   await expect(problem).toContainText("tasks[0].params.workflow");
-  // A warning is not an error: the toolbar still says valid and the card has no error marker.
+  // A warning is not an error: the toolbar still says valid (naming the warning) and the card has no error marker.
   await expectValid(page);
+  await expect(page.getByTestId("validation-state")).toHaveText("Valid · 1 warning");
   await expect(node(page, "child").getByTestId("node-issue-marker")).toHaveCount(0);
   await shot(page, "designer-unknown-subworkflow-warning");
+
+  // Opened again, the stored version comes with its warning.
+  await page.reload();
+  await expect(page.getByTestId("validation-state")).toHaveText("Valid · 1 warning");
+  await page.getByTestId("validation-state").click();
+  await expect(panel.getByTestId("problem")).toHaveAttribute("data-severity", "warning");
+  await expect(panel.getByTestId("problem")).toContainText('runs workflow "no-such-child", which does not exist (yet)');
 
   // Starting it is refused, naming the task and the missing workflow.
   const start = await page.request.post("/api/executions", { data: { workflow: "e2e-sub-parent" } });

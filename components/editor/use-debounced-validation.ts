@@ -1,9 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { validateDefinition, type WorkflowDefinition } from "@/lib/workflow";
+import { validateDefinition, type ValidationIssue, type WorkflowDefinition } from "@/lib/workflow";
 import { asDraft, onlyLayoutDiffers, type DraftDefinition } from "@/lib/editor/document";
-import { errorsOnly, issueCountByTask, placeResult, type PlacedIssue } from "@/lib/editor/issues";
+import { errorsOnly, issueCountByTask, placeIssues, placeResult, type PlacedIssue } from "@/lib/editor/issues";
 
 /** Delay between the last change and the validation run. @default 250 */
 const VALIDATE_DEBOUNCE_MS = 250;
@@ -11,11 +11,16 @@ const VALIDATE_DEBOUNCE_MS = 250;
 /**
  * The document's problems, checked again a moment after the last change. A stored workflow opens
  * with its problems already found; a new one with none. Problems are errors, or warnings when the
- * document is valid (a task running this very workflow; after a save, also the server's warnings
- * about workflows that do not exist, until the next change is checked).
+ * document is valid (a task running this very workflow; on opening and after a save, also the
+ * server's warnings about workflows that do not exist, until the next change is checked).
  */
-export function useDebouncedValidation(draft: DraftDefinition, initial: WorkflowDefinition | undefined) {
-  const [issues, setIssues] = useState<PlacedIssue[]>(() => (initial ? placeResult(asDraft(initial), validateDefinition(initial)) : []));
+export function useDebouncedValidation(draft: DraftDefinition, initial: WorkflowDefinition | undefined, initialWarnings?: ValidationIssue[]) {
+  const [issues, setIssues] = useState<PlacedIssue[]>(() => {
+    if (!initial) return [];
+    const result = validateDefinition(initial);
+    // The server's warnings include the local ones (a task running this workflow) and those it alone can see.
+    return result.ok && initialWarnings ? placeIssues(asDraft(initial), initialWarnings, "warning") : placeResult(asDraft(initial), result);
+  });
   const [validatedDraft, setValidatedDraft] = useState<DraftDefinition | null>(initial ? draft : null);
 
   // A drag, its undo or an auto-layout moves cards only: the problems stay what they were.

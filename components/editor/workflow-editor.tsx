@@ -3,7 +3,7 @@
 import { ReactFlowProvider } from "@xyflow/react";
 import { useCallback, useMemo, useRef, useState } from "react";
 import { toast } from "sonner";
-import { serializeDefinition, validateDefinition, type WorkflowDefinition } from "@/lib/workflow";
+import { serializeDefinition, validateDefinition, type ValidationIssue, type WorkflowDefinition } from "@/lib/workflow";
 import { canRedo, canUndo } from "@/lib/editor/history";
 import { asDefinition, asDraft, removeTasks, renameTask, setTaskField, setWorkflowField, toSubmission, type DraftDefinition } from "@/lib/editor/document";
 import { errorsOnly, type PlacedIssue } from "@/lib/editor/issues";
@@ -31,6 +31,8 @@ import { useWorkflowVersions } from "@/components/editor/use-workflow-versions";
 export type WorkflowEditorProps = {
   /** The definition to edit; undefined for a new workflow. */
   initial?: WorkflowDefinition;
+  /** The server's warnings about `initial` (e.g. a sub-workflow that does not exist), listed as problems. */
+  initialWarnings?: ValidationIssue[];
   /** The stored version shown, if any. */
   version?: number;
   /** The latest stored version of this workflow (read-only when `version` is older). */
@@ -49,7 +51,7 @@ export function WorkflowEditor(props: WorkflowEditorProps) {
 }
 
 /** The designer: wires the document, its checks, saving and the canvas to the toolbar, palette, inspector and dialogs. */
-function Editor({ initial, version: initialVersion, latestVersion, readOnly = false, versions = [] }: WorkflowEditorProps) {
+function Editor({ initial, initialWarnings, version: initialVersion, latestVersion, readOnly = false, versions = [] }: WorkflowEditorProps) {
   const canvasRef = useRef<HTMLDivElement>(null);
   const { history, draft, latestDraft, commit, undo, redo } = useDraftHistory(initial, readOnly);
   const [selection, setSelection] = useSelection(draft);
@@ -57,7 +59,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
   const [dialog, setDialog] = useState<EditorDialog | null>(null);
   const [busy, setBusy] = useState<EditorBusy | null>(null);
 
-  const { issues, issueCounts, validating, showIssues } = useDebouncedValidation(draft, initial);
+  const { issues, issueCounts, validating, showIssues } = useDebouncedValidation(draft, initial, initialWarnings);
   const showProblems = useCallback(
     (checked: DraftDefinition, found: PlacedIssue[], open = true) => {
       showIssues(checked, found);
@@ -107,6 +109,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
         dirty={dirty}
         validating={validating}
         problemCount={problemCount}
+        warningCount={issues.length - problemCount}
         onToggleProblems={() => setErrorsOpen((open) => !open)}
         savedName={savedName}
         versions={versionList}

@@ -178,12 +178,7 @@ export async function checkWorkflowReferences(db: Db, definitions: readonly Work
 
   const results: ValidationIssue[][] = [];
   for (const definition of definitions) {
-    const warnings = [...definitionWarnings(definition)];
-    for (const reference of workflowReferences(definition)) {
-      if (reference.workflow === definition.name && reference.version === undefined) continue;
-      const exists = (reference.version === undefined && batch.has(reference.workflow)) || (await workflowExists(db, reference.workflow, reference.version));
-      if (!exists) warnings.push(unknownWorkflowIssue(reference));
-    }
+    const warnings = await referenceWarnings(db, definition, batch);
     const cycle = await findCycle(definition, resolve);
     if (cycle) {
       const chain = cycle.chain.join(" → ");
@@ -194,6 +189,21 @@ export async function checkWorkflowReferences(db: Db, definitions: readonly Work
     results.push(warnings);
   }
   return results;
+}
+
+/**
+ * The warnings of a valid definition: a task running its own workflow, and workflows (or pinned
+ * versions) it runs that are neither stored nor in `batch` (definitions saved along with it).
+ * The designer shows them when it opens a stored workflow, and after each save.
+ */
+export async function referenceWarnings(db: Db, definition: WorkflowDefinition, batch: ReadonlyMap<string, WorkflowDefinition> = new Map()): Promise<ValidationIssue[]> {
+  const warnings = [...definitionWarnings(definition)];
+  for (const reference of workflowReferences(definition)) {
+    if (reference.workflow === definition.name && reference.version === undefined) continue;
+    const exists = (reference.version === undefined && batch.has(reference.workflow)) || (await workflowExists(db, reference.workflow, reference.version));
+    if (!exists) warnings.push(unknownWorkflowIssue(reference));
+  }
+  return warnings;
 }
 
 function unknownWorkflowIssue(reference: WorkflowReference): ValidationIssue {
