@@ -288,3 +288,44 @@ test("two versions compare as a semantic diff; an older version opens read-only"
   await expect(page.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
   await expect(page.locator(".react-flow__node")).toHaveCount(2);
 });
+
+test("a sub-workflow naming a workflow that does not exist saves, with a warning in the problems panel", async ({ page }) => {
+  const saved = await page.request.post("/api/workflows", {
+    data: { name: "e2e-sub-parent", tasks: [{ key: "child", type: "subworkflow", params: { workflow: "serial-chain" } }], layout: { child: { x: 0, y: 0 } } },
+  });
+  expect(saved.status()).toBe(201);
+  expect((await saved.json()).warnings).toEqual([]);
+
+  await page.goto("/workflows/e2e-sub-parent/edit");
+  await expectValid(page);
+  await node(page, "child").click();
+  const workflow = field(page, "params.workflow");
+  await workflow.fill("no-such-child");
+  await workflow.press("Tab");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText("Saved v2")).toBeVisible();
+
+  const panel = page.getByTestId("errors-panel");
+  const problem = panel.getByTestId("problem");
+  await expect(problem).toHaveCount(1);
+  await expect(problem).toHaveAttribute("data-severity", "warning");
+  await expect(problem).toContainText('task "child" runs workflow "no-such-child", which does not exist (yet)');
+  await expect(problem).toContainText("tasks[0].params.workflow");
+  // A warning is not an error: the toolbar still says valid (naming the warning) and the card has no error marker.
+  await expectValid(page);
+  await expect(page.getByTestId("validation-state")).toHaveText("Valid · 1 warning");
+  await expect(node(page, "child").getByTestId("node-issue-marker")).toHaveCount(0);
+  await shot(page, "designer-unknown-subworkflow-warning");
+
+  // Opened again, the stored version comes with its warning.
+  await page.reload();
+  await expect(page.getByTestId("validation-state")).toHaveText("Valid · 1 warning");
+  await page.getByTestId("validation-state").click();
+  await expect(panel.getByTestId("problem")).toHaveAttribute("data-severity", "warning");
+  await expect(panel.getByTestId("problem")).toContainText('runs workflow "no-such-child", which does not exist (yet)');
+
+  // Starting it is refused, naming the task and the missing workflow.
+  const start = await page.request.post("/api/executions", { data: { workflow: "e2e-sub-parent" } });
+  expect(start.status()).toBe(409);
+  expect((await start.json()).error.details).toEqual([{ path: "tasks[0].params.workflow", message: 'task "child" runs workflow "no-such-child", which does not exist' }]);
+});

@@ -5,6 +5,7 @@
 // POST /api/executions), so the designer gets typed results instead of hand-cast fetch responses.
 import { getDb } from "@/lib/db/client";
 import { runAction, type ActionResult } from "@/lib/http/action";
+import type { ValidationIssue } from "@/lib/workflow";
 import { saveWorkflow } from "@/lib/services/workflows";
 import { startExecution, startExecutionSchema, type StartExecutionRequest } from "@/lib/services/executions";
 
@@ -14,7 +15,8 @@ import { startExecution, startExecutionSchema, type StartExecutionRequest } from
  */
 const DESIGNER_ACTOR = "api";
 
-export type SavedWorkflow = { created: boolean; name: string; version: number };
+/** `warnings`: problems that did not stop the save (e.g. a sub-workflow that does not exist yet). */
+export type SavedWorkflow = { created: boolean; name: string; version: number; warnings: ValidationIssue[] };
 
 /**
  * Saves a definition as a new version, or finds the same content already stored (`created: false`).
@@ -23,8 +25,8 @@ export type SavedWorkflow = { created: boolean; name: string; version: number };
  */
 export async function saveWorkflowAction(definition: unknown): Promise<ActionResult<SavedWorkflow>> {
   return runAction("save workflow", async () => {
-    const { created, workflow } = await saveWorkflow(getDb(), definition, DESIGNER_ACTOR);
-    return { created, name: workflow.name, version: workflow.version };
+    const { created, workflow, warnings } = await saveWorkflow(getDb(), definition, DESIGNER_ACTOR);
+    return { created, name: workflow.name, version: workflow.version, warnings };
   });
 }
 

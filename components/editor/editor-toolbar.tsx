@@ -23,6 +23,8 @@ type EditorToolbarProps = {
   dirty: boolean;
   validating: boolean;
   problemCount: number;
+  /** Warnings (saved anyway, e.g. a sub-workflow that does not exist): named beside "Valid". */
+  warningCount: number;
   onToggleProblems: () => void;
   /** The name the workflow was saved under (the version menu and Run need one). */
   savedName: string | undefined;
@@ -47,6 +49,7 @@ export function EditorToolbar({
   dirty,
   validating,
   problemCount,
+  warningCount,
   onToggleProblems,
   savedName,
   versions,
@@ -96,7 +99,13 @@ export function EditorToolbar({
         ) : (
           <CheckCircle2 className="size-3.5" aria-hidden />
         )}
-        {validating ? "Checking…" : problemCount > 0 ? `${problemCount} problem${problemCount === 1 ? "" : "s"}` : "Valid"}
+        {validating
+          ? "Checking…"
+          : problemCount > 0
+            ? `${problemCount} problem${problemCount === 1 ? "" : "s"}`
+            : warningCount > 0
+              ? `Valid · ${warningCount} warning${warningCount === 1 ? "" : "s"}`
+              : "Valid"}
       </button>
       <div className="ml-auto flex items-center gap-1">
         {savedName && versions.length > 0 ? <VersionsMenu name={savedName} versions={versions} current={version} /> : null}

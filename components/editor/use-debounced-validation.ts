@@ -1,21 +1,25 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { validateDefinition, type WorkflowDefinition } from "@/lib/workflow";
+import { validateDefinition, type ValidationIssue, type WorkflowDefinition } from "@/lib/workflow";
 import { asDraft, onlyLayoutDiffers, type DraftDefinition } from "@/lib/editor/document";
-import { issueCountByTask, placeIssues, type PlacedIssue } from "@/lib/editor/issues";
+import { errorsOnly, issueCountByTask, placeIssues, placeResult, type PlacedIssue } from "@/lib/editor/issues";
 
 /** Delay between the last change and the validation run. @default 250 */
 const VALIDATE_DEBOUNCE_MS = 250;
 
 /**
  * The document's problems, checked again a moment after the last change. A stored workflow opens
- * with its problems already found; a new one with none.
+ * with its problems already found; a new one with none. Problems are errors, or warnings when the
+ * document is valid (a task running this very workflow; on opening and after a save, also the
+ * server's warnings about workflows that do not exist, until the next change is checked).
  */
-export function useDebouncedValidation(draft: DraftDefinition, initial: WorkflowDefinition | undefined) {
+export function useDebouncedValidation(draft: DraftDefinition, initial: WorkflowDefinition | undefined, initialWarnings?: ValidationIssue[]) {
   const [issues, setIssues] = useState<PlacedIssue[]>(() => {
-    const result = initial ? validateDefinition(initial) : undefined;
-    return result && !result.ok ? placeIssues(asDraft(initial!), result.errors) : [];
+    if (!initial) return [];
+    const result = validateDefinition(initial);
+    // The server's warnings include the local ones (a task running this workflow) and those it alone can see.
+    return result.ok && initialWarnings ? placeIssues(asDraft(initial), initialWarnings, "warning") : placeResult(asDraft(initial), result);
   });
   const [validatedDraft, setValidatedDraft] = useState<DraftDefinition | null>(initial ? draft : null);
 
@@ -25,13 +29,14 @@ export function useDebouncedValidation(draft: DraftDefinition, initial: Workflow
     if (draft === validatedDraft || layoutOnly) return;
     const timer = setTimeout(() => {
       const result = validateDefinition(draft);
-      setIssues(result.ok ? [] : placeIssues(draft, result.errors));
+      setIssues(placeResult(draft, result));
       setValidatedDraft(draft);
     }, VALIDATE_DEBOUNCE_MS);
     return () => clearTimeout(timer);
   }, [draft, validatedDraft, layoutOnly]);
   const validating = draft !== validatedDraft && !layoutOnly;
-  const issueCounts = useMemo(() => issueCountByTask(issues), [issues]);
+  // The canvas marks a task for its errors; warnings are listed in the problems panel only.
+  const issueCounts = useMemo(() => issueCountByTask(errorsOnly(issues)), [issues]);
 
   /** Shows problems found without waiting (a save's check, the server's answer) as those of `checked`. */
   const showIssues = useCallback((checked: DraftDefinition, found: PlacedIssue[]) => {

@@ -20,8 +20,11 @@ type SaveOptions = {
   /** What the editor is busy with; a save waits for nothing and starts only when it is idle. */
   busy: EditorBusy | null;
   setBusy: (busy: EditorBusy | null) => void;
-  /** Problems that stopped a save (found here or by the server), to show below the canvas. */
-  onProblems: (checked: DraftDefinition, issues: PlacedIssue[]) => void;
+  /**
+   * Problems found by a save (those that stopped it, or the server's warnings after it), to show
+   * below the canvas; `open` false keeps the panel as it is (a save with nothing to say).
+   */
+  onProblems: (checked: DraftDefinition, issues: PlacedIssue[], open?: boolean) => void;
 };
 
 const problems = (count: number) => `${count} problem${count === 1 ? "" : "s"}`;
@@ -57,12 +60,15 @@ export function useSaveWorkflow({ initial, initialVersion, draft, readOnly, busy
         toast.error("Not saved", { description: saved.error.message });
         return;
       }
-      const { created, name, version: savedVersion } = saved.value;
+      const { created, name, version: savedVersion, warnings } = saved.value;
+      // The server's warnings (e.g. a sub-workflow that does not exist) replace the local check's.
+      onProblems(draft, placeIssues(draft, warnings, "warning"), warnings.length > 0);
       setVersion(savedVersion);
       setSavedText(JSON.stringify(submission));
       setSavedName(name);
       if (created) void queryClient.invalidateQueries({ queryKey: workflowVersionsKey(name) });
-      if (created) toast.success(`Saved v${savedVersion}`);
+      if (created && warnings.length > 0) toast.warning(`Saved v${savedVersion}`, { description: `With ${warnings.length} warning${warnings.length === 1 ? "" : "s"}; see the list below the canvas.` });
+      else if (created) toast.success(`Saved v${savedVersion}`);
       else toast.info(`No changes — still v${savedVersion}`);
       const editPath = `/workflows/${encodeURIComponent(name)}/edit`;
       if (window.location.pathname !== editPath) window.history.replaceState(null, "", editPath);

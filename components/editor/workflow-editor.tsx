@@ -3,10 +3,10 @@
 import { ReactFlowProvider } from "@xyflow/react";
 import { useCallback, useMemo, useRef, useState } from "react";
 import { toast } from "sonner";
-import { serializeDefinition, validateDefinition, type WorkflowDefinition } from "@/lib/workflow";
+import { serializeDefinition, validateDefinition, type ValidationIssue, type WorkflowDefinition } from "@/lib/workflow";
 import { canRedo, canUndo } from "@/lib/editor/history";
 import { asDefinition, asDraft, removeTasks, renameTask, setTaskField, setWorkflowField, toSubmission, type DraftDefinition } from "@/lib/editor/document";
-import type { PlacedIssue } from "@/lib/editor/issues";
+import { errorsOnly, type PlacedIssue } from "@/lib/editor/issues";
 import { Palette } from "@/components/editor/palette";
 import { TaskInspector, WorkflowInspector } from "@/components/editor/inspector";
 import { ExportDialog, ImportDialog, RunDialog } from "@/components/editor/dialogs";
@@ -31,6 +31,8 @@ import { useWorkflowVersions } from "@/components/editor/use-workflow-versions";
 export type WorkflowEditorProps = {
   /** The definition to edit; undefined for a new workflow. */
   initial?: WorkflowDefinition;
+  /** The server's warnings about `initial` (e.g. a sub-workflow that does not exist), listed as problems. */
+  initialWarnings?: ValidationIssue[];
   /** The stored version shown, if any. */
   version?: number;
   /** The latest stored version of this workflow (read-only when `version` is older). */
@@ -49,7 +51,7 @@ export function WorkflowEditor(props: WorkflowEditorProps) {
 }
 
 /** The designer: wires the document, its checks, saving and the canvas to the toolbar, palette, inspector and dialogs. */
-function Editor({ initial, version: initialVersion, latestVersion, readOnly = false, versions = [] }: WorkflowEditorProps) {
+function Editor({ initial, initialWarnings, version: initialVersion, latestVersion, readOnly = false, versions = [] }: WorkflowEditorProps) {
   const canvasRef = useRef<HTMLDivElement>(null);
   const { history, draft, latestDraft, commit, undo, redo } = useDraftHistory(initial, readOnly);
   const [selection, setSelection] = useSelection(draft);
@@ -57,11 +59,11 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
   const [dialog, setDialog] = useState<EditorDialog | null>(null);
   const [busy, setBusy] = useState<EditorBusy | null>(null);
 
-  const { issues, issueCounts, validating, showIssues } = useDebouncedValidation(draft, initial);
+  const { issues, issueCounts, validating, showIssues } = useDebouncedValidation(draft, initial, initialWarnings);
   const showProblems = useCallback(
-    (checked: DraftDefinition, found: PlacedIssue[]) => {
+    (checked: DraftDefinition, found: PlacedIssue[], open = true) => {
       showIssues(checked, found);
-      setErrorsOpen(true);
+      if (open) setErrorsOpen(true);
     },
     [showIssues],
   );
@@ -93,7 +95,9 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
     // The stored version number is part of the file only while the canvas shows exactly that version.
     return result.ok ? serializeDefinition(version && !dirty ? { ...result.definition, version } : result.definition) : null;
   }, [dialog, draft, version, dirty]);
-  const problemCount = issues.length;
+  // Warnings are listed in the problems panel; they neither block an export nor count as problems.
+  const errors = useMemo(() => errorsOnly(issues), [issues]);
+  const problemCount = errors.length;
 
   return (
     <div className="flex h-screen min-h-0 flex-col" data-testid="workflow-editor" data-dirty={dirty ? "true" : "false"}>
@@ -105,6 +109,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
         dirty={dirty}
         validating={validating}
         problemCount={problemCount}
+        warningCount={issues.length - problemCount}
         onToggleProblems={() => setErrorsOpen((open) => !open)}
         savedName={savedName}
         versions={versionList}
@@ -151,7 +156,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
               key={selectedTask.key}
               task={selectedTask}
               draft={draft}
-              issues={issues}
+              issues={errors}
               readOnly={readOnly}
               onSelectTask={canvas.focusTask}
               onChange={(path, value) => commit(setTaskField(draft, selectedTask.key, path, value), `${selectedTask.key}:${path.join(".")}`)}
@@ -165,7 +170,7 @@ function Editor({ initial, version: initialVersion, latestVersion, readOnly = fa
               {selection.nodes.length} tasks selected. Copy (Ctrl/Cmd+C), duplicate (Ctrl/Cmd+D) or delete them.
             </div>
           ) : (
-            <WorkflowInspector draft={draft} issues={issues} readOnly={readOnly} onChange={(path, value) => commit(setWorkflowField(draft, path, value), `workflow:${path.join(".")}`)} />
+            <WorkflowInspector draft={draft} issues={errors} readOnly={readOnly} onChange={(path, value) => commit(setWorkflowField(draft, path, value), `workflow:${path.join(".")}`)} />
           )}
         </aside>
       </div>

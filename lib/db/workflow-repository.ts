@@ -47,3 +47,9 @@ export async function listLatestVersions(db: DbLike): Promise<(WorkflowDefinitio
 export function insertVersion(db: DbLike, row: WorkflowDefinitionRow): Promise<WorkflowDefinitionRow> {
   return db.workflowDefinition.create({ data: row });
 }
+
+/** Whether a workflow (any version, or the given one) is stored; reads no definition text. */
+export async function workflowExists(db: DbLike, name: string, version?: number): Promise<boolean> {
+  const row = await db.workflowDefinition.findFirst({ where: version === undefined ? { name } : { name, version }, select: { id: true } });
+  return row !== null;
+}

@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { ServiceError, type ErrorDetail } from "@/lib/services/errors";
+import { ServiceError, validationFailed, type ErrorDetail } from "@/lib/services/errors";
+import { decodeUtf8, findIllFormedText, illFormedMessage, mayHoldSurrogateEscape } from "@/lib/workflow/well-formed";
 import { ensureReady } from "@/lib/server/bootstrap";
 
 /** The error body every API route returns: `{ error: { code, message, details } }`. */
@@ -30,7 +31,12 @@ export function zodDetails(error: z.ZodError): ErrorDetail[] {
 
 /**
  * Reads a JSON body with a size bound. Errors name what is wrong: an empty body, a body over the
- * limit, or JSON that does not parse (with the parser's position).
+ * limit, bytes that are not UTF-8, JSON that does not parse (with the parser's position), or a
+ * string or key with a lone surrogate (`"\ud800"`).
+ *
+ * Ill-formed text is refused with a 400 naming its path, never normalised (the reasons are in
+ * lib/workflow/well-formed.ts). This covers every body of the API: definitions, imports, execution
+ * inputs, operations and workers' results.
  */
 export async function readJsonBody(request: Request): Promise<unknown> {
   const contentType = request.headers.get("content-type") ?? "";
@@ -39,15 +45,34 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge(declared);
-  const text = await request.text();
-  const size = Buffer.byteLength(text);
-  if (size > MAX_BODY_BYTES) throw tooLarge(size);
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge(bytes.byteLength);
+  const { text, firstInvalidByte } = decodeUtf8(bytes);
   if (text.trim() === "") throw new ServiceError("BAD_REQUEST", "the request body is empty; expected JSON");
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
+    if (firstInvalidByte !== undefined) throw notUtf8(firstInvalidByte, undefined);
     throw new ServiceError("BAD_REQUEST", `the request body is not valid JSON: ${(error as Error).message}`);
   }
+  if (firstInvalidByte === undefined && !mayHoldSurrogateEscape(text)) return value;
+  const found = findIllFormedText(value);
+  if (firstInvalidByte !== undefined) throw notUtf8(firstInvalidByte, found?.path);
+  if (found) {
+    throw validationFailed(`the request body has ill-formed text at ${found.path || "(root)"}`, [
+      { path: found.path, message: illFormedMessage(found) },
+    ]);
+  }
+  return value;
+}
+
+function notUtf8(offset: number, path: string | undefined): ServiceError {
+  const where = path === undefined ? "" : ` (in ${path || "the top-level string"})`;
+  return validationFailed(
+    `the request body is not valid UTF-8: byte ${offset}${where} is not part of a well-formed UTF-8 sequence`,
+    path === undefined ? [] : [{ path, message: `is not valid UTF-8 (byte ${offset} of the body)` }],
+  );
 }
 
 function tooLarge(size: number): ServiceError {

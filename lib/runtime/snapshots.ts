@@ -63,9 +63,19 @@ export function latestAttempts(runs: readonly TaskRunRow[]): Map<string, TaskRun
   return latest;
 }
 
+/**
+ * An empty `$tasks` with no prototype: a key such as `__proto__` (refused at save, but stored
+ * definitions predate that rule) is an own entry like any other, instead of replacing the
+ * object's prototype (which dropped the task's result from `$tasks`), and `constructor` or
+ * `toString` never answer with Object.prototype's members.
+ */
+function byTaskKey(): Record<string, TaskResultView> {
+  return Object.create(null) as Record<string, TaskResultView>;
+}
+
 /** `$tasks`: the status, output and error of the latest attempt of every task reached so far. */
 export function tasksView(runs: readonly TaskRunRow[]): Record<string, TaskResultView> {
-  const view: Record<string, TaskResultView> = {};
+  const view = byTaskKey();
   for (const [taskKey, run] of latestAttempts(runs)) {
     const snapshot = taskRunSnapshot(run);
     view[taskKey] = { status: snapshot.status as TaskStatus, output: snapshot.output, error: snapshot.error };
@@ -84,7 +94,7 @@ export function tasksViewOf(snapshots: readonly TaskRunSnapshot[]): Record<strin
     const seen = latest.get(run.taskKey);
     if (!seen || seen.attempt < run.attempt) latest.set(run.taskKey, run);
   }
-  const view: Record<string, TaskResultView> = {};
+  const view = byTaskKey();
   for (const [taskKey, run] of latest) view[taskKey] = { status: run.status, output: run.output ?? null, error: run.error ?? null };
   return view;
 }

@@ -8,7 +8,9 @@ import { engineStore } from "@/lib/runtime/store";
 import { insertNewExecution, newExecutionRow } from "@/lib/runtime/writes/start-execution";
 import { fromJsonText } from "@/lib/runtime/json";
 import { prepareExecutionInput } from "@/lib/services/execution-input";
-import { notFound } from "@/lib/services/errors";
+import { notFound, validationFailed } from "@/lib/services/errors";
+import { assertWorkflowReferencesExist } from "@/lib/services/workflows";
+import { findIllFormedText, illFormedMessage } from "@/lib/workflow/well-formed";
 
 /** Longest a start request may wait for the result. @default 300 */
 export const MAX_WAIT_SECONDS = 300;
@@ -85,6 +87,9 @@ export async function startExecution(db: Db, request: StartExecutionRequest, act
     throw notFound(request.version === undefined ? `workflow '${request.workflow}' not found` : `workflow '${request.workflow}' has no version ${request.version}`);
   }
   const definition = await loadDefinition(db, definitionRow.id);
+  await assertWorkflowReferencesExist(db, definition, definitionRow.version);
+  const illFormed = findIllFormedText(request.input, "input");
+  if (illFormed) throw validationFailed(`the input has ill-formed text at ${illFormed.path}`, [{ path: illFormed.path, message: illFormedMessage(illFormed) }]);
   const input = prepareExecutionInput(definition.input, request.input ?? {}, `the input does not fit workflow '${definition.name}' v${definitionRow.version}`);
 
   const row = newExecutionRow({ definition: definitionRow, input, correlationId: request.correlationId, createdBy: actor, now: new Date() });

@@ -6,10 +6,20 @@ import {
   insertVersion,
   listLatestVersions,
   listVersions,
+  workflowExists,
   type WorkflowDefinitionRow,
 } from "@/lib/db/workflow-repository";
-import { serializeDefinition, validateDefinition, type WorkflowDefinition } from "@/lib/workflow";
-import { notFound, ServiceError, validationFailed, type ErrorDetail } from "@/lib/services/errors";
+import {
+  definitionWarnings,
+  serializeDefinition,
+  validateDefinition,
+  versionLabel,
+  workflowReferences,
+  type ValidationIssue,
+  type WorkflowDefinition,
+  type WorkflowReference,
+} from "@/lib/workflow";
+import { conflict, notFound, ServiceError, validationFailed, type ErrorDetail } from "@/lib/services/errors";
 
 /** A workflow version as the API returns it. */
 export type WorkflowVersionView = {
@@ -28,7 +38,12 @@ export type WorkflowSummaryView = Omit<WorkflowVersionView, "definition"> & {
   definition: WorkflowDefinition;
 };
 
-export type SaveResult = { created: boolean; workflow: WorkflowVersionView };
+/**
+ * A save's answer. `warnings` are problems that do not stop the save (a workflow run by a task
+ * that does not exist yet, a task that runs this workflow itself); the designer lists them in its
+ * problems panel. Paths are relative to the definition.
+ */
+export type SaveResult = { created: boolean; workflow: WorkflowVersionView; warnings: ValidationIssue[] };
 
 /** Most imported definitions in one request. @default 200 */
 export const MAX_IMPORT_DEFINITIONS = 200;
@@ -90,7 +105,7 @@ type TxDb = Pick<Db, "workflowDefinition">;
  * Stores a valid definition as the next version of its workflow — unless its content equals the
  * latest version's, in which case nothing is written and that version is returned.
  */
-async function saveValidDefinition(tx: TxDb, definition: WorkflowDefinition, actor: string): Promise<SaveResult> {
+async function saveValidDefinition(tx: TxDb, definition: WorkflowDefinition, actor: string): Promise<Omit<SaveResult, "warnings">> {
   const checksum = definitionChecksum(definition);
   const latest = await findLatestVersion(tx, definition.name);
   if (latest && latest.checksum === checksum) return { created: false, workflow: toView(latest) };
@@ -131,12 +146,126 @@ async function withVersionRetry<T>(work: () => Promise<T>): Promise<T> {
 
 export async function saveWorkflow(db: Db, input: unknown, actor: string): Promise<SaveResult> {
   const definition = parseDefinitionOrThrow(input);
-  return withVersionRetry(() => db.$transaction((tx) => saveValidDefinition(tx, definition, actor)));
+  const warnings = await checkWorkflowReferences(db, [definition]);
+  const saved = await withVersionRetry(() => db.$transaction((tx) => saveValidDefinition(tx, definition, actor)));
+  return { ...saved, warnings: warnings[0]! };
+}
+
+// ---------------------------------------------------------------------------------------------
+// References between workflows (subworkflow tasks, maps of a workflow): checks that need the
+// stored workflows. The pure part (finding the references, self-reference) is lib/workflow.
+
+/**
+ * The warnings of each definition about the workflows it runs (a workflow, or a pinned version,
+ * that is not stored and not among `definitions`), and a refusal (409 CONFLICT naming the chain)
+ * when saving them would close a cycle between workflows: A runs B, and B (its latest version, or
+ * the version A pins) runs A, however long the chain. The definitions saved together count as the
+ * latest versions of their names. A direct self-reference is only a warning (definitionWarnings).
+ */
+export async function checkWorkflowReferences(db: Db, definitions: readonly WorkflowDefinition[]): Promise<ValidationIssue[][]> {
+  const batch = new Map(definitions.map((definition) => [definition.name, definition]));
+  const stored = new Map<string, WorkflowDefinition | null>();
+  /** The definition a reference runs: from the batch (latest only), or stored; null when absent. */
+  const resolve = async (name: string, version: number | undefined): Promise<WorkflowDefinition | null> => {
+    if (version === undefined && batch.has(name)) return batch.get(name)!;
+    const id = `${name}@${version ?? "latest"}`;
+    if (!stored.has(id)) {
+      const row = version === undefined ? await findLatestVersion(db, name) : await findVersion(db, name, version);
+      stored.set(id, row ? (JSON.parse(row.definition) as WorkflowDefinition) : null);
+    }
+    return stored.get(id)!;
+  };
+
+  const results: ValidationIssue[][] = [];
+  for (const definition of definitions) {
+    const warnings = await referenceWarnings(db, definition, batch);
+    const cycle = await findCycle(definition, resolve);
+    if (cycle) {
+      const chain = cycle.chain.join(" → ");
+      throw conflict(`workflow '${definition.name}' is not saved: it would close a cycle of workflows ${chain}`, [
+        { path: cycle.path, message: `task "${cycle.taskKey}" runs workflow "${cycle.chain[1]}", which leads back to "${definition.name}": ${chain}` },
+      ]);
+    }
+    results.push(warnings);
+  }
+  return results;
+}
+
+/**
+ * The warnings of a valid definition: a task running its own workflow, and workflows (or pinned
+ * versions) it runs that are neither stored nor in `batch` (definitions saved along with it).
+ * The designer shows them when it opens a stored workflow, and after each save.
+ */
+export async function referenceWarnings(db: Db, definition: WorkflowDefinition, batch: ReadonlyMap<string, WorkflowDefinition> = new Map()): Promise<ValidationIssue[]> {
+  const warnings = [...definitionWarnings(definition)];
+  for (const reference of workflowReferences(definition)) {
+    if (reference.workflow === definition.name && reference.version === undefined) continue;
+    const exists = (reference.version === undefined && batch.has(reference.workflow)) || (await workflowExists(db, reference.workflow, reference.version));
+    if (!exists) warnings.push(unknownWorkflowIssue(reference));
+  }
+  return warnings;
+}
+
+function unknownWorkflowIssue(reference: WorkflowReference): ValidationIssue {
+  return {
+    path: reference.path,
+    code: "unknown_workflow",
+    message: `task "${reference.taskKey}" runs workflow "${reference.workflow}"${versionLabel(reference)}, which does not exist (yet): executions of this workflow cannot start until it is saved`,
+  };
+}
+
+/**
+ * A chain of workflows from `definition` back to its own name, other than a direct self-reference:
+ * a breadth-first walk over what each reached workflow runs, each (name, version) visited once,
+ * so it ends on any set of stored workflows and finds the shortest chain.
+ */
+async function findCycle(
+  definition: WorkflowDefinition,
+  resolve: (name: string, version: number | undefined) => Promise<WorkflowDefinition | null>,
+): Promise<{ chain: string[]; path: string; taskKey: string } | undefined> {
+  const visited = new Set<string>();
+  const queue: Array<{ name: string; version: number | undefined; chain: string[]; first: WorkflowReference }> = [];
+  // "Back to the definition" is a reference to its name without a version (its latest version is
+  // the one being saved); a pinned version of it is a stored definition, walked like the others.
+  const closes = (reference: WorkflowReference) => reference.workflow === definition.name && reference.version === undefined;
+  for (const reference of workflowReferences(definition)) {
+    if (closes(reference)) continue; // a direct self-reference: a warning (definitionWarnings)
+    queue.push({ name: reference.workflow, version: reference.version, chain: [definition.name, reference.workflow], first: reference });
+  }
+  for (let at = 0; at < queue.length; at += 1) {
+    const { name, version, chain, first } = queue[at]!;
+    const id = `${name}@${version ?? "latest"}`;
+    if (visited.has(id)) continue;
+    visited.add(id);
+    const reached = await resolve(name, version);
+    if (!reached) continue;
+    for (const next of workflowReferences(reached)) {
+      if (closes(next)) return { chain: [...chain, definition.name], path: first.path, taskKey: first.taskKey };
+      queue.push({ name: next.workflow, version: next.version, chain: [...chain, next.workflow], first });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Refuses to start an execution of a definition that runs a workflow (or a pinned version) that is
+ * not stored: 409 CONFLICT naming each such task and workflow, instead of a task failing later.
+ */
+export async function assertWorkflowReferencesExist(db: Db, definition: WorkflowDefinition, version: number): Promise<void> {
+  const missing: ErrorDetail[] = [];
+  for (const reference of workflowReferences(definition)) {
+    if (reference.workflow === definition.name && reference.version === undefined) continue;
+    if (await workflowExists(db, reference.workflow, reference.version)) continue;
+    missing.push({ path: reference.path, message: `task "${reference.taskKey}" runs workflow "${reference.workflow}"${versionLabel(reference)}, which does not exist` });
+  }
+  if (missing.length === 0) return;
+  throw conflict(`workflow '${definition.name}' v${version} cannot start: ${missing.map((detail) => detail.message).join("; ")}; save the missing workflow first`, missing);
 }
 
 /**
  * Imports one definition or an array of them, all or nothing: every definition is validated first
- * (errors carry the array index in their path), then all are saved in one transaction.
+ * (errors carry the array index in their path), then all are saved in one transaction. References
+ * between the imported definitions count (they are checked as if all were saved).
  */
 export async function importWorkflows(db: Db, input: unknown, actor: string): Promise<SaveResult[]> {
   const items = Array.isArray(input) ? input : [input];
@@ -157,10 +286,13 @@ export async function importWorkflows(db: Db, input: unknown, actor: string): Pr
   if (details.length > 0) {
     throw validationFailed(`import refused: ${details.length} problem${details.length === 1 ? "" : "s"}; nothing was saved`, details);
   }
+  const warnings = await checkWorkflowReferences(db, definitions);
   return withVersionRetry(() =>
     db.$transaction(async (tx) => {
       const results: SaveResult[] = [];
-      for (const definition of definitions) results.push(await saveValidDefinition(tx, definition, actor));
+      for (const [index, definition] of definitions.entries()) {
+        results.push({ ...(await saveValidDefinition(tx, definition, actor)), warnings: warnings[index]! });
+      }
       return results;
     }),
   );

@@ -7,6 +7,8 @@ export * from "./paths";
 export * from "./expressions";
 export * from "./graph";
 export * from "./validate";
+export * from "./references";
+export * from "./well-formed";
 export * from "./canonical";
 export * from "./json-schema";
 export * from "./task-types";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { exampleFiles } from "./examples";
 import { WORKFLOW_JSON_SCHEMA_ID, workflowJsonSchema } from "./json-schema";
-import { TASK_TYPES } from "./schema";
+import { RESERVED_TASK_KEYS, TASK_TYPES, workflowDefinitionSchema } from "./schema";
 
 type Schema = Record<string, unknown>;
 
@@ -54,6 +54,9 @@ function check(root: Schema, schema: Schema, value: unknown, path = "$"): string
         errors.push(...check(root, schema.additionalProperties as Schema, member, `${path}.${key}`));
       }
     }
+  }
+  if (typeof schema.not === "object" && schema.not !== null && check(root, schema.not as Schema, value, path).length === 0) {
+    errors.push(`${path}: not`);
   }
   for (const keyword of ["anyOf", "oneOf"] as const) {
     const branches = schema[keyword] as Schema[] | undefined;
@@ -118,5 +121,16 @@ describe("workflowJsonSchema", () => {
       "$.tasks[0]: oneOf matched 0",
     ]);
     expect(check(schema, schema, { ...valid, name: "Upper Case" })).toEqual(["$.name: pattern"]);
+  });
+
+  it("refuses the reserved task keys, as the zod schema does", () => {
+    const schema = workflowJsonSchema();
+    const withKey = (key: string) => ({ name: "x", tasks: [{ key, type: "transform", params: { output: 1 } }] });
+    for (const key of RESERVED_TASK_KEYS) {
+      expect(workflowDefinitionSchema.safeParse(withKey(key)).success, key).toBe(false);
+      expect(check(schema, schema, withKey(key)), key).toEqual(["$.tasks[0]: oneOf matched 0"]);
+    }
+    expect(check(schema, schema, withKey("Constructor"))).toEqual([]);
+    expect(workflowDefinitionSchema.safeParse(withKey("Constructor")).success).toBe(true);
   });
 });

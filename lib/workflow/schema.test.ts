@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   MAX_TASKS,
+  RESERVED_TASK_KEYS,
   RETRY_DEFAULTS,
   TASK_TYPES,
   httpParamsSchema,
@@ -84,6 +85,21 @@ describe("workflowDefinitionSchema", () => {
     const input = { type: "object", properties: { a: { type: "string", format: "email" } }, $comment: "kept" };
     expect(workflowDefinitionSchema.parse({ ...minimal, input }).input).toEqual(input);
     expect(workflowDefinitionSchema.safeParse({ ...minimal, input: { type: "array" } }).success).toBe(false);
+  });
+
+  it("refuses task keys named after Object.prototype's members and prototype, and only those", () => {
+    // The list is every own property name of Object.prototype plus "prototype": a new member in a
+    // later JavaScript edition makes this fail, so the list is reconsidered rather than left stale.
+    expect([...RESERVED_TASK_KEYS].sort()).toEqual([...Object.getOwnPropertyNames(Object.prototype), "prototype"].sort());
+    for (const key of RESERVED_TASK_KEYS) {
+      const result = workflowDefinitionSchema.safeParse({ ...minimal, tasks: [{ ...minimal.tasks[0], key }] });
+      expect(result.success, key).toBe(false);
+      expect(result.error!.issues).toMatchObject([{ path: ["tasks", 0, "key"], code: "custom" }]);
+      expect(result.error!.issues[0]!.message).toContain(`must not be "${key}"`);
+    }
+    for (const key of ["Constructor", "to_string", "proto", "_proto_", "prototypes", "value_of"]) {
+      expect(workflowDefinitionSchema.safeParse({ ...minimal, tasks: [{ ...minimal.tasks[0], key }] }).success, key).toBe(true);
+    }
   });
 
   it("takes version as optional, an integer ≥ 1", () => {

@@ -39,6 +39,31 @@ export const WORKFLOW_NAME_MAX_LENGTH = 100;
 /** Task keys are used in JSONata as `$tasks.<key>`, so they are identifiers. */
 export const TASK_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const TASK_KEY_MAX_LENGTH = 64;
+/**
+ * Names a task key may not have, though they fit TASK_KEY_PATTERN: every property name of
+ * `Object.prototype` (what any plain JavaScript object answers to without being given it, so a
+ * task keyed `toString` or `__proto__` would be shadowed by, or would replace, the prototype's
+ * member wherever results are kept by key), plus `prototype`, which functions carry and which
+ * merge-style code treats as special along with `__proto__` and `constructor`. Compared
+ * case-sensitively (`Constructor` is fine). schema.test.ts pins this list against
+ * `Object.getOwnPropertyNames(Object.prototype)`.
+ */
+export const RESERVED_TASK_KEYS = [
+  "__proto__",
+  "__defineGetter__",
+  "__defineSetter__",
+  "__lookupGetter__",
+  "__lookupSetter__",
+  "constructor",
+  "hasOwnProperty",
+  "isPrototypeOf",
+  "propertyIsEnumerable",
+  "toLocaleString",
+  "toString",
+  "valueOf",
+  "prototype",
+] as const;
+const reservedTaskKeys: ReadonlySet<string> = new Set(RESERVED_TASK_KEYS);
 /** Worker task types (Conductor's SIMPLE task names), polled by `POST /api/workers/poll`. */
 export const WORKER_TASK_TYPE_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 export const MAX_TASKS = 2000;
@@ -84,7 +109,15 @@ export const taskKeySchema = z
     error:
       "must start with a letter or '_' and contain only letters, digits and '_' (it is used in expressions as $tasks.<key>)",
   })
-  .describe("Unique key of the task within the workflow; expressions read its result as $tasks.<key>");
+  .refine((key) => !reservedTaskKeys.has(key), {
+    error: (issue) =>
+      `must not be ${JSON.stringify(issue.input)}: the names of Object.prototype's members (__proto__, constructor, toString, …) and "prototype" are reserved`,
+  })
+  // The refinement above, in the JSON Schema (which cannot run code).
+  .meta({
+    description: "Unique key of the task within the workflow; expressions read its result as $tasks.<key>",
+    not: { enum: [...RESERVED_TASK_KEYS] },
+  });
 
 const positiveMsSchema = z
   .number()

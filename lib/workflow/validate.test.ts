@@ -21,7 +21,7 @@ describe("validateDefinition: valid input", () => {
       output: "{% $tasks.b.output %}",
       layout: { a: { x: 0, y: 0 }, b: { x: 260, y: 0 } },
     });
-    expect(validateDefinition(input)).toEqual({ ok: true, definition: input });
+    expect(validateDefinition(input)).toEqual({ ok: true, definition: input, warnings: [] });
   });
 
   it("allows $tasks of any transitive upstream task", () => {
@@ -66,6 +66,29 @@ describe("validateDefinition: documents that are not definitions", () => {
       { path: "tasks[0].__proto__", code: "forbidden_key", message: 'the key "__proto__" is not allowed' },
     ]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("refuses reserved task keys with the path and the rule, the __proto__ value included", () => {
+    const input = JSON.parse(
+      '{"name":"demo","tasks":[{"key":"a","type":"transform","params":{"output":1}},' +
+        '{"key":"b","type":"transform","params":{"output":1}},{"key":"constructor","type":"transform","params":{"output":1}},' +
+        '{"key":"__proto__","type":"transform","dependsOn":["a"],"params":{"output":"{% $tasks.a.output %}"}}]}',
+    ) as unknown;
+    const rule = `the names of Object.prototype's members (__proto__, constructor, toString, …) and "prototype" are reserved`;
+    expect(errorsOf(input)).toEqual([
+      { path: "tasks[2].key", code: "invalid", message: `key must not be "constructor": ${rule}` },
+      { path: "tasks[3].key", code: "invalid", message: `key must not be "__proto__": ${rule}` },
+    ]);
+  });
+
+  it("refuses strings and keys with a lone surrogate, naming the path (not normalised)", () => {
+    const input = JSON.parse('{"name":"demo","description":"x\\ud800","variables":{"k\\udc00":1},"tasks":[{"key":"a","type":"transform","params":{"output":["ok","\\udbff"]}}]}') as unknown;
+    const tail = "strings must be well-formed Unicode (a surrogate needs its pair)";
+    expect(errorsOf(input)).toEqual([
+      { path: "description", code: "ill_formed_string", message: `the string has a lone surrogate \\uD800 at character 1; ${tail}` },
+      { path: 'variables["k\\udc00"]', code: "ill_formed_string", message: `the key has a lone surrogate \\uDC00 at character 1; ${tail}` },
+      { path: "tasks[0].params.output[1]", code: "ill_formed_string", message: `the string has a lone surrogate \\uDBFF at character 0; ${tail}` },
+    ]);
   });
 
   it("refuses values that are not JSON", () => {

@@ -2,7 +2,9 @@
  * validateDefinition: every problem of a submitted definition, each with the path of the place in
  * the submitted JSON, a readable message and a stable code. Never throws.
  *
- * Two passes, both always run so that all problems are reported at once:
+ * Pass 0 refuses what is not JSON at all (non-JSON values, `__proto__` keys, strings or keys with
+ * a lone surrogate: refused, not normalised, see well-formed.ts). Then two passes, both always
+ * run so that all problems are reported at once:
  * 1. the zod schema (types, required fields, unknown fields, formats), its issues reworded;
  * 2. the graph and expression checks on a loose reading of the input (duplicate keys, unknown or
  *    self dependencies, cycles, JSONata that does not parse, `$tasks.X` that is not upstream,
@@ -13,11 +15,18 @@ import { checkTemplate, findExpressions, referencedTasks } from "./expressions";
 import { buildTaskGraph } from "./graph";
 import { formatPath, joinPath, type ValidationIssue } from "./paths";
 import { TASK_TYPES, workflowDefinitionSchema, type WorkflowDefinition } from "./schema";
+import { illFormedMessage, loneSurrogate, type IllFormedText } from "./well-formed";
+import { versionLabel, workflowReferences } from "./references";
 
 export type { ValidationIssue } from "./paths";
 
+/**
+ * A valid definition may still have warnings: things that are allowed but likely wrong (a task
+ * that runs this very workflow). Warnings never stop a save; lib/services/workflows.ts adds those
+ * that need the stored workflows (unknown workflow names).
+ */
 export type ValidationResult =
-  | { ok: true; definition: WorkflowDefinition }
+  | { ok: true; definition: WorkflowDefinition; warnings: ValidationIssue[] }
   | { ok: false; errors: ValidationIssue[] };
 
 /** Deepest nesting of a definition (objects and arrays); deeper input is refused before parsing. */
@@ -58,10 +67,12 @@ function validate(input: unknown): ValidationResult {
     const coveredByScan = (path: string) =>
       scanned.some((inner) => inner === path || inner.startsWith(`${path}.`) || inner.startsWith(`${path}[`));
     for (const issue of parsed.error.issues) {
-      // What the scan found (non-JSON values, "__proto__" keys) is reported once, by the scan.
+      // What the scan found (non-JSON values, "__proto__" keys) is reported once, by the scan. A
+      // task key whose value is "__proto__" is the schema's to report ("invalid").
       issues.push(
         ...rewordZodIssue(issue, input).filter(
-          (reworded) => !reworded.message.includes('"__proto__"') && !coveredByScan(reworded.path),
+          (reworded) =>
+            (reworded.code === "invalid" || !reworded.message.includes('"__proto__"')) && !coveredByScan(reworded.path),
         ),
       );
     }
@@ -72,7 +83,18 @@ function validate(input: unknown): ValidationResult {
   if (errors.length > 0 || !parsed.success) {
     return { ok: false, errors: errors.length > 0 ? errors : [{ path: "", code: "invalid", message: "invalid definition" }] };
   }
-  return { ok: true, definition: parsed.data };
+  return { ok: true, definition: parsed.data, warnings: definitionWarnings(parsed.data) };
+}
+
+/** The warnings of a valid definition (see ValidationResult). */
+export function definitionWarnings(definition: WorkflowDefinition): ValidationIssue[] {
+  return workflowReferences(definition)
+    .filter((reference) => reference.workflow === definition.name)
+    .map((reference) => ({
+      path: reference.path,
+      code: "self_workflow_reference",
+      message: `task "${reference.taskKey}" runs this workflow itself${versionLabel(reference)}: every execution starts another one, without end unless a condition stops it`,
+    }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -115,7 +137,12 @@ function scanJson(input: object): { fatal: boolean; issues: ValidationIssue[] } 
         ],
       };
     }
-    if (value === null || typeof value === "string" || typeof value === "boolean") continue;
+    if (typeof value === "string") {
+      const lone = loneSurrogate(value);
+      if (lone) issues.push(illFormed(pathOf(frame), { path: "", in: "value", ...lone }));
+      continue;
+    }
+    if (value === null || typeof value === "boolean") continue;
     if (typeof value === "number") {
       if (!Number.isFinite(value)) issues.push({ path: pathOf(frame), code: "not_json", message: "must be a finite number" });
       continue;
@@ -136,6 +163,11 @@ function scanJson(input: object): { fatal: boolean; issues: ValidationIssue[] } 
       for (let index = keys.length - 1; index >= 0; index -= 1) {
         const key = keys[index]!;
         const child: Frame = { value: (value as Record<string, unknown>)[key], depth: frame.depth + 1, parent: frame, segment: key };
+        const loneInKey = loneSurrogate(key);
+        if (loneInKey) {
+          issues.push(illFormed(pathOf(child), { path: "", in: "key", ...loneInKey }));
+          continue;
+        }
         if (key === "__proto__") {
           issues.push({ path: pathOf(child), code: "forbidden_key", message: 'the key "__proto__" is not allowed' });
           continue;
@@ -148,6 +180,11 @@ function scanJson(input: object): { fatal: boolean; issues: ValidationIssue[] } 
     issues.push({ path: pathOf(frame), code: "not_json", message: `must be a JSON value, got ${typeof value}` });
   }
   return { fatal: false, issues };
+}
+
+/** Lone surrogates are refused, not normalised (see well-formed.ts). */
+function illFormed(path: string, found: IllFormedText): ValidationIssue {
+  return { path, code: "ill_formed_string", message: illFormedMessage(found) };
 }
 
 // ---------------------------------------------------------------------------------------------

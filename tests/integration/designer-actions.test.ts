@@ -33,16 +33,35 @@ describe("designer server actions", () => {
   });
 
   it("saves a new version, and the same content again as no change", async () => {
-    expect(await actions.saveWorkflowAction(definition)).toEqual({ ok: true, value: { created: true, name: "actions-e2e", version: 1 } });
-    expect(await actions.saveWorkflowAction(definition)).toEqual({ ok: true, value: { created: false, name: "actions-e2e", version: 1 } });
+    expect(await actions.saveWorkflowAction(definition)).toEqual({ ok: true, value: { created: true, name: "actions-e2e", version: 1, warnings: [] } });
+    expect(await actions.saveWorkflowAction(definition)).toEqual({ ok: true, value: { created: false, name: "actions-e2e", version: 1, warnings: [] } });
     const changed = { ...definition, description: "now described" };
-    expect(await actions.saveWorkflowAction(changed)).toEqual({ ok: true, value: { created: true, name: "actions-e2e", version: 2 } });
+    expect(await actions.saveWorkflowAction(changed)).toEqual({ ok: true, value: { created: true, name: "actions-e2e", version: 2, warnings: [] } });
     const { getWorkflowVersions } = await import("@/lib/services/workflows");
     const versions = await getWorkflowVersions(db, "actions-e2e");
     expect(versions.map((v) => [v.version, v.createdBy])).toEqual([
       [2, "api"],
       [1, "api"],
     ]);
+  });
+
+  it("saves a definition running an unknown workflow, with a warning for the problems panel", async () => {
+    const parent = { name: "actions-parent", tasks: [{ key: "child", type: "subworkflow", params: { workflow: "actions-ghost" } }] };
+    expect(await actions.saveWorkflowAction(parent)).toEqual({
+      ok: true,
+      value: {
+        created: true,
+        name: "actions-parent",
+        version: 1,
+        warnings: [
+          {
+            path: "tasks[0].params.workflow",
+            code: "unknown_workflow",
+            message: 'task "child" runs workflow "actions-ghost", which does not exist (yet): executions of this workflow cannot start until it is saved',
+          },
+        ],
+      },
+    });
   });
 
   it("answers an invalid definition with every problem and its path, and saves nothing", async () => {

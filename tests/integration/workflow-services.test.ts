@@ -70,6 +70,20 @@ describe.each(TEST_PROVIDERS)("workflow services on %s", (provider) => {
     expect((await getWorkflowVersions(db, "wf-save")).map((v) => v.version)).toEqual([3, 2, 1]);
   });
 
+  it("refuses a definition or an execution input with a lone surrogate (the designer's actions call these), storing nothing", async () => {
+    const tail = "strings must be well-formed Unicode (a surrogate needs its pair)";
+    const refused = await expectServiceError(saveWorkflow(db, definition("wf-lone", { description: "x\ud800" }), "alice"), "VALIDATION_FAILED");
+    expect(refused.details).toEqual([{ path: "description", message: `the string has a lone surrogate \\uD800 at character 1; ${tail}` }]);
+    expect(await db.workflowDefinition.count({ where: { name: "wf-lone" } })).toBe(0);
+
+    await saveWorkflow(db, definition("wf-lone-input"), "alice");
+    const { startExecution } = await import("@/lib/services/executions");
+    const input = await expectServiceError(startExecution(db, { workflow: "wf-lone-input", input: { list: [{ "\udc00": 1 }] } }, "alice"), "VALIDATION_FAILED");
+    expect(input.message).toBe('the input has ill-formed text at input.list[0]["\\udc00"]');
+    expect(input.details).toEqual([{ path: 'input.list[0]["\\udc00"]', message: `the key has a lone surrogate \\uDC00 at character 0; ${tail}` }]);
+    expect(await db.execution.count({ where: { workflowName: "wf-lone-input" } })).toBe(0);
+  });
+
   it("stores the canonical text with the assigned version and exports it byte for byte", async () => {
     const saved = await saveWorkflow(db, definition("wf-export"), "alice");
     const { fileName, text } = await exportWorkflow(db, "wf-export");

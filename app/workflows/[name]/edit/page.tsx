@@ -13,11 +13,12 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 /** The designer on a stored workflow: the latest version is editable, an older one opens read-only. */
 export default async function EditWorkflowPage({ params, searchParams }: Props) {
-  const { name, workflow, versions, latest } = await loadWorkflowPageData((await params).name, (await searchParams).version);
+  const { name, workflow, versions, latest, warnings } = await loadWorkflowPageData((await params).name, (await searchParams).version);
   return (
     <WorkflowEditor
       key={`${name}@${workflow.version}`}
       initial={await withCompleteLayout(workflow.definition)}
+      initialWarnings={warnings}
       version={workflow.version}
       latestVersion={latest}
       readOnly={workflow.version !== latest}
