@@ -31,6 +31,12 @@ export function backoffDelayMs(policy: RetryPolicy | ResolvedRetryPolicy | undef
   return Math.round(Math.min(delay, resolved.maximumIntervalMs));
 }
 
+/**
+ * Errors no retry can help, final whatever the task's retry policy: a tree's nesting depth and its
+ * count of executions never go down (lib/runtime/tree-limits.ts).
+ */
+export const FINAL_ERROR_CODES: readonly string[] = ["CHILD_DEPTH_EXCEEDED", "TREE_SIZE_EXCEEDED"];
+
 export type RetryRefusal = "max_attempts" | "non_retryable" | "schedule_to_close";
 
 export type RetryDecision =
@@ -50,7 +56,8 @@ export interface RetryContext {
 }
 
 /**
- * Retry or give up, in this order of reasons: the error is non-retryable; the attempts are used
+ * Retry or give up, in this order of reasons: the error is non-retryable (named by the policy, or
+ * one of FINAL_ERROR_CODES); the attempts are used
  * up; the next attempt would begin at or after the schedule-to-close deadline.
  */
 export function retryDecision(
@@ -58,7 +65,7 @@ export function retryDecision(
   context: RetryContext,
 ): RetryDecision {
   const resolved = resolveRetryPolicy(policy);
-  if (context.errorCode != null && resolved.nonRetryableErrors.includes(context.errorCode)) {
+  if (context.errorCode != null && (resolved.nonRetryableErrors.includes(context.errorCode) || FINAL_ERROR_CODES.includes(context.errorCode))) {
     return { retry: false, reason: "non_retryable" };
   }
   if (context.attempt >= resolved.maximumAttempts) return { retry: false, reason: "max_attempts" };
