@@ -33,9 +33,17 @@ export function backoffDelayMs(policy: RetryPolicy | ResolvedRetryPolicy | undef
 
 /**
  * Errors no retry can help, final whatever the task's retry policy: a tree's nesting depth and its
- * count of executions never go down (lib/runtime/tree-limits.ts).
+ * count of executions never go down (lib/runtime/tree-limits.ts). A failure caused by one carries
+ * its code on — a map whose item failed with it (decide.ts failMap), a parent attempt whose child
+ * execution failed with it (ExecutionError.cause, lib/runtime/writes/settle-parent.ts) — so no
+ * level of a recursive tree retries it (with retries, each level would multiply the tree).
  */
 export const FINAL_ERROR_CODES: readonly string[] = ["CHILD_DEPTH_EXCEEDED", "TREE_SIZE_EXCEEDED"];
+
+/** A final error code (FINAL_ERROR_CODES): a failure it caused carries it on, final too. */
+export function isFinalErrorCode(code: string | null | undefined): code is string {
+  return code != null && FINAL_ERROR_CODES.includes(code);
+}
 
 export type RetryRefusal = "max_attempts" | "non_retryable" | "schedule_to_close";
 

@@ -151,13 +151,17 @@ describe.each(TEST_PROVIDERS)("terminating a large tree on %s", (provider) => {
     const rootId = await buildTree(t.db);
     expect(await t.db.execution.count({ where: { rootExecutionId: rootId, status: { in: LIVE } } })).toBe(2_041);
 
+    // A poller like a health check: a trivial read every 5 ms. What it sees is the gap between two
+    // answers (on SQLite the queries run on the event loop, so a long transaction shows as a gap).
     let done = false;
-    const latencies: number[] = [];
+    const gaps: number[] = [];
     const reader = (async () => {
+      let last = performance.now();
       while (!done) {
-        const started = performance.now();
         await t.db.workflowDefinition.findFirst({ select: { id: true } });
-        latencies.push(performance.now() - started);
+        const now = performance.now();
+        gaps.push(now - last);
+        last = now;
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
@@ -170,15 +174,15 @@ describe.each(TEST_PROVIDERS)("terminating a large tree on %s", (provider) => {
     expect(view.status).toBe("TERMINATED");
     expect(await t.db.execution.count({ where: { rootExecutionId: rootId, status: { in: LIVE } } })).toBe(0);
     expect(await t.db.execution.count({ where: { rootExecutionId: rootId, status: "TERMINATED" } })).toBe(2_041);
-    const ids = (await treeOf(t.db, rootId)).map((row) => row.id);
-    expect(await t.db.taskRun.count({ where: { executionId: { in: ids }, status: { notIn: ["CANCELLED"] } } })).toBe(0);
-    expect(await t.db.executionEvent.count({ where: { executionId: { in: ids }, type: "EXECUTION_TERMINATED" } })).toBe(2_041);
-    expect(await t.db.executionEvent.count({ where: { executionId: { in: ids }, type: "TASK_CANCELLED" } })).toBe(4_081);
-    const slowest = Math.max(...latencies);
-    console.log(`${provider}: terminated 2,041 executions in ${Math.round(elapsed)} ms; ${latencies.length} reads meanwhile, slowest ${Math.round(slowest)} ms`);
+    expect(await t.db.taskRun.count({ where: { execution: { rootExecutionId: rootId }, status: { notIn: ["CANCELLED"] } } })).toBe(0);
+    expect(await t.db.executionEvent.count({ where: { execution: { rootExecutionId: rootId }, type: "EXECUTION_TERMINATED" } })).toBe(2_041);
+    expect(await t.db.executionEvent.count({ where: { execution: { rootExecutionId: rootId }, type: "TASK_CANCELLED" } })).toBe(4_081);
+    const longest = Math.max(...gaps);
+    console.log(`${provider}: terminated 2,041 executions in ${Math.round(elapsed)} ms; ${gaps.length} reads meanwhile, longest gap ${Math.round(longest)} ms`);
     expect(elapsed).toBeLessThan(10_000);
-    // Short transactions: a read never waits for the whole tree.
-    expect(latencies.length).toBeGreaterThan(3);
-    expect(slowest).toBeLessThan(Math.max(500, elapsed / 3));
+    // Short transactions: the poller never waits for the whole tree (one transaction took all of
+    // it before, and on SQLite the poller got no answer at all until the end).
+    expect(gaps.length).toBeGreaterThan(5);
+    expect(longest).toBeLessThan(Math.min(1_000, elapsed / 3));
   }, 60_000);
 });

@@ -17,9 +17,10 @@ import { fullTransaction, StaleExecutionError } from "./transaction";
 import type { LiveRun, RunPatch, WriteTx } from "./types";
 
 /**
- * How many executions one transaction of an operator's terminate ends at most
- * (FLOWDECK_TERMINATE_BATCH_SIZE, default 300): a tree of 10,000 is ended in short transactions,
- * so other requests (health, other executions) get the database between them.
+ * About how many rows (executions and their live attempts) one transaction of an operator's
+ * terminate ends (FLOWDECK_TERMINATE_BATCH_SIZE, default 300; an execution's attempts are never
+ * split, so one with more live attempts is a batch of its own): a tree of 10,000 is ended in short
+ * transactions, so other requests (health, other executions) get the database between them.
  */
 export function terminateBatchSize(): number {
   const value = Number(process.env.FLOWDECK_TERMINATE_BATCH_SIZE ?? 300);
@@ -53,27 +54,34 @@ async function insertEventsChunked(tx: WriteTx, events: readonly NewEvent[]): Pr
 
 /**
  * Terminates the executions of `queue` in its order (an execution before its children: lock
- * order), at most `budget` of them: each live one TERMINATED (its row first), its live attempts
- * CANCELLED, their events, in bulk by chunks. Returns what is left: the executions not reached,
- * then the live children of those terminated. A child started concurrently cannot escape: its
+ * order) until about `budget` rows are written: each live one TERMINATED (its row first), its live
+ * attempts CANCELLED, their events (by `actorOf` the execution), in bulk by chunks sized on the
+ * attempts per execution seen so far. Returns what is left: the executions not reached, then the
+ * live children of those terminated. A child started concurrently cannot escape: its
  * start locks its parent's row and is fenced by the parent's attempt (start-attempt.ts), so it
  * either committed before the parent was terminated here (and is found as a live child) or fails.
  */
-async function terminateQueue(tx: WriteTx, queue: readonly string[], now: Date, reason: string, actor: string, budget: number): Promise<string[]> {
+async function terminateQueue(tx: WriteTx, queue: readonly string[], now: Date, reason: string, actorOf: (executionId: string) => string, budget: number): Promise<string[]> {
   const pending = [...queue];
   const error = toJsonText({ code: "TERMINATED", message: reason });
-  let reached = 0;
-  while (pending.length > 0 && reached < budget) {
-    const batch = pending.splice(0, Math.min(budget - reached, CHUNK));
-    reached += batch.length;
+  let rows = 0;
+  // Rows per execution (itself and its live attempts), as seen in the last chunk: sizes the next
+  // one (the first chunk is one execution).
+  let rowsPerExecution = Number.isFinite(budget) ? budget : 1;
+  while (pending.length > 0 && rows < budget) {
+    const size = Math.max(1, Math.min(CHUNK, Math.floor((budget - rows) / rowsPerExecution)));
+    const batch = pending.splice(0, size);
     const terminated: string[] = [];
     for (const id of batch) if (await tx.endLiveExecution(id, { status: "TERMINATED", endedAt: now, nextDecisionAt: null, error })) terminated.push(id);
+    rows += batch.length;
     if (terminated.length === 0) continue;
     const runs = await tx.liveRunsOf(terminated);
+    rows += runs.length;
+    rowsPerExecution = Math.max(1, (terminated.length + runs.length) / terminated.length);
     await cancelRuns(tx, runs, now);
     await insertEventsChunked(tx, [
-      ...runs.map((run) => ({ executionId: run.executionId, type: "TASK_CANCELLED", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: run.id, actor, reason, createdAt: now })),
-      ...terminated.map((executionId) => ({ executionId, type: "EXECUTION_TERMINATED", actor, reason, createdAt: now })),
+      ...runs.map((run) => ({ executionId: run.executionId, type: "TASK_CANCELLED", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: run.id, actor: actorOf(run.executionId), reason, createdAt: now })),
+      ...terminated.map((executionId) => ({ executionId, type: "EXECUTION_TERMINATED", actor: actorOf(executionId), reason, createdAt: now })),
     ]);
     pending.push(...(await tx.liveChildrenOf(terminated)));
   }
@@ -82,7 +90,7 @@ async function terminateQueue(tx: WriteTx, queue: readonly string[], now: Date, 
 
 /** A task that ran a child workflow was cancelled or timed out: terminate its live children, and theirs (all in this transaction). */
 export async function cancelChildExecutions(tx: WriteTx, taskRunId: string, now: Date, reason: string): Promise<void> {
-  await terminateQueue(tx, await tx.liveChildren(taskRunId), now, reason, "engine", Infinity);
+  await terminateQueue(tx, await tx.liveChildren(taskRunId), now, reason, () => "engine", Infinity);
 }
 
 /**
@@ -91,20 +99,25 @@ export async function cancelChildExecutions(tx: WriteTx, taskRunId: string, now:
  * left to terminate (see terminateRest).
  */
 export async function terminateExecutionTree(tx: WriteTx, executionId: string, now: Date, reason: string, actor: string, budget = Infinity): Promise<string[]> {
-  return terminateQueue(tx, [executionId], now, reason, actor, budget);
+  // The actor ends the execution; its descendants go with it, ended by the engine.
+  return terminateQueue(tx, [executionId], now, reason, (id) => (id === executionId ? actor : "engine"), budget);
 }
 
 /**
  * Goes on terminating what a first transaction left (terminateByOperator's result), one short
  * transaction of terminateBatchSize() executions at a time. For a root, it then sweeps its tree
  * by rootExecutionId until no execution of it is live (a safety net: the queue finds them all).
+ * Descendants are ended by the engine (their events' actor), as in one transaction.
  */
-export async function terminateRest(db: Db, rest: readonly string[], root: string | null, now: Date, reason: string, actor: string): Promise<void> {
+export async function terminateRest(db: Db, rest: readonly string[], root: string | null, now: Date, reason: string): Promise<void> {
   let pending = [...rest];
   for (;;) {
     while (pending.length > 0) {
       const queue = pending;
-      pending = await fullTransaction(db, (tx) => terminateQueue(tx, queue, now, reason, actor, terminateBatchSize()));
+      // A turn of the event loop between batches: on SQLite every query runs synchronously, so
+      // without it back-to-back batches would starve timers and requests (health) until the end.
+      await new Promise((resolve) => setImmediate(resolve));
+      pending = await fullTransaction(db, (tx) => terminateQueue(tx, queue, now, reason, () => "engine", terminateBatchSize()));
     }
     if (!root) return;
     const rootId = root;
@@ -155,7 +168,7 @@ export async function terminateFromTask(tx: WriteTx, t: TaskTermination, now: Da
   const runs = await tx.liveRuns(t.executionId);
   await cancelRuns(tx, runs, now);
   // Every live child belongs to one of the attempts just cancelled: the whole subtree goes too.
-  await terminateQueue(tx, await tx.liveChildrenOf([t.executionId]), now, `terminated by task ${t.run.taskKey}`, "engine", Infinity);
+  await terminateQueue(tx, await tx.liveChildrenOf([t.executionId]), now, `terminated by task ${t.run.taskKey}`, () => "engine", Infinity);
   const output = toJsonText(t.output ?? null);
   const error = t.status === "COMPLETED" ? null : toJsonText({ code: "TERMINATED_BY_TASK", message: t.reason, taskKey: t.run.taskKey });
   await tx.bumpExecution(t.executionId, { status: moved.status, endedAt: now, nextDecisionAt: null, output, error });

@@ -68,7 +68,7 @@ export async function terminateExecution(db: Db, executionId: string, operator: 
     rest = { ids, root: (state.execution.rootExecutionId ?? executionId) === executionId ? executionId : null, now };
   });
   // A large tree: the rest in short transactions of its own (writes/terminate.ts terminateRest).
-  await terminateRest(db, rest.ids, rest.root, rest.now, operator.reason, operator.actor);
+  await terminateRest(db, rest.ids, rest.root, rest.now, operator.reason);
   announceExecutionEnded(executionId);
   if (parentExecutionId) announceExecutionChanged(parentExecutionId);
   wakeEngine();
