@@ -15,7 +15,7 @@ import { terminateExecution } from "@/lib/services/operations/lifecycle";
 import { saveWorkflow as saveDefinition } from "@/lib/services/workflows";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helpers/db";
 import { createEngineHarness, type EngineHarness } from "../helpers/engine";
-import { itemsOf, taskOf, uniqueName, waitForEnd } from "./engine-task-types.support";
+import { itemsOf, taskOf, uniqueName, waitFor, waitForEnd } from "./engine-task-types.support";
 
 const LIVE = ["QUEUED", "RUNNING", "PAUSED"];
 
@@ -35,7 +35,7 @@ describe.each(TEST_PROVIDERS)("tree limits on %s", (provider) => {
   });
   afterAll(async () => h?.cleanup());
   afterEach(() => {
-    for (const name of ["FLOWDECK_MAX_CHILD_DEPTH", "FLOWDECK_MAX_TREE_EXECUTIONS"]) {
+    for (const name of ["FLOWDECK_MAX_CHILD_DEPTH", "FLOWDECK_MAX_TREE_EXECUTIONS", "FLOWDECK_TERMINATE_BATCH_SIZE"]) {
       if (env[name] === undefined) delete process.env[name];
       else process.env[name] = env[name];
     }
@@ -99,6 +99,27 @@ describe.each(TEST_PROVIDERS)("tree limits on %s", (provider) => {
     expect(errorOf(refused.attempts[0])?.message).toContain("FLOWDECK_MAX_TREE_EXECUTIONS");
     expect(await h.db.execution.count({ where: { rootExecutionId: root.id } })).toBe(5);
     expect((await h.db.execution.findUniqueOrThrow({ where: { id: root.id } })).treeSize).toBe(5);
+  }, 60_000);
+  it("children started while the tree is being terminated (in small batches) do not escape", async () => {
+    process.env.FLOWDECK_TERMINATE_BATCH_SIZE = "20";
+    const leaf = uniqueName("escape-leaf");
+    await h.save({ name: leaf, tasks: [{ key: "w", type: "wait", params: { durationMs: 3_600_000 } }] });
+    const node = uniqueName("escape-node");
+    await h.save({ name: node, tasks: [{ key: "s", type: "subworkflow", params: { workflow: leaf } }] });
+    const name = uniqueName("escape-root");
+    await h.save({ name, tasks: [{ key: "m", type: "map", params: { items: Array.from({ length: 200 }, (_, i) => i), concurrency: 200, workflow: { name: node } } }] });
+    const root = await startExecution(h.db, { workflow: name, input: {} }, "test");
+    // Terminate while the engine is still starting children and grandchildren.
+    await waitFor("the tree to grow", async () => (await h.db.execution.count({ where: { rootExecutionId: root.id } })) >= 40);
+    const view = await terminateExecution(h.db, root.id, { actor: "ops", reason: "stop" });
+    expect(view.status).toBe("TERMINATED");
+    const live = () => h.db.execution.count({ where: { rootExecutionId: root.id, status: { in: LIVE } } });
+    expect(await live()).toBe(0);
+    const size = await h.db.execution.count({ where: { rootExecutionId: root.id } });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await live()).toBe(0);
+    // Nothing started after the terminate returned.
+    expect(await h.db.execution.count({ where: { rootExecutionId: root.id } })).toBe(size);
   }, 60_000);
 });
 
