@@ -52,7 +52,7 @@ export async function resumeExecution(db: Db, executionId: string, operator: Ope
  * QUEUED / RUNNING / PAUSED → TERMINATED with `{ code: "TERMINATED", message: reason }` as its
  * error. Every live attempt (SCHEDULED, RUNNING, WAITING, RETRYING) becomes CANCELLED — a worker
  * holding one loses its lease, so its late result is refused — and live child executions are
- * terminated too, recursively (a large tree in batches of FLOWDECK_TERMINATE_BATCH_SIZE executions,
+ * terminated too, recursively (a large tree in batches of about FLOWDECK_TERMINATE_BATCH_SIZE rows,
  * each batch its own transaction; the call returns when the whole tree is ended). Tasks never reached stay PENDING. When the execution is itself a
  * child (a subworkflow or map item), the parent's attempt fails with CHILD_TERMINATED.
  */
