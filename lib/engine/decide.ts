@@ -31,7 +31,7 @@ import {
   type TriggerRule,
 } from "@/lib/workflow/schema";
 import { RunBoard, applyCommand } from "./apply";
-import { retryDecision } from "./retry";
+import { isFinalErrorCode, retryDecision } from "./retry";
 import { STATUS_TABLE, isLiveTaskStatus, isTerminalExecutionStatus, type TaskStatus } from "./statuses";
 import type {
   Command,
@@ -319,7 +319,8 @@ export function decide(input: DecideInput): Decision {
         kind: "failMap",
         ...ref,
         error: {
-          code: "MAP_ITEM_FAILED",
+          // An item's final error (a tree limit) stays final for the map.
+          code: isFinalErrorCode(first.error?.code) ? first.error.code : "MAP_ITEM_FAILED",
           message: `item ${first.mapIndex} failed: ${cause}`,
           details: { index: first.mapIndex, error: first.error ? { ...first.error } : null },
         },
@@ -419,13 +420,15 @@ export function decide(input: DecideInput): Decision {
         (entry) => entry.status === "FAILED" || entry.status === "TIMED_OUT" || entry.status === "CANCELLED",
       );
       if (culprit) {
-        const cause = board.latest(culprit.taskKey)?.error?.message;
+        const culpritError = board.latest(culprit.taskKey)?.error;
+        const cause = culpritError?.message;
         emit({
           kind: "failExecution",
           error: {
             code: `TASK_${culprit.status}`,
             message: `task ${culprit.taskKey} ended ${culprit.status}${cause ? `: ${cause}` : ""}`,
             taskKey: culprit.taskKey,
+            ...(isFinalErrorCode(culpritError?.code) ? { cause: culpritError.code } : {}),
           },
         });
       } else {

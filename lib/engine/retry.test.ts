@@ -60,6 +60,18 @@ describe("retryDecision", () => {
       { retry: false, reason: "non_retryable" },
     ],
     [
+      "a tree limit (CHILD_DEPTH_EXCEEDED) is final whatever the policy",
+      { maximumAttempts: 5 },
+      { attempt: 1, errorCode: "CHILD_DEPTH_EXCEEDED" },
+      { retry: false, reason: "non_retryable" },
+    ],
+    [
+      "a tree limit (TREE_SIZE_EXCEEDED) is final whatever the policy",
+      { maximumAttempts: 5, nonRetryableErrors: [] },
+      { attempt: 1, errorCode: "TREE_SIZE_EXCEEDED" },
+      { retry: false, reason: "non_retryable" },
+    ],
+    [
       "another error code is retried",
       { maximumAttempts: 2, nonRetryableErrors: ["BAD_REQUEST"] },
       { attempt: 1, errorCode: "HTTP_503" },

@@ -31,6 +31,20 @@ export function backoffDelayMs(policy: RetryPolicy | ResolvedRetryPolicy | undef
   return Math.round(Math.min(delay, resolved.maximumIntervalMs));
 }
 
+/**
+ * Errors no retry can help, final whatever the task's retry policy: a tree's nesting depth and its
+ * count of executions never go down (lib/runtime/tree-limits.ts). A failure caused by one carries
+ * its code on — a map whose item failed with it (decide.ts failMap), a parent attempt whose child
+ * execution failed with it (ExecutionError.cause, lib/runtime/writes/settle-parent.ts) — so no
+ * level of a recursive tree retries it (with retries, each level would multiply the tree).
+ */
+export const FINAL_ERROR_CODES: readonly string[] = ["CHILD_DEPTH_EXCEEDED", "TREE_SIZE_EXCEEDED"];
+
+/** A final error code (FINAL_ERROR_CODES): a failure it caused carries it on, final too. */
+export function isFinalErrorCode(code: string | null | undefined): code is string {
+  return code != null && FINAL_ERROR_CODES.includes(code);
+}
+
 export type RetryRefusal = "max_attempts" | "non_retryable" | "schedule_to_close";
 
 export type RetryDecision =
@@ -50,7 +64,8 @@ export interface RetryContext {
 }
 
 /**
- * Retry or give up, in this order of reasons: the error is non-retryable; the attempts are used
+ * Retry or give up, in this order of reasons: the error is non-retryable (named by the policy, or
+ * one of FINAL_ERROR_CODES); the attempts are used
  * up; the next attempt would begin at or after the schedule-to-close deadline.
  */
 export function retryDecision(
@@ -58,7 +73,7 @@ export function retryDecision(
   context: RetryContext,
 ): RetryDecision {
   const resolved = resolveRetryPolicy(policy);
-  if (context.errorCode != null && resolved.nonRetryableErrors.includes(context.errorCode)) {
+  if (context.errorCode != null && (resolved.nonRetryableErrors.includes(context.errorCode) || FINAL_ERROR_CODES.includes(context.errorCode))) {
     return { retry: false, reason: "non_retryable" };
   }
   if (context.attempt >= resolved.maximumAttempts) return { retry: false, reason: "max_attempts" };

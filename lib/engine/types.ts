@@ -20,6 +20,11 @@ export interface ExecutionError {
   code: string;
   message: string;
   taskKey?: string;
+  /**
+   * Set when the failed task's error is final (retry.ts FINAL_ERROR_CODES): its code, so a parent
+   * running this execution as a child fails its attempt with that code too, not retried either.
+   */
+  cause?: string;
 }
 
 /**

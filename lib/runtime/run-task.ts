@@ -13,6 +13,7 @@ import { errorOf } from "@/lib/runtime/runners/error-of";
 import { runHttpTask } from "@/lib/runtime/runners/http";
 import { runShellTask } from "@/lib/runtime/runners/shell";
 import { evaluateTermination, type TerminateParams } from "@/lib/runtime/runners/terminate";
+import { childDepthError, maxTreeExecutions, treeOf, treeSizeError } from "@/lib/runtime/tree-limits";
 import { terminateFromTask } from "@/lib/runtime/writes/terminate";
 import { fullTransaction } from "@/lib/runtime/writes/transaction";
 import { recordAttemptOutcome as recordOutcome } from "@/lib/runtime/writes/record-outcome";
@@ -313,6 +314,10 @@ async function startChildExecution(db: Db, rc: RunContext, name: string, version
     const what = version === undefined ? `workflow '${name}'` : `workflow '${name}' version ${version}`;
     return void (await recordAttemptOutcome(db, rc.holder, { status: "FAILED", error: errorOf("WORKFLOW_NOT_FOUND", `${what} does not exist`) }));
   }
-  await startChildAttempt(db, rc.holder, rc.holder.known, { id: randomUUID(), definition: child, input, deadline });
+  const parent = rc.holder.state?.execution ?? (await db.execution.findUniqueOrThrow({ where: { id: rc.run.executionId } }));
+  const tooDeep = await childDepthError(db, parent, child.name);
+  if (tooDeep) return void (await recordAttemptOutcome(db, rc.holder, { status: "FAILED", error: tooDeep }));
+  const started = await startChildAttempt(db, rc.holder, rc.holder.known, { id: randomUUID(), definition: child, input, deadline }, { ...treeOf(parent), maxExecutions: maxTreeExecutions() });
+  if (started === "tree-full") await recordAttemptOutcome(db, rc.holder, { status: "FAILED", error: treeSizeError(child.name) });
 }
 

@@ -53,6 +53,7 @@ const RUN_INTS = new Set(["mapIndex", "attempt"]);
 const EXECUTION_COLUMNS = [
   "id", "definitionId", "workflowName", "workflowVersion", "status", "input", "output", "error", "correlationId", "parentExecutionId",
   "parentTaskRunId", "createdBy", "createdAt", "startedAt", "endedAt", "updatedAt", "version", "nextDecisionAt",
+  "depth", "rootExecutionId", "treeSize",
 ] as const satisfies readonly (keyof ExecutionRow)[];
 const EXECUTION_DATES = new Set(["createdAt", "startedAt", "endedAt", "updatedAt", "nextDecisionAt"]);
 /** Compile-time check that the column lists name every column of their model (a new column must be added here). */
@@ -190,6 +191,7 @@ class SqliteStore implements EngineStore {
       const sql = `INSERT INTO "ExecutionEvent" (${quoted(EVENT_COLUMNS)}) VALUES (${EVENT_COLUMNS.map(() => "?").join(", ")})`;
       for (const event of events) this.run(sql, eventValues(event));
     },
+    countInTree: async (rootId, max) => this.run(`UPDATE "Execution" SET "treeSize" = "treeSize" + 1 WHERE "id" = ? AND "treeSize" < ?`, [rootId, max]) === 1,
     insertExecution: async (row) => {
       this.run(`INSERT INTO "Execution" (${quoted(EXECUTION_COLUMNS)}) VALUES (${EXECUTION_COLUMNS.map(() => "?").join(", ")})`, EXECUTION_COLUMNS.map((column) => row[column]));
     },
@@ -341,6 +343,7 @@ class PgStore implements EngineStore {
         const casts = EVENT_COLUMNS.map((column, i) => `$${i + 1}::${column === "createdAt" ? "timestamp(3)" : column === "mapIndex" ? "int" : "text"}[]`);
         await count(`INSERT INTO "ExecutionEvent" (${quoted(EVENT_COLUMNS)}) SELECT * FROM unnest(${casts.join(", ")})`, arrays);
       },
+      countInTree: async (rootId, max) => (await count(`UPDATE "Execution" SET "treeSize" = "treeSize" + 1 WHERE "id" = $1 AND "treeSize" < $2`, [rootId, max])) === 1,
       insertExecution: async (row) => {
         await count(`INSERT INTO "Execution" (${quoted(EXECUTION_COLUMNS)}) VALUES (${EXECUTION_COLUMNS.map((_, i) => $(i)).join(", ")})`, EXECUTION_COLUMNS.map((column) => row[column]));
       },

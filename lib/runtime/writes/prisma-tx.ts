@@ -28,6 +28,7 @@ export function prismaWriteTx(tx: Tx): WriteTx {
     updateRunByKey: async (executionId, key, patch) =>
       (await tx.taskRun.updateMany({ where: { executionId, taskKey: key.taskKey, mapIndex: key.mapIndex, attempt: key.attempt }, data: patch })).count === 1,
     insertRuns: async (rows) => void (rows.length > 0 && (await tx.taskRun.createMany({ data: [...rows] }))),
+    countInTree: async (rootId, max) => (await tx.execution.updateMany({ where: { id: rootId, treeSize: { lt: max } }, data: { treeSize: { increment: 1 } } })).count === 1,
     insertExecution: async (row) => void (await tx.execution.create({ data: row })),
     insertEvents: async (events) =>
       void (
@@ -41,6 +42,21 @@ export function prismaWriteTx(tx: Tx): WriteTx {
     liveRuns: (executionId) => tx.taskRun.findMany({ where: { executionId, status: { in: [...LIVE_TASK_STATUSES] } }, select: { id: true, taskKey: true, mapIndex: true, taskType: true, status: true } }),
     liveChildren: async (taskRunId) =>
       (await tx.execution.findMany({ where: { parentTaskRunId: taskRunId, status: { in: [...LIVE_EXECUTION_STATUSES] } }, select: { id: true } })).map((row) => row.id),
+    liveRunsOf: async (executionIds) =>
+      executionIds.length === 0
+        ? []
+        : tx.taskRun.findMany({
+            where: { executionId: { in: [...executionIds] }, status: { in: [...LIVE_TASK_STATUSES] } },
+            select: { id: true, executionId: true, taskKey: true, mapIndex: true, taskType: true, status: true },
+          }),
+    liveChildrenOf: async (executionIds) =>
+      executionIds.length === 0
+        ? []
+        : (await tx.execution.findMany({ where: { parentExecutionId: { in: [...executionIds] }, status: { in: [...LIVE_EXECUTION_STATUSES] } }, select: { id: true } })).map((row) => row.id),
+    liveInTree: async (rootId, take) =>
+      (await tx.execution.findMany({ where: { rootExecutionId: rootId, id: { not: rootId }, status: { in: [...LIVE_EXECUTION_STATUSES] } }, select: { id: true }, take })).map((row) => row.id),
+    endLiveExecution: async (id, patch) =>
+      (await tx.execution.updateMany({ where: { id, status: { in: [...LIVE_EXECUTION_STATUSES] } }, data: { ...patch, version: { increment: 1 } } })).count === 1,
     updateRuns: async (ids, fence, patch) => (ids.length === 0 ? 0 : (await tx.taskRun.updateMany({ where: { id: { in: [...ids] }, ...fenceWhere(fence) }, data: patch })).count),
     deleteEndedRuns: async (ids) => (ids.length === 0 ? 0 : (await tx.taskRun.deleteMany({ where: { id: { in: [...ids] }, status: { notIn: [...LIVE_TASK_STATUSES] } } })).count),
   };

@@ -5,6 +5,7 @@
  * the child's ending transaction, so a parent never misses its child's end.
  */
 import { movePatch } from "@/lib/engine/patches";
+import { isFinalErrorCode } from "@/lib/engine/retry";
 import { fromJsonText } from "@/lib/runtime/json";
 import { rowColumns } from "./columns";
 import { markForDecision } from "./execution-row";
@@ -18,11 +19,12 @@ export async function settleParentOfFinishedExecution(tx: WriteTx, child: Finish
   const [parentRun] = await tx.findRuns([child.parentTaskRunId]);
   if (!parentRun || parentRun.status !== "RUNNING") return;
   const completed = child.status === "COMPLETED";
-  const childError = fromJsonText<{ code?: string; message?: string }>(child.error);
+  const childError = fromJsonText<{ code?: string; message?: string; cause?: string }>(child.error);
   const error = completed
     ? null
     : {
-        code: `CHILD_${child.status}`,
+        // A child that failed on a tree limit fails its parent's attempt with that code: final too.
+        code: isFinalErrorCode(childError?.cause) ? childError.cause : `CHILD_${child.status}`,
         message: `child execution ${child.id} ended ${child.status}${childError?.message ? `: ${childError.message}` : ""}`,
         details: { childExecutionId: child.id, error: childError ?? null },
       };

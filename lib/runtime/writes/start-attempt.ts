@@ -98,34 +98,49 @@ export async function startMapAttempt(db: Db, holder: Holder, run: KnownRun, inp
   return ok;
 }
 
+/** The tree a child joins is full (lib/runtime/tree-limits.ts): nothing was written. */
+class TreeFull extends Error {}
+
 /**
  * A subworkflow attempt (or a map item running a workflow) starts: RUNNING, no lease (the child
  * settles it, settle-parent.ts), and its child execution is created in the same transaction, linked
- * both ways. `deadline` wakes the parent at the attempt's start-to-close timeout.
+ * both ways, one level deeper than its parent in the parent's tree. `deadline` wakes the parent at
+ * the attempt's start-to-close timeout. The tree's root counts the child first (its row lock
+ * before the parent's: an ancestor before its descendants, as everywhere); "tree-full" when the
+ * tree already has `tree.maxExecutions` executions, and nothing is written.
  */
 export async function startChildAttempt(
   db: Db,
   holder: Holder,
   run: KnownRun,
   child: { id: string; definition: { id: string; name: string; version: number }; input: unknown; deadline: Date | null },
-): Promise<boolean> {
+  tree: { rootExecutionId: string; parentDepth: number; maxExecutions: number },
+): Promise<"started" | "not-ours" | "tree-full"> {
   const now = new Date();
-  const ok = await ifStillOurs(db, async (tx) => {
-    await lockExecution(tx, run.executionId);
-    const patch: RunPatch = { ...startColumns(now), lockedBy: null, leaseExpiresAt: null, input: toJsonText(child.input), output: toJsonText({ childExecutionId: child.id }) };
-    if (!(await tx.updateRun(holder.taskRunId, claimedBy(holder.lockedBy), patch))) throw new NotOurs();
-    if (child.deadline) await decideNoLaterThan(tx, run.executionId, child.deadline);
-    await tx.insertEvents([
-      { executionId: run.executionId, type: "TASK_STARTED", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: holder.taskRunId, createdAt: now, payload: { attempt: run.attempt, childExecutionId: child.id } },
-    ]);
-    const row = newExecutionRow({ id: child.id, definition: child.definition, input: child.input, parent: { executionId: run.executionId, taskRunId: holder.taskRunId }, createdBy: "engine", now });
-    await insertNewExecution(tx, row, { parentExecutionId: run.executionId, parentTaskKey: run.taskKey });
-  });
+  let ok: boolean;
+  try {
+    ok = await ifStillOurs(db, async (tx) => {
+      if (!(await tx.countInTree(tree.rootExecutionId, tree.maxExecutions))) throw new TreeFull();
+      await lockExecution(tx, run.executionId);
+      const patch: RunPatch = { ...startColumns(now), lockedBy: null, leaseExpiresAt: null, input: toJsonText(child.input), output: toJsonText({ childExecutionId: child.id }) };
+      if (!(await tx.updateRun(holder.taskRunId, claimedBy(holder.lockedBy), patch))) throw new NotOurs();
+      if (child.deadline) await decideNoLaterThan(tx, run.executionId, child.deadline);
+      await tx.insertEvents([
+        { executionId: run.executionId, type: "TASK_STARTED", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: holder.taskRunId, createdAt: now, payload: { attempt: run.attempt, childExecutionId: child.id } },
+      ]);
+      const parent = { executionId: run.executionId, taskRunId: holder.taskRunId, depth: tree.parentDepth, rootExecutionId: tree.rootExecutionId };
+      const row = newExecutionRow({ id: child.id, definition: child.definition, input: child.input, parent, createdBy: "engine", now });
+      await insertNewExecution(tx, row, { parentExecutionId: run.executionId, parentTaskKey: run.taskKey });
+    });
+  } catch (error) {
+    if (error instanceof TreeFull) return "tree-full";
+    throw error;
+  }
   if (ok) {
     announceExecutionChanged(run.executionId);
     wakeEngine();
   }
-  return ok;
+  return ok ? "started" : "not-ours";
 }
 
 /**

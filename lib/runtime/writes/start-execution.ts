@@ -14,16 +14,17 @@ export type NewExecution = {
   definition: { id: string; name: string; version: number };
   input: unknown;
   correlationId?: string | null;
-  /** The attempt that runs this execution as its child. */
-  parent?: { executionId: string; taskRunId: string } | null;
+  /** The attempt that runs this execution as its child, and where the parent is in its tree. */
+  parent?: { executionId: string; taskRunId: string; depth: number; rootExecutionId: string } | null;
   /** Who asked: the actor, or "engine" for a child. */
   createdBy: string;
   now: Date;
 };
 
 export function newExecutionRow(spec: NewExecution): ExecutionRow {
+  const id = spec.id ?? randomUUID();
   return {
-    id: spec.id ?? randomUUID(),
+    id,
     definitionId: spec.definition.id,
     workflowName: spec.definition.name,
     workflowVersion: spec.definition.version,
@@ -41,6 +42,9 @@ export function newExecutionRow(spec: NewExecution): ExecutionRow {
     updatedAt: spec.now,
     version: 0,
     nextDecisionAt: spec.now,
+    depth: spec.parent ? spec.parent.depth + 1 : 0,
+    rootExecutionId: spec.parent?.rootExecutionId ?? id,
+    treeSize: 1,
   };
 }
 

@@ -43,6 +43,12 @@ export interface HotTx {
   insertRuns(rows: readonly TaskRunRow[]): Promise<void>;
   insertEvents(events: readonly NewEvent[]): Promise<void>;
   insertExecution(row: ExecutionRow): Promise<void>;
+  /**
+   * One more execution in the tree of `rootId`: bumps the root's treeSize if it is below `max`
+   * (without moving the root's version: nothing of the root's own state changed). False if the
+   * tree is full. Takes the root's row lock: call it before locking any other execution of the tree.
+   */
+  countInTree(rootId: string, max: number): Promise<boolean>;
 }
 
 /** A live attempt, as the tree and reset transitions need it. */
@@ -56,6 +62,14 @@ export interface WriteTx extends HotTx {
   liveRuns(executionId: string): Promise<LiveRun[]>;
   /** The live child executions an attempt started. */
   liveChildren(taskRunId: string): Promise<string[]>;
+  /** The live attempts of these executions, with their execution. */
+  liveRunsOf(executionIds: readonly string[]): Promise<(LiveRun & { executionId: string })[]>;
+  /** The live child executions of these executions. */
+  liveChildrenOf(executionIds: readonly string[]): Promise<string[]>;
+  /** Up to `take` live executions of the tree of `rootId` other than the root. */
+  liveInTree(rootId: string, take: number): Promise<string[]>;
+  /** Writes `patch` (and moves the version) only if the execution is live; false if it is not. */
+  endLiveExecution(id: string, patch: ExecutionPatch): Promise<boolean>;
   /** Writes `patch` to the attempts with these ids that match `fence`; how many it wrote. */
   updateRuns(ids: readonly string[], fence: Fence, patch: RunPatch): Promise<number>;
   /** Deletes the attempts with these ids whose status is not live; how many it deleted. */

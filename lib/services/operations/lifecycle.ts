@@ -6,7 +6,7 @@ import type { Db } from "@/lib/db/client";
 import { transitionExecution } from "@/lib/engine/transitions";
 import { announceExecutionChanged, announceExecutionEnded, wakeEngine } from "@/lib/runtime/bus";
 import { pause, resume } from "@/lib/runtime/writes/pause-resume";
-import { terminateByOperator } from "@/lib/runtime/writes/terminate";
+import { terminateByOperator, terminateRest } from "@/lib/runtime/writes/terminate";
 import { getExecution, type ExecutionView } from "@/lib/services/executions";
 import { operationTransaction, refuse, withFreshState, type OperatorContext } from "./execution-state";
 
@@ -52,18 +52,23 @@ export async function resumeExecution(db: Db, executionId: string, operator: Ope
  * QUEUED / RUNNING / PAUSED → TERMINATED with `{ code: "TERMINATED", message: reason }` as its
  * error. Every live attempt (SCHEDULED, RUNNING, WAITING, RETRYING) becomes CANCELLED — a worker
  * holding one loses its lease, so its late result is refused — and live child executions are
- * terminated too, recursively. Tasks never reached stay PENDING. When the execution is itself a
+ * terminated too, recursively (a large tree in batches of about FLOWDECK_TERMINATE_BATCH_SIZE rows,
+ * each batch its own transaction; the call returns when the whole tree is ended). Tasks never reached stay PENDING. When the execution is itself a
  * child (a subworkflow or map item), the parent's attempt fails with CHILD_TERMINATED.
  */
 export async function terminateExecution(db: Db, executionId: string, operator: OperatorContext & { reason: string }): Promise<ExecutionView> {
   let parentExecutionId: string | null = null;
+  let rest: { ids: string[]; root: string | null; now: Date } = { ids: [], root: null, now: new Date() };
   await withFreshState(db, executionId, async (state) => {
     const now = new Date();
     const moved = transitionExecution(state.status, "terminate", now);
     if (!moved.ok) throw refuse("terminate", executionId, `it is ${state.status}`);
-    await operationTransaction(db, (tx) => terminateByOperator(tx, state.execution, operator, now));
+    const ids = await operationTransaction(db, (tx) => terminateByOperator(tx, state.execution, operator, now));
     parentExecutionId = state.execution.parentExecutionId;
+    rest = { ids, root: (state.execution.rootExecutionId ?? executionId) === executionId ? executionId : null, now };
   });
+  // A large tree: the rest in short transactions of its own (writes/terminate.ts terminateRest).
+  await terminateRest(db, rest.ids, rest.root, rest.now, operator.reason);
   announceExecutionEnded(executionId);
   if (parentExecutionId) announceExecutionChanged(parentExecutionId);
   wakeEngine();
