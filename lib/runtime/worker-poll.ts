@@ -12,6 +12,7 @@ import { engineBus } from "@/lib/runtime/bus";
 import { loadDefinition } from "@/lib/runtime/definitions";
 import { fromJsonText } from "@/lib/runtime/json";
 import { taskOf } from "@/lib/runtime/task-types";
+import { processShutdownSignal } from "@/lib/runtime/shutdown";
 import { claimForWorker, recordWorkerStarts, setClaimedLease, type ClaimedStart } from "@/lib/runtime/writes/worker-claim";
 
 /** Lease of a claimed attempt when its task sets neither `heartbeatMs` nor `startToCloseMs`. @default 60000 */
@@ -73,13 +74,15 @@ export function workerLeaseMs(timeouts: Timeouts | undefined, requestedLeaseMs?:
  * `waitMs`, a long poll: when nothing is claimable it waits until something is (in-process engine
  * changes wake it at once; a short re-check every {@link POLL_RECHECK_MS} covers other processes)
  * or the time is up, and answers with an empty list then. `signal` ends the wait early (the client
- * went away); an attempt claimed at the very moment the client disconnects is lost to it and
+ * went away), and so does this process's shutdown (lib/runtime/shutdown.ts); an attempt claimed at the very moment the client disconnects is lost to it and
  * comes back when its lease runs out (counted as a timed-out attempt).
  */
 export async function pollForWorker(db: Db, provider: DatabaseProvider, request: WorkerPoll, options: { signal?: AbortSignal } = {}): Promise<WorkerTaskView[]> {
   const { taskType, workerId, max, waitMs, leaseMs } = request;
   const deadline = Date.now() + waitMs;
-  const { signal } = options;
+  // The process shutting down ends a wait too: the poll answers (empty) so the server can close.
+  const shutdown = processShutdownSignal();
+  const signal = options.signal ? AbortSignal.any([options.signal, shutdown]) : shutdown;
   for (;;) {
     // Nothing is claimed for a client that went away (its tasks would wait for the lease to run out).
     if (signal?.aborted) return [];
