@@ -81,17 +81,19 @@ export async function pollForWorker(db: Db, provider: DatabaseProvider, request:
   const { taskType, workerId, max, waitMs, leaseMs } = request;
   const deadline = Date.now() + waitMs;
   // The process shutting down ends a wait too: the poll answers (empty) so the server can close.
-  const shutdown = processShutdownSignal();
-  const signal = options.signal ? AbortSignal.any([options.signal, shutdown]) : shutdown;
+  // (Listened to directly: AbortSignal.any on the long-lived shutdown signal would keep a
+  // reference per poll on some Node versions.)
+  const signals = [processShutdownSignal(), ...(options.signal ? [options.signal] : [])];
+  const aborted = () => signals.some((signal) => signal.aborted);
   for (;;) {
     // Nothing is claimed for a client that went away (its tasks would wait for the lease to run out).
-    if (signal?.aborted) return [];
+    if (aborted()) return [];
     // Listen before looking, so a change between the claim and the wait is not missed.
-    const change = listenForChange(signal);
+    const change = listenForChange(signals);
     try {
       const tasks = await claimOnce(db, provider, { taskType, workerId, max, leaseMs });
       const remaining = deadline - Date.now();
-      if (tasks.length > 0 || remaining <= 0 || signal?.aborted) return tasks;
+      if (tasks.length > 0 || remaining <= 0 || aborted()) return tasks;
       await change.wait(Math.min(POLL_RECHECK_MS, remaining));
     } finally {
       change.stop();
@@ -100,7 +102,7 @@ export async function pollForWorker(db: Db, provider: DatabaseProvider, request:
 }
 
 /** Resolves on the next in-process engine change (or abort), or after `ms`; at once if one came already. */
-function listenForChange(signal: AbortSignal | undefined) {
+function listenForChange(signals: readonly AbortSignal[]) {
   let changed = false;
   let wakeUp: (() => void) | null = null;
   const onChange = () => {
@@ -109,7 +111,7 @@ function listenForChange(signal: AbortSignal | undefined) {
   };
   engineBus.on("executionChanged", onChange);
   engineBus.on("wake", onChange);
-  signal?.addEventListener("abort", onChange);
+  for (const signal of signals) signal.addEventListener("abort", onChange);
   return {
     wait: (ms: number) =>
       new Promise<void>((resolve) => {
@@ -123,7 +125,7 @@ function listenForChange(signal: AbortSignal | undefined) {
     stop: () => {
       engineBus.off("executionChanged", onChange);
       engineBus.off("wake", onChange);
-      signal?.removeEventListener("abort", onChange);
+      for (const signal of signals) signal.removeEventListener("abort", onChange);
     },
   };
 }

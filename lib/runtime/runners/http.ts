@@ -57,10 +57,22 @@ export async function runHttpTask(rawParams: Record<string, unknown>, context: E
   }
   const timeoutMs = params.timeoutMs ?? 30_000;
   try {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = options.abort ? AbortSignal.any([timeout, options.abort]) : timeout;
-    const response = await fetch(url, { method, headers, body, signal, redirect: "follow" });
-    const text = await response.text();
+    // One controller for the timeout and the engine's abort (a listener removed afterwards, not
+    // AbortSignal.any, which some Node versions keep referenced from the long-lived abort signal).
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const onAbort = () => controller.abort();
+    options.abort?.addEventListener("abort", onAbort);
+    if (options.abort?.aborted) onAbort();
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, { method, headers, body, signal: controller.signal, redirect: "follow" });
+      text = await response.text();
+    } finally {
+      clearTimeout(timer);
+      options.abort?.removeEventListener("abort", onAbort);
+    }
     if (text.length > MAX_RESPONSE_BYTES) {
       return { status: "FAILED", error: errorOf("RESPONSE_TOO_LARGE", `the response body is ${text.length} bytes; the limit is ${MAX_RESPONSE_BYTES}`) };
     }
