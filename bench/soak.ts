@@ -62,16 +62,16 @@ const listeners = () => (["wake", "executionChanged", "executionEnded", "timerAt
 // ------------------------------------------------------------------------------------------ fuzzing
 
 const word = fc.stringMatching(/^[a-z][a-z0-9_]{0,11}$/).filter((key) => !["constructor", "prototype"].includes(key));
-const jsonValue = fc.jsonValue({ maxDepth: 2 });
+const jsonValue = fc.dictionary(word, fc.oneof(fc.integer(), fc.string({ maxLength: 20 }), fc.boolean(), fc.constant(null)), { maxKeys: 4 });
 /** One task of a chain: a transform with an expression of its own, or a short wait. */
 const taskArb = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("transform" as const), k: fc.integer({ min: -1e6, max: 1e6 }), literal: jsonValue, label: fc.string({ maxLength: 40 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("switch" as const), k: fc.integer({ min: -1e6, max: 1e6 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("text" as const), k: fc.integer({ min: -1e6, max: 1e6 }), label: word }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("wait" as const), ms: fc.integer({ min: 1, max: 20 }) }) },
 );
 const definitionArb = fc.record({ description: fc.string({ maxLength: 200 }), keys: fc.uniqueArray(word, { minLength: 1, maxLength: 8 }), tasks: fc.array(taskArb, { minLength: 8, maxLength: 8 }) });
 
-function fuzzedDefinition(name: string, seed: number) {
+export function fuzzedDefinition(name: string, seed: number) {
   const [sample] = fc.sample(definitionArb, { numRuns: 1, seed });
   const { description, keys, tasks } = sample!;
   return {
@@ -81,9 +81,7 @@ function fuzzedDefinition(name: string, seed: number) {
       const task = tasks[i]!;
       const dependsOn = i > 0 ? [keys[i - 1]!] : [];
       if (task.kind === "wait") return { key, type: "wait", dependsOn, params: { durationMs: task.ms } };
-      if (task.kind === "switch") {
-        return { key, type: "switch", dependsOn, params: { cases: [{ name: "big", when: `{% $input.n * ${task.k} > ${seed % 1000} %}` }], default: true } };
-      }
+      if (task.kind === "text") return { key, type: "transform", dependsOn, params: { output: `{% $uppercase($string($input.n * ${task.k})) & ${JSON.stringify(task.label)} %}` } };
       return { key, type: "transform", dependsOn, params: { output: { value: `{% $input.n + ${task.k} %}`, label: task.label, literal: task.literal } } };
     }),
     output: `{% $tasks.${keys[0]}.output %}`,
@@ -183,4 +181,4 @@ async function main() {
   if (!pass) process.exitCode = 1;
 }
 
-await main();
+if (process.argv[1]?.endsWith("soak.ts")) await main();
