@@ -1,5 +1,5 @@
 import type { Db } from "@/lib/db/client";
-import { boundFromEnv, LruCache } from "@/lib/cache/lru";
+import { boundFromEnv, LruCache } from "@/lib/workflow/lru";
 import type { WorkflowDefinition } from "@/lib/workflow/schema";
 
 /** Most definitions kept parsed (FLOWDECK_DEFINITION_CACHE_ENTRIES). @default 500 */

@@ -10,7 +10,7 @@ import { markForDecision, postponeDecision } from "@/lib/runtime/writes/executio
 import { recordOutcomes } from "@/lib/runtime/writes/record-outcome";
 import { writeTransaction } from "@/lib/runtime/writes/transaction";
 import { loadState } from "@/lib/runtime/step";
-import { boundFromEnv, LruCache } from "@/lib/cache/lru";
+import { boundFromEnv, LruCache } from "@/lib/workflow/lru";
 
 /** How many executions' states an engine keeps (see Engine.states) (FLOWDECK_ENGINE_STATE_CACHE_ENTRIES). @default 256 */
 export const ENGINE_STATE_CACHE_ENTRIES = boundFromEnv("FLOWDECK_ENGINE_STATE_CACHE_ENTRIES", 256);

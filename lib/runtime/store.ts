@@ -1,4 +1,4 @@
-import { boundFromEnv, LruCache } from "@/lib/cache/lru";
+import { boundFromEnv, LruCache } from "@/lib/workflow/lru";
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import pg from "pg";

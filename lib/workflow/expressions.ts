@@ -9,7 +9,7 @@
  * depth budget and a result size budget, enforced through JSONata's evaluate entry/exit hooks the
  * way JSONata's own timeboxing test does. Errors come back as values, never as stack traces.
  */
-import { boundFromEnv, LruCache } from "@/lib/cache/lru";
+import { boundFromEnv, LruCache } from "./lru";
 import jsonata from "jsonata";
 import { joinPath, type ValidationIssue } from "./paths";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundFromEnv, LruCache } from "@/lib/cache/lru";
+import { boundFromEnv, LruCache } from "@/lib/workflow/lru";
 
 describe("LruCache", () => {
   it("evicts the least recently used entry, and get makes an entry recent", () => {
