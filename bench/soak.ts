@@ -189,4 +189,11 @@ async function main() {
   if (!pass) process.exitCode = 1;
 }
 
-if (process.argv[1]?.endsWith("soak.ts")) await main();
+if (process.argv[1]?.endsWith("soak.ts")) {
+  try {
+    await main();
+  } finally {
+    // The scratch SQLite database goes even when the run fails.
+    rmSync(join(import.meta.dirname, "..", ".tmp", `soak-${process.pid}`), { recursive: true, force: true });
+  }
+}
