@@ -64,7 +64,9 @@ function run(command, args) {
 export function startServer({ port = process.env.PORT ?? "3000", host = process.env.HOST, env = process.env } = {}) {
   const args = [nextBin, "start", "-p", String(port)];
   if (host) args.push("-H", host);
-  const child = spawn(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...env, NEXT_TELEMETRY_DISABLED: "1" } });
+  // NEXT_MANUAL_SIG_HANDLE: Next.js leaves SIGTERM / SIGINT to the app, whose handler
+  // (lib/server/shutdown.ts) stops the engine within FLOWDECK_SHUTDOWN_GRACE_MS, then exits.
+  const child = spawn(process.execPath, args, { cwd: root, stdio: "inherit", env: { ...env, NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true" } });
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   return child;

@@ -10,9 +10,16 @@ import { markForDecision, postponeDecision } from "@/lib/runtime/writes/executio
 import { recordOutcomes } from "@/lib/runtime/writes/record-outcome";
 import { writeTransaction } from "@/lib/runtime/writes/transaction";
 import { loadState } from "@/lib/runtime/step";
+import { boundFromEnv, LruCache } from "@/lib/workflow/lru";
 
-/** How many executions' states an engine keeps (see Engine.states). */
-const MAX_KEPT_STATES = 256;
+/** How many executions' states an engine keeps (see Engine.states) (FLOWDECK_ENGINE_STATE_CACHE_ENTRIES). @default 256 */
+export const ENGINE_STATE_CACHE_ENTRIES = boundFromEnv("FLOWDECK_ENGINE_STATE_CACHE_ENTRIES", 256);
+/**
+ * How many attempt rows those states hold in all (a map's state holds one per item)
+ * (FLOWDECK_ENGINE_STATE_CACHE_RUNS). A state with more rows than this is not kept (it is read
+ * again when needed). @default 100000
+ */
+export const ENGINE_STATE_CACHE_RUNS = boundFromEnv("FLOWDECK_ENGINE_STATE_CACHE_RUNS", 100_000);
 
 type QueuedOutcome = { item: OutcomeItem; state?: ExecutionState; resolve: (written: boolean) => void; reject: (error: unknown) => void };
 import { runDecisionStep, StaleExecutionError } from "@/lib/runtime/step";
@@ -33,6 +40,9 @@ export type EngineOptions = {
   /** Run shell tasks in this process. @default false (FLOWDECK_ENABLE_SHELL=true to enable) */
   shellEnabled?: boolean;
 };
+
+/** What Engine.stop did with the attempts in flight. */
+export type StopReport = { finished: boolean; abandoned: number; waitedMs: number };
 
 export type EngineState = { state: "running" | "stopped"; engineId: string; runningTasks: number; decisions: number; tasks: number };
 
@@ -60,14 +70,19 @@ export class Engine implements Dispatcher {
    * The newest state this engine stored, for the executions it ran last (least recently used
    * first; finished ones are dropped). Attempts it claims of these start without a read, and
    * their outcomes are decided on it. A state someone else moved on is caught by the version
-   * guard and reloaded, so keeping one is never wrong, only sometimes useless.
+   * guard and reloaded, so keeping one is never wrong, only sometimes useless. An LRU bounded in
+   * executions and in attempt rows (ENGINE_STATE_CACHE_ENTRIES, ENGINE_STATE_CACHE_RUNS).
    */
-  private readonly states = new Map<string, ExecutionState>();
+  private readonly states = new LruCache<string, ExecutionState>({ maxEntries: ENGINE_STATE_CACHE_ENTRIES, maxWeight: ENGINE_STATE_CACHE_RUNS, weigh: (state) => state.runs.length + 1 });
   /** Outcomes waiting for their execution's previous transaction (see Dispatcher.record). */
   private readonly outcomeQueues = new Map<string, QueuedOutcome[]>();
-  private readonly runnerOptions: RunnerOptions;
+  private runnerOptions: RunnerOptions;
   /** Due work was left unclaimed for lack of slots: a finishing attempt wakes the loop to take it. */
   private backlog = false;
+  /** Aborted when stop() begins (claimed attempts not yet RUNNING are released, run-task.ts). */
+  private stopping = new AbortController();
+  /** Aborted when stop()'s grace runs out (calls in flight are abandoned as ENGINE_SHUTDOWN). */
+  private abort = new AbortController();
 
   constructor(
     private readonly db: Db,
@@ -82,7 +97,14 @@ export class Engine implements Dispatcher {
       timerIntervalMs: options.timerIntervalMs ?? 250,
       shellEnabled: options.shellEnabled ?? false,
     };
-    this.runnerOptions = { engineId: this.engineId, shellEnabled: this.options.shellEnabled, leaseMs: this.options.leaseMs, dispatcher: this };
+    this.runnerOptions = {
+      engineId: this.engineId,
+      shellEnabled: this.options.shellEnabled,
+      leaseMs: this.options.leaseMs,
+      dispatcher: this,
+      stopping: this.stopping.signal,
+      abort: this.abort.signal,
+    };
   }
 
   get leaseMs(): number {
@@ -114,12 +136,11 @@ export class Engine implements Dispatcher {
 
   remember(state: ExecutionState): void {
     const id = state.execution.id;
-    const known = this.states.get(id);
+    const known = this.states.peek(id);
     if (known && known.execution.version > state.execution.version) return;
     this.states.delete(id);
     if (isTerminalExecutionStatus(state.execution.status as ExecutionStatus)) return;
     this.states.set(id, state);
-    if (this.states.size > MAX_KEPT_STATES) this.states.delete(this.states.keys().next().value!);
   }
 
   record(item: OutcomeItem, state?: ExecutionState): Promise<boolean> {
@@ -175,25 +196,57 @@ export class Engine implements Dispatcher {
 
   start(): void {
     if (this.running) return;
+    if (this.stopping.signal.aborted) {
+      this.stopping = new AbortController();
+      this.abort = new AbortController();
+      this.runnerOptions = { ...this.runnerOptions, stopping: this.stopping.signal, abort: this.abort.signal };
+    }
     this.running = true;
     engineBus.on("wake", this.onWake);
     engineBus.on("timerAt", this.onTimer);
     this.loopDone = this.loop();
   }
 
-  /** Stops claiming new work and waits for attempts in flight to finish. */
-  async stop(): Promise<void> {
-    if (!this.running) return;
+  /**
+   * Graceful stop. The loop stops claiming at once (its current pass ends); claimed attempts that
+   * have not gone RUNNING give their claim back instead of starting (writes/start-attempt.ts
+   * releaseClaim), so no lease is left to expire. Attempts already RUNNING get `graceMs` to finish
+   * and record their outcome. Past it, their calls are abandoned: an http call is aborted and
+   * recorded as FAILED with code ENGINE_SHUTDOWN, which the task's retry policy retries at once
+   * (its side effect may have happened, exactly as when a process dies mid-call; the difference is
+   * that nobody waits for the lease). Shell commands are not killed: one still running after
+   * another `ABANDON_WAIT_MS` is left to its lease (reaped as LEASE_EXPIRED, retried) like a crash.
+   * @default graceMs Infinity (wait for every attempt; lib/server/shutdown.ts passes FLOWDECK_SHUTDOWN_GRACE_MS)
+   */
+  async stop(options: { graceMs?: number } = {}): Promise<StopReport> {
+    const startedAt = Date.now();
+    if (!this.running) return { finished: this.inFlight.size === 0, abandoned: 0, waitedMs: 0 };
+    this.stopping.abort();
     this.running = false;
     engineBus.off("wake", this.onWake);
     engineBus.off("timerAt", this.onTimer);
     this.wakeResolver?.();
-    await this.loopDone;
-    await Promise.allSettled([...this.inFlight]);
+    const graceMs = options.graceMs ?? Infinity;
+    const drained = (async () => {
+      await this.loopDone; // its last pass may have claimed attempts: they are in flight after it
+      await Promise.allSettled([...this.inFlight]);
+    })();
+    const finished = await settledWithin(drained, graceMs);
+    if (finished) return { finished: true, abandoned: 0, waitedMs: Date.now() - startedAt };
+    const abandoned = this.inFlight.size;
+    this.abort.abort();
+    // The aborted calls record their ENGINE_SHUTDOWN outcome (a transaction each, batched per execution).
+    const settled = await settledWithin(Promise.allSettled([...this.inFlight]), ABANDON_WAIT_MS);
+    return { finished: settled, abandoned, waitedMs: Date.now() - startedAt };
   }
 
   state(): EngineState {
     return { state: this.running ? "running" : "stopped", engineId: this.engineId, runningTasks: this.inFlight.size, ...this.counters };
+  }
+
+  /** What the engine holds in memory (tests, the soak): kept states and their rows, outcome queues, attempts in flight. */
+  memory(): { states: number; stateRuns: number; outcomeQueues: number; inFlight: number } {
+    return { states: this.states.size, stateRuns: this.states.weight, outcomeQueues: this.outcomeQueues.size, inFlight: this.inFlight.size };
   }
 
   private async loop(): Promise<void> {
@@ -284,6 +337,25 @@ export class Engine implements Dispatcher {
         if (this.backlog) this.onWake();
       });
     this.inFlight.add(tracked);
+  }
+}
+
+/** How long stop() waits, after its grace, for abandoned calls to record their outcome. */
+const ABANDON_WAIT_MS = 2_000;
+
+/** True when `work` settled within `ms` (it keeps running otherwise). */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  if (ms === Infinity) {
+    await work;
+    return true;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))));
+  const done = work.then(() => true as const);
+  try {
+    return await Promise.race([done, timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -27,6 +27,10 @@ export type RunnerOptions = {
   leaseMs: number;
   /** The engine's runner slots: results are decided at once and next attempts run here (see Dispatcher). */
   dispatcher?: Dispatcher;
+  /** Aborted when the engine begins to stop: an attempt not yet RUNNING gives its claim back instead of starting. */
+  stopping?: AbortSignal;
+  /** Aborted when the engine's shutdown grace runs out: calls in flight are abandoned (ENGINE_SHUTDOWN). */
+  abort?: AbortSignal;
 };
 
 /**
@@ -53,6 +57,7 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
   const taskRunId = claimed.id;
   const holder: RunnerClaim = { taskRunId, lockedBy: options.engineId, known: { executionId: run.executionId, taskKey: run.taskKey, mapIndex: run.mapIndex, attempt: run.attempt, startedAt: run.startedAt }, state, dispatcher: options.dispatcher };
   const task = taskOf(definition, run.taskKey);
+  if (await releasedForShutdown(db, holder, options)) return;
 
   let context: ExpressionContext = expressionContext(execution, definition, runs);
   if (run.mapIndex >= 0) {
@@ -92,6 +97,16 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
     }
     await recordAttemptOutcome(db, holder, { status: "FAILED", error: errorOf("INTERNAL_ERROR", `the engine failed to run the task: ${(error as Error).message}`) });
   }
+}
+
+/**
+ * A stopping engine starts no claimed attempt: the claim is given back (no lease left to expire),
+ * so another engine (or this one after a restart) runs it at once. True when it was released.
+ */
+async function releasedForShutdown(db: Db, holder: RunnerClaim, options: RunnerOptions): Promise<boolean> {
+  if (!options.stopping?.aborted) return false;
+  await releaseClaim(db, holder);
+  return true;
 }
 
 /**
@@ -242,9 +257,10 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
     }
     case "http": {
       const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, ((params.timeoutMs as number) ?? 30_000) + 10_000));
+      if (await releasedForShutdown(db, holder, options)) return;
       if (!(await startAttempt(db, holder, { now, leaseUntil, input, deadline }))) return;
       announceExecutionChanged(run.executionId);
-      await recordAttemptOutcome(db, holder, await runHttpTask(withinDeadline(params, 30_000, deadline, now), context, task.key));
+      await recordAttemptOutcome(db, holder, await runHttpTask(withinDeadline(params, 30_000, deadline, now), context, task.key, { abort: options.abort }));
       return;
     }
     case "shell": {
@@ -257,6 +273,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       }
       const timeoutMs = (params.timeoutMs as number | undefined) ?? 60_000;
       const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, timeoutMs + 10_000));
+      if (await releasedForShutdown(db, holder, options)) return;
       if (!(await startAttempt(db, holder, { now, leaseUntil, input, deadline }))) return;
       announceExecutionChanged(run.executionId);
       const result = await runShellTask(withinDeadline(params, 60_000, deadline, now), context, task.key);

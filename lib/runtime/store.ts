@@ -1,3 +1,4 @@
+import { boundFromEnv, LruCache } from "@/lib/workflow/lru";
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import pg from "pg";
@@ -132,8 +133,16 @@ function createStore(driver: Driver): EngineStore {
 const sqliteDate = (date: Date) => date.toISOString().replace("Z", "+00:00");
 const toSqlite = (value: unknown) => (value instanceof Date ? sqliteDate(value) : value === undefined ? null : value);
 
+/**
+ * Prepared statements kept per SQLite connection, by SQL text (FLOWDECK_SQLITE_STATEMENT_CACHE).
+ * The SQL varies with a patch's columns and a batch's row count, so the set is open-ended; the
+ * least recently used are dropped (a dropped statement is prepared again when next needed).
+ * @default 500
+ */
+export const SQLITE_STATEMENT_CACHE_ENTRIES = boundFromEnv("FLOWDECK_SQLITE_STATEMENT_CACHE", 500);
+
 class SqliteStore implements EngineStore {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new LruCache<string, Database.Statement>({ maxEntries: SQLITE_STATEMENT_CACHE_ENTRIES });
 
   constructor(
     private readonly client: Database.Database,
@@ -281,7 +290,22 @@ const types = {
 };
 /** Dates go as ISO text; PostgreSQL ignores the zone for timestamp without time zone, so it stores UTC. */
 const toPg = (value: unknown) => (value instanceof Date ? value.toISOString() : value === undefined ? null : value);
-const statementName = (sql: string) => `fd_${createHash("sha1").update(sql).digest("hex").slice(0, 20)}`;
+/**
+ * Most distinct SQL texts run as named (server-side prepared) statements (FLOWDECK_PG_NAMED_STATEMENTS).
+ * Each pg connection keeps every statement it prepared (in the client and in its server session)
+ * until it closes, and the SQL varies with a patch's columns and a batch's size: the first ones
+ * seen get names, any further SQL text runs unnamed (parsed each time), so no connection holds more.
+ * @default 500
+ */
+export const PG_NAMED_STATEMENTS = boundFromEnv("FLOWDECK_PG_NAMED_STATEMENTS", 500);
+const namedStatements = new Map<string, string>();
+function statementName(sql: string): string | undefined {
+  const known = namedStatements.get(sql);
+  if (known || namedStatements.size >= PG_NAMED_STATEMENTS) return known;
+  const name = `fd_${createHash("sha1").update(sql).digest("hex").slice(0, 20)}`;
+  namedStatements.set(sql, name);
+  return name;
+}
 
 class PgStore implements EngineStore {
   constructor(private readonly pool: pg.Pool) {}

@@ -12,6 +12,7 @@ import { engineBus } from "@/lib/runtime/bus";
 import { loadDefinition } from "@/lib/runtime/definitions";
 import { fromJsonText } from "@/lib/runtime/json";
 import { taskOf } from "@/lib/runtime/task-types";
+import { processShutdownSignal } from "@/lib/runtime/shutdown";
 import { claimForWorker, recordWorkerStarts, setClaimedLease, type ClaimedStart } from "@/lib/runtime/writes/worker-claim";
 
 /** Lease of a claimed attempt when its task sets neither `heartbeatMs` nor `startToCloseMs`. @default 60000 */
@@ -73,22 +74,26 @@ export function workerLeaseMs(timeouts: Timeouts | undefined, requestedLeaseMs?:
  * `waitMs`, a long poll: when nothing is claimable it waits until something is (in-process engine
  * changes wake it at once; a short re-check every {@link POLL_RECHECK_MS} covers other processes)
  * or the time is up, and answers with an empty list then. `signal` ends the wait early (the client
- * went away); an attempt claimed at the very moment the client disconnects is lost to it and
+ * went away), and so does this process's shutdown (lib/runtime/shutdown.ts); an attempt claimed at the very moment the client disconnects is lost to it and
  * comes back when its lease runs out (counted as a timed-out attempt).
  */
 export async function pollForWorker(db: Db, provider: DatabaseProvider, request: WorkerPoll, options: { signal?: AbortSignal } = {}): Promise<WorkerTaskView[]> {
   const { taskType, workerId, max, waitMs, leaseMs } = request;
   const deadline = Date.now() + waitMs;
-  const { signal } = options;
+  // The process shutting down ends a wait too: the poll answers (empty) so the server can close.
+  // (Listened to directly: AbortSignal.any on the long-lived shutdown signal would keep a
+  // reference per poll on some Node versions.)
+  const signals = [processShutdownSignal(), ...(options.signal ? [options.signal] : [])];
+  const aborted = () => signals.some((signal) => signal.aborted);
   for (;;) {
     // Nothing is claimed for a client that went away (its tasks would wait for the lease to run out).
-    if (signal?.aborted) return [];
+    if (aborted()) return [];
     // Listen before looking, so a change between the claim and the wait is not missed.
-    const change = listenForChange(signal);
+    const change = listenForChange(signals);
     try {
       const tasks = await claimOnce(db, provider, { taskType, workerId, max, leaseMs });
       const remaining = deadline - Date.now();
-      if (tasks.length > 0 || remaining <= 0 || signal?.aborted) return tasks;
+      if (tasks.length > 0 || remaining <= 0 || aborted()) return tasks;
       await change.wait(Math.min(POLL_RECHECK_MS, remaining));
     } finally {
       change.stop();
@@ -97,7 +102,7 @@ export async function pollForWorker(db: Db, provider: DatabaseProvider, request:
 }
 
 /** Resolves on the next in-process engine change (or abort), or after `ms`; at once if one came already. */
-function listenForChange(signal: AbortSignal | undefined) {
+function listenForChange(signals: readonly AbortSignal[]) {
   let changed = false;
   let wakeUp: (() => void) | null = null;
   const onChange = () => {
@@ -106,7 +111,7 @@ function listenForChange(signal: AbortSignal | undefined) {
   };
   engineBus.on("executionChanged", onChange);
   engineBus.on("wake", onChange);
-  signal?.addEventListener("abort", onChange);
+  for (const signal of signals) signal.addEventListener("abort", onChange);
   return {
     wait: (ms: number) =>
       new Promise<void>((resolve) => {
@@ -120,7 +125,7 @@ function listenForChange(signal: AbortSignal | undefined) {
     stop: () => {
       engineBus.off("executionChanged", onChange);
       engineBus.off("wake", onChange);
-      signal?.removeEventListener("abort", onChange);
+      for (const signal of signals) signal.removeEventListener("abort", onChange);
     },
   };
 }

@@ -4,6 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { seedExampleWorkflows } from "@/lib/services/seed";
 import { engineMode, startEmbeddedEngine } from "@/lib/server/engine";
 import { startPgNotify } from "@/lib/runtime/pg-notify";
+import { installShutdownHandlers, registerShutdownCloser } from "@/lib/server/shutdown";
 
 type Readiness = Promise<void>;
 const globalForBootstrap = globalThis as unknown as { flowdeckReady?: Readiness };
@@ -33,6 +34,8 @@ async function bootstrap(): Promise<void> {
   const seeded = await seedExampleWorkflows(getDb());
   if (seeded.length > 0) console.log(`[flowdeck] seeded example workflows: ${seeded.join(", ")}`);
   // On PostgreSQL, LISTEN/NOTIFY carries wake-ups between processes (engines, web servers).
-  if (config.provider === "postgresql") await startPgNotify(config.url);
+  if (config.provider === "postgresql") registerShutdownCloser(await startPgNotify(config.url));
   if (engineMode() === "embedded") startEmbeddedEngine();
+  // SIGTERM / SIGINT: graceful shutdown (long polls answer at once, the engine stops within the grace).
+  installShutdownHandlers("flowdeck");
 }

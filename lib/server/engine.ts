@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db/client";
 import { resolveDatabaseConfig } from "@/lib/db/config";
 import { Engine, type EngineState } from "@/lib/runtime/engine";
+import { installShutdownHandlers, registerShutdownEngine } from "@/lib/server/shutdown";
 
 const globalForEngine = globalThis as unknown as { flowdeckEngine?: Engine };
 
@@ -22,15 +23,14 @@ export function engineOptionsFromEnv(env: Readonly<Record<string, string | undef
   };
 }
 
-/** Starts this process's engine once (idempotent). */
+/** Starts this process's engine once (idempotent); SIGTERM / SIGINT stop it gracefully (lib/server/shutdown.ts). */
 export function startEmbeddedEngine(): Engine {
   if (!globalForEngine.flowdeckEngine) {
     const engine = new Engine(getDb(), resolveDatabaseConfig().provider, engineOptionsFromEnv());
     engine.start();
     globalForEngine.flowdeckEngine = engine;
-    const stop = () => void engine.stop();
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
+    registerShutdownEngine(engine);
+    installShutdownHandlers("flowdeck");
   }
   return globalForEngine.flowdeckEngine;
 }

@@ -255,3 +255,23 @@ describe("evaluateExpression and evaluateCondition", () => {
     expect([true, 1, "x", [0, 1], { a: 0 }].map(jsonataTruthy)).toEqual(Array(5).fill(true));
   });
 });
+
+describe("expression caches", () => {
+  it("stay within their bounds in sources and characters, and keep no source larger than the bound", async () => {
+    const { expressionCacheStats, EXPRESSION_CACHE_ENTRIES, EXPRESSION_CACHE_CHARS, parseExpression, evaluateExpression } = await import("./expressions");
+    for (let n = 0; n < EXPRESSION_CACHE_ENTRIES + 500; n++) {
+      expect(parseExpression(`{% ${n} + 1 %}`).ok).toBe(true);
+      if (n % 5 === 0) await evaluateExpression(`{% ${n} * 2 %}`, {});
+    }
+    let stats = expressionCacheStats();
+    expect(stats.parsed).toBeLessThanOrEqual(EXPRESSION_CACHE_ENTRIES);
+    expect(stats.compiled).toBeLessThanOrEqual(EXPRESSION_CACHE_ENTRIES);
+    const before = expressionCacheStats().parsed;
+    const huge = `{% "${"x".repeat(EXPRESSION_CACHE_CHARS)}" %}`;
+    expect(parseExpression(huge).ok).toBe(true);
+    stats = expressionCacheStats();
+    expect(stats.parsed).toBe(before); // not kept: it alone is over the bound
+    expect(stats.parsedChars).toBeLessThanOrEqual(EXPRESSION_CACHE_CHARS);
+    expect(stats.compiledChars).toBeLessThanOrEqual(EXPRESSION_CACHE_CHARS);
+  });
+});

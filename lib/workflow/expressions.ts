@@ -9,6 +9,7 @@
  * depth budget and a result size budget, enforced through JSONata's evaluate entry/exit hooks the
  * way JSONata's own timeboxing test does. Errors come back as values, never as stack traces.
  */
+import { boundFromEnv, LruCache } from "./lru";
 import jsonata from "jsonata";
 import { joinPath, type ValidationIssue } from "./paths";
 
@@ -53,8 +54,18 @@ function compile(body: string): jsonata.Expression {
   return jsonata(body);
 }
 
-const parseCache = new Map<string, ParseExpressionResult>();
-const PARSE_CACHE_MAX = 2000;
+/** Most expression sources kept parsed, and kept compiled (FLOWDECK_EXPRESSION_CACHE_ENTRIES). @default 2000 */
+export const EXPRESSION_CACHE_ENTRIES = boundFromEnv("FLOWDECK_EXPRESSION_CACHE_ENTRIES", 2000);
+/**
+ * Most characters of expression source behind each of the two caches (parsed ASTs; compiled
+ * copies, counted {@link POOL_MAX_COPIES} times) (FLOWDECK_EXPRESSION_CACHE_CHARS). An AST takes
+ * some tens of bytes per source character, so the default keeps each cache to tens of MiB.
+ * @default 1 Mi
+ */
+export const EXPRESSION_CACHE_CHARS = boundFromEnv("FLOWDECK_EXPRESSION_CACHE_CHARS", 1024 * 1024);
+
+/** Parse results by source, least recently used evicted first (see the bounds above). */
+const parseCache = new LruCache<string, ParseExpressionResult>({ maxEntries: EXPRESSION_CACHE_ENTRIES, maxWeight: EXPRESSION_CACHE_CHARS, weigh: (_, source) => source.length });
 
 /**
  * Parses an expression. Accepts the string as written (`{% … %}`) or a bare JSONata source.
@@ -64,7 +75,6 @@ export function parseExpression(source: string): ParseExpressionResult {
   const cached = parseCache.get(source);
   if (cached) return cached;
   const result = parseExpressionUncached(source);
-  if (parseCache.size >= PARSE_CACHE_MAX) parseCache.delete(parseCache.keys().next().value!);
   parseCache.set(source, result);
   return result;
 }
@@ -460,10 +470,19 @@ async function evaluateOne(
   }
 }
 
-/** Compiled expressions ready for reuse, by source. Bounded in sources and in copies per source. */
-const compiledPool = new Map<string, jsonata.Expression[]>();
-const POOL_MAX_SOURCES = 2000;
+/** Copies of one compiled expression kept for reuse (one per evaluation running at once). */
 const POOL_MAX_COPIES = 8;
+/** Compiled expressions ready for reuse, by source: LRU, bounded in sources, characters and copies per source. */
+const compiledPool = new LruCache<string, jsonata.Expression[]>({
+  maxEntries: EXPRESSION_CACHE_ENTRIES,
+  maxWeight: EXPRESSION_CACHE_CHARS,
+  weigh: (_, body) => body.length * POOL_MAX_COPIES,
+});
+
+/** How many sources the parse cache and the compiled pool hold, and their characters (tests, the soak). */
+export function expressionCacheStats(): { parsed: number; parsedChars: number; compiled: number; compiledChars: number } {
+  return { parsed: parseCache.size, parsedChars: parseCache.weight, compiled: compiledPool.size, compiledChars: compiledPool.weight };
+}
 
 function acquireCompiled(body: string): jsonata.Expression {
   return compiledPool.get(body)?.pop() ?? compile(body);
@@ -472,7 +491,6 @@ function acquireCompiled(body: string): jsonata.Expression {
 function releaseCompiled(body: string, expression: jsonata.Expression): void {
   let free = compiledPool.get(body);
   if (!free) {
-    if (compiledPool.size >= POOL_MAX_SOURCES) compiledPool.delete(compiledPool.keys().next().value!);
     free = [];
     compiledPool.set(body, free);
   }

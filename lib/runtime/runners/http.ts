@@ -30,9 +30,10 @@ function allowedHosts(): string[] | null {
 /**
  * Calls an HTTP API. Output: { status, headers, body } (JSON body parsed when it is JSON). A status
  * outside successStatuses fails with code HTTP_<status> and an excerpt of the body; a timeout fails
- * with code TIMEOUT; a network error with code NETWORK_ERROR.
+ * with code TIMEOUT; a network error with code NETWORK_ERROR. `abort` (the engine's shutdown grace
+ * ran out, Engine.stop) abandons the call: code ENGINE_SHUTDOWN, retried by the task's policy.
  */
-export async function runHttpTask(rawParams: Record<string, unknown>, context: ExpressionContext, taskKey: string): Promise<AttemptOutcome> {
+export async function runHttpTask(rawParams: Record<string, unknown>, context: ExpressionContext, taskKey: string, options: { abort?: AbortSignal } = {}): Promise<AttemptOutcome> {
   const evaluated = await evaluateTemplate(rawParams, context, { basePath: `tasks.${taskKey}.params` });
   if (!evaluated.ok) return { status: "FAILED", error: errorOf("EXPRESSION_ERROR", `${evaluated.error.path}: ${evaluated.error.message}`) };
   const params = evaluated.value as HttpParams;
@@ -56,8 +57,22 @@ export async function runHttpTask(rawParams: Record<string, unknown>, context: E
   }
   const timeoutMs = params.timeoutMs ?? 30_000;
   try {
-    const response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
-    const text = await response.text();
+    // One controller for the timeout and the engine's abort (a listener removed afterwards, not
+    // AbortSignal.any, which some Node versions keep referenced from the long-lived abort signal).
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const onAbort = () => controller.abort();
+    options.abort?.addEventListener("abort", onAbort);
+    if (options.abort?.aborted) onAbort();
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(url, { method, headers, body, signal: controller.signal, redirect: "follow" });
+      text = await response.text();
+    } finally {
+      clearTimeout(timer);
+      options.abort?.removeEventListener("abort", onAbort);
+    }
     if (text.length > MAX_RESPONSE_BYTES) {
       return { status: "FAILED", error: errorOf("RESPONSE_TOO_LARGE", `the response body is ${text.length} bytes; the limit is ${MAX_RESPONSE_BYTES}`) };
     }
@@ -81,6 +96,9 @@ export async function runHttpTask(rawParams: Record<string, unknown>, context: E
     };
   } catch (error) {
     const name = (error as Error).name;
+    if (options.abort?.aborted) {
+      return { status: "FAILED", error: errorOf("ENGINE_SHUTDOWN", `${method} ${url.origin}${url.pathname} was abandoned: the engine shut down before it answered`) };
+    }
     if (name === "TimeoutError" || name === "AbortError") {
       return { status: "FAILED", error: errorOf("TIMEOUT", `${method} ${url.origin}${url.pathname} did not answer within ${timeoutMs} ms`) };
     }

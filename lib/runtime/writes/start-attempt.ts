@@ -156,8 +156,8 @@ export async function prepareForWorkers(db: Db, holder: Holder, executionId: str
 }
 
 /**
- * The database failed a runner (pool exhausted, connection lost), not the task: the claim is given
- * back so the attempt runs again. An attempt already RUNNING (side effects started) is left to its
+ * The database failed a runner (pool exhausted, connection lost), not the task, or the engine is
+ * stopping (Engine.stop): the claim is given back so the attempt runs again at once. An attempt already RUNNING (side effects started) is left to its
  * lease: the reaper counts it as timed out, then retries.
  */
 export async function releaseClaim(db: Db, holder: Holder): Promise<void> {
