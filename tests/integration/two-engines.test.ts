@@ -100,7 +100,7 @@ describe.each(TEST_PROVIDERS)("two engine processes on one %s database", (provid
     const executions = await db.execution.findMany({ where: { id: { in: ids } }, include: { taskRuns: true, events: true } });
     expect(executions).toHaveLength(EXECUTIONS);
     const children = await db.execution.findMany({ where: { parentExecutionId: { in: ids } }, include: { taskRuns: true } });
-    expect(children.map((child) => child.status)).toEqual(Array(EXECUTIONS).fill("COMPLETED"));
+    expect(children.map((child) => `${child.status} ${child.error ?? ""}`.trim())).toEqual(Array(EXECUTIONS).fill("COMPLETED"));
     for (const child of children) expect(child.taskRuns.map((run) => `${run.taskKey}#${run.attempt} ${run.status}`)).toEqual(["double#1 COMPLETED"]);
     for (const execution of executions) {
       const n = (JSON.parse(execution.input!) as { n: number }).n;
