@@ -13,7 +13,7 @@ const KEEPALIVE_MS = 15_000;
  * an `end` message once the execution has finished and every event was sent.
  *
  * Why `id > cursor` is safe: every transaction that appends events of an execution first locks
- * that execution's row (lib/runtime/results.ts lockExecution), so its event ids are allocated in
+ * that execution's row (lib/runtime/writes/execution-row.ts lockExecution), so its event ids are allocated in
  * commit order and a late commit can never carry a smaller id than one already sent.
  */
 export function streamExecutionEvents(db: Db, executionId: string, after: bigint | undefined, signal: AbortSignal): ReadableStream<Uint8Array> {
