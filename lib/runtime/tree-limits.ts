@@ -15,23 +15,16 @@
 import type { Db } from "@/lib/db/client";
 import type { TaskRunError } from "@/lib/engine/types";
 import type { ExecutionRow } from "@/lib/runtime/snapshots";
-
-function positiveInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer; got '${raw}'`);
-  return value;
-}
+import { boundFromEnv } from "@/lib/workflow/lru";
 
 /** How many levels of children below a root (a root's child is at depth 1). */
 export function maxChildDepth(): number {
-  return positiveInt("FLOWDECK_MAX_CHILD_DEPTH", 16);
+  return boundFromEnv("FLOWDECK_MAX_CHILD_DEPTH", 16);
 }
 
 /** How many executions one tree may have had, its root included. */
 export function maxTreeExecutions(): number {
-  return positiveInt("FLOWDECK_MAX_TREE_EXECUTIONS", 10_000);
+  return boundFromEnv("FLOWDECK_MAX_TREE_EXECUTIONS", 10_000);
 }
 
 /** `a → b → … → y → z`: the chain of workflow names from the root to the child refused. */

@@ -17,7 +17,7 @@ import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
 import type { ClaimedAttempt, Dispatcher, ExecutionState } from "@/lib/runtime/state";
 import { rowColumns } from "./columns";
 import { newAttemptRow, RunWriter } from "./create-attempts";
-import { guardVersion } from "./execution-row";
+import { guardVersion, lockParent } from "./execution-row";
 import { settleParentOfFinishedExecution } from "./settle-parent";
 import { cancelChildExecutions } from "./terminate";
 import type { ExecutionPatch, HotTx, RunPatch, WriteTx } from "./types";
@@ -132,7 +132,7 @@ export async function persistPlan(
  */
 export async function lockParentFirst(tx: HotTx, state: ExecutionState, plan: StepPlan): Promise<void> {
   const { parentExecutionId, parentTaskRunId } = state.execution;
-  if (plan.finished && parentExecutionId && parentTaskRunId) await tx.bumpExecution(parentExecutionId, {});
+  if (plan.finished && parentTaskRunId) await lockParent(tx, parentExecutionId);
 }
 
 /**

@@ -25,6 +25,15 @@ export function deferDecision(tx: HotTx, executionId: string, version: number, a
   return tx.guardExecution(executionId, version, { nextDecisionAt: at }, false);
 }
 
+/**
+ * A child's transaction that may settle or end its parent takes the parent's row lock before the
+ * child's own: parent before children, the order in which terminating a parent's tree locks them,
+ * so PostgreSQL never sees the two orders (a deadlock). Nothing to do for a root (null).
+ */
+export async function lockParent(tx: HotTx, parentExecutionId: string | null | undefined): Promise<void> {
+  if (parentExecutionId) await tx.bumpExecution(parentExecutionId, {});
+}
+
 /** A decision step failed (not on a stale state: a bug, the database): try again at `at`, not in a hot loop. */
 export function postponeDecision(tx: HotTx, executionId: string, at: Date): Promise<void> {
   return tx.bumpExecution(executionId, { nextDecisionAt: at });

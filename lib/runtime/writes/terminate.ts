@@ -11,6 +11,7 @@ import { movePatch } from "@/lib/engine/patches";
 import type { NewEvent } from "@/lib/runtime/events";
 import { toJsonText } from "@/lib/runtime/json";
 import { rowColumns } from "./columns";
+import { lockParent } from "./execution-row";
 import { claimedBy, stillIn } from "./fence";
 import { settleParentOfFinishedExecution } from "./settle-parent";
 import { fullTransaction, StaleExecutionError } from "./transaction";
@@ -144,10 +145,9 @@ export type TaskTermination = {
  * longer the holder's; the caller then rolls back.
  */
 export async function terminateFromTask(tx: WriteTx, t: TaskTermination, now: Date): Promise<boolean> {
-  // A child locks its parent first (parent before children, see lockParentFirst in
-  // apply-decision.ts); parentExecutionId never changes, so reading it unlocked is safe.
-  const parentExecutionId = (await tx.readExecution(t.executionId))?.parentExecutionId;
-  if (parentExecutionId) await tx.bumpExecution(parentExecutionId, {});
+  // A child locks its parent first (execution-row.ts lockParent); parentExecutionId never
+  // changes, so reading it unlocked is safe.
+  await lockParent(tx, (await tx.readExecution(t.executionId))?.parentExecutionId);
   // Lock the execution first (and move its version): a concurrent pause or decision step either
   // committed before (and is seen here) or waits and then finds the version moved.
   await tx.bumpExecution(t.executionId, {});
@@ -195,7 +195,7 @@ export async function terminateByOperator(
   now: Date,
 ): Promise<string[]> {
   // A child's parent first (parent before children, as terminating the parent's tree locks them).
-  if (execution.parentExecutionId) await tx.bumpExecution(execution.parentExecutionId, {});
+  await lockParent(tx, execution.parentExecutionId);
   if (!(await tx.guardExecution(execution.id, execution.version, {}))) throw new StaleExecutionError(execution.id);
   const rest = await terminateExecutionTree(tx, execution.id, now, operator.reason, operator.actor, terminateBatchSize());
   const error = toJsonText({ code: "TERMINATED", message: operator.reason });
