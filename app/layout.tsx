@@ -5,6 +5,7 @@ import "./globals.css";
 import { AppShell } from "@/components/app-shell";
 import { Providers } from "@/app/providers";
 import packageJson from "@/package.json";
+import { currentViewer } from "@/lib/server/page-auth";
 
 export const metadata: Metadata = {
   title: { default: "Flowdeck", template: "%s · Flowdeck" },
@@ -14,15 +15,18 @@ export const metadata: Metadata = {
 // Follows the operating system's theme before the first paint (no flash of the wrong theme).
 const THEME_SCRIPT = `try{if(matchMedia('(prefers-color-scheme: dark)').matches)document.documentElement.classList.add('dark')}catch(e){}`;
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const viewer = await currentViewer();
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
         <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body>
-        <Providers>
-          <AppShell version={packageJson.version}>{children}</AppShell>
+        <Providers viewer={viewer}>
+          <AppShell version={packageJson.version} viewer={viewer}>
+            {children}
+          </AppShell>
         </Providers>
       </body>
     </html>

@@ -10,6 +10,7 @@ import { EXECUTION_STATUSES } from "@/lib/engine/statuses";
 import { ensureReady } from "@/lib/server/bootstrap";
 import { requestTime } from "@/lib/server/request-time";
 import { getDashboard } from "@/lib/services/dashboard";
+import { requirePage } from "@/lib/server/page-auth";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Dashboard" };
@@ -17,6 +18,7 @@ export const metadata: Metadata = { title: "Dashboard" };
 const CARD = "rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900";
 
 export default async function DashboardPage() {
+  await requirePage("viewer", "/");
   await ensureReady();
   const now = requestTime();
   const data = await getDashboard(getDb(), new Date(now));

@@ -3,12 +3,14 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { Toaster } from "sonner";
+import { ViewerProvider } from "@/components/auth/viewer-context";
+import type { Viewer } from "@/lib/auth/principal";
 
-export function Providers({ children }: { children: ReactNode }) {
+export function Providers({ children, viewer }: { children: ReactNode; viewer: Viewer | null }) {
   const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { staleTime: 1000, refetchOnWindowFocus: false } } }));
   return (
     <QueryClientProvider client={queryClient}>
-      {children}
+      <ViewerProvider viewer={viewer}>{children}</ViewerProvider>
       <Toaster position="bottom-right" richColors closeButton />
     </QueryClientProvider>
   );

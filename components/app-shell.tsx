@@ -2,9 +2,11 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { Activity, LayoutDashboard, Workflow, type LucideIcon } from "lucide-react";
+import { Activity, LayoutDashboard, Settings, Workflow, type LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
+import { UserMenu } from "@/components/auth/user-menu";
+import type { Viewer } from "@/lib/auth/principal";
 
 const NAV: { href: string; label: string; icon: LucideIcon }[] = [
   { href: "/", label: "Dashboard", icon: LayoutDashboard },
@@ -12,8 +14,13 @@ const NAV: { href: string; label: string; icon: LucideIcon }[] = [
   { href: "/executions", label: "Executions", icon: Activity },
 ];
 
-export function AppShell({ children, version }: { children: ReactNode; version: string }) {
+const ADMIN_NAV = [{ href: "/settings", label: "Settings", icon: Settings }];
+
+/** The sidebar and the page; without a signed-in user (sign-in, setup) only the page. */
+export function AppShell({ children, version, viewer }: { children: ReactNode; version: string; viewer: Viewer | null }) {
   const pathname = usePathname();
+  if (!viewer) return <main className="min-w-0 flex-1">{children}</main>;
+  const nav = viewer.role === "admin" ? [...NAV, ...ADMIN_NAV] : NAV;
   return (
     <div className="flex min-h-screen">
       <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-zinc-200 bg-white px-3 py-4 dark:border-zinc-800 dark:bg-zinc-900">
@@ -29,7 +36,7 @@ export function AppShell({ children, version }: { children: ReactNode; version: 
           <span className="text-[15px] font-semibold tracking-tight">Flowdeck</span>
         </Link>
         <nav aria-label="Main" className="flex flex-col gap-0.5">
-          {NAV.map(({ href, label, icon: Icon }) => {
+          {nav.map(({ href, label, icon: Icon }) => {
             const active = href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
             return (
               <Link
@@ -49,7 +56,10 @@ export function AppShell({ children, version }: { children: ReactNode; version: 
             );
           })}
         </nav>
-        <div className="mt-auto px-2 text-xs text-zinc-400">
+        <div className="mt-auto border-t border-zinc-200 pt-2 dark:border-zinc-800">
+          <UserMenu viewer={viewer} />
+        </div>
+        <div className="px-2 text-xs text-zinc-400">
           <a href="/api/health" className="hover:text-zinc-600 dark:hover:text-zinc-300">
             v{version} · health
           </a>

@@ -9,6 +9,7 @@ import { EXECUTION_STATUSES } from "@/lib/engine/statuses";
 import { ensureReady } from "@/lib/server/bootstrap";
 import { requestTime } from "@/lib/server/request-time";
 import { executionSearchSchema, searchExecutions } from "@/lib/services/execution-search";
+import { requirePage } from "@/lib/server/page-auth";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Executions" };
@@ -18,6 +19,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 const FIELD = "h-8 rounded-md border border-zinc-200 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 
 export default async function ExecutionsPage({ searchParams }: Props) {
+  await requirePage("viewer", "/executions");
   await ensureReady();
   const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => typeof v === "string" && v !== "")) as Record<string, string>;
   const parsed = executionSearchSchema.safeParse(raw);

@@ -11,11 +11,14 @@ import { ensureReady } from "@/lib/server/bootstrap";
 import { requestTime } from "@/lib/server/request-time";
 import { laidOutGraph } from "@/lib/services/workflow-graphs";
 import { listWorkflows } from "@/lib/services/workflows";
+import { requirePage } from "@/lib/server/page-auth";
+import { allows } from "@/lib/auth/roles";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Workflows" };
 
 export default async function WorkflowsPage() {
+  const { principal } = await requirePage("viewer", "/workflows");
   await ensureReady();
   const workflows = await listWorkflows(getDb());
   const graphs = await Promise.all(workflows.map((workflow) => laidOutGraph(workflow.definition)));
@@ -30,9 +33,11 @@ export default async function WorkflowsPage() {
             <ButtonLink href="/schema/workflow.json" variant="ghost">
               <FileJson className="size-4" aria-hidden /> JSON Schema
             </ButtonLink>
-            <ButtonLink href="/workflows/new" variant="primary">
-              <Plus className="size-4" aria-hidden /> New workflow
-            </ButtonLink>
+            {allows(principal.role, "designer") ? (
+              <ButtonLink href="/workflows/new" variant="primary">
+                <Plus className="size-4" aria-hidden /> New workflow
+              </ButtonLink>
+            ) : null}
           </>
         }
       />

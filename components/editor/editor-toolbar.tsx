@@ -5,6 +5,7 @@ import { AlertTriangle, CheckCircle2, Download, LayoutGrid, Loader2, Maximize, P
 import { VersionsMenu, type EditorVersion } from "@/components/editor/versions-menu";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { useCan } from "@/components/auth/viewer-context";
 import { cn } from "@/components/ui/cn";
 
 /** What the editor is waiting for; while it waits, Save does nothing. */
@@ -64,6 +65,7 @@ export function EditorToolbar({
   onSave,
 }: EditorToolbarProps) {
   const flow = useReactFlow();
+  const canRun = useCan("operator");
   return (
     <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-900">
       <div className="flex min-w-0 items-center gap-2">
@@ -130,6 +132,7 @@ export function EditorToolbar({
           <Download className="size-4" aria-hidden /> Export
         </Button>
         <span className="mx-1 h-5 w-px bg-zinc-200 dark:bg-zinc-700" aria-hidden />
+        {canRun ? (
         <Button
           disabled={!savedName || dirty}
           title={!savedName ? "Save the workflow first" : dirty ? "Save your changes first" : "Start an execution"}
@@ -137,6 +140,7 @@ export function EditorToolbar({
         >
           <Play className="size-4" aria-hidden /> Run
         </Button>
+        ) : null}
         {readOnly ? null : (
           <Button variant="primary" onClick={onSave} disabled={busy === "save"} title="Save as a new version (Ctrl/Cmd+S)">
             {busy === "save" ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <Save className="size-4" aria-hidden />} Save

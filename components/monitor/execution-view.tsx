@@ -14,6 +14,7 @@ import { TaskTimeline } from "@/components/monitor/task-timeline";
 import { useLiveExecution, type LiveMode } from "@/components/monitor/use-live-execution";
 import { cn } from "@/components/ui/cn";
 import { ExecutionActions, TaskActions } from "@/components/monitor/execution-actions";
+import { useCan } from "@/components/auth/viewer-context";
 import { RerunDialog } from "@/components/monitor/rerun-dialog";
 
 const nodeTypes = { monitorTask: MonitorTaskNode };
@@ -39,6 +40,7 @@ function useNow(active: boolean): number {
 }
 
 export function ExecutionView({ initial, nodes, edges, maxAttempts }: ExecutionViewProps) {
+  const canOperate = useCan("operator");
   const { execution, mode, refetch } = useLiveExecution(initial.id, initial);
   const [selected, setSelected] = useState<string | null>(null);
   const [rerunFrom, setRerunFrom] = useState<string | null>(null);
@@ -89,7 +91,7 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts }: ExecutionV
         <div className="flex flex-wrap items-center justify-between gap-3 border-b border-zinc-100 px-4 py-2 dark:border-zinc-800">
           <div className="flex flex-wrap items-center gap-3">
             <StatusBadge status={execution.status} className="text-sm" />
-            <ExecutionActions execution={execution} onChanged={onChanged} />
+            {canOperate ? <ExecutionActions execution={execution} onChanged={onChanged} /> : null}
           </div>
           <LiveIndicator mode={mode} finished={finished} />
         </div>
@@ -123,6 +125,7 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts }: ExecutionV
             tasks={selectedTasks}
             onClose={() => setSelected(null)}
             actions={
+              canOperate ? (
               <TaskActions
                 execution={execution}
                 taskKey={selected}
@@ -131,6 +134,7 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts }: ExecutionV
                 onChanged={onChanged}
                 onRerun={() => setRerunFrom(selected)}
               />
+              ) : null
             }
           />
         ) : (

@@ -6,6 +6,7 @@ import { useState, useTransition } from "react";
 import { Ban, RefreshCw, Undo2 } from "lucide-react";
 import { toast } from "sonner";
 import { bulkOperationAction } from "@/app/executions/actions";
+import { useCan } from "@/components/auth/viewer-context";
 import type { ExecutionSummary } from "@/lib/services/execution-search";
 import { formatDurationMs } from "@/lib/canvas/execution-overlay";
 import { StatusBadge } from "@/components/monitor/status-visual";
@@ -23,6 +24,7 @@ const BULK: Record<Bulk["operation"], Bulk> = {
 
 /** The executions list with multi-select and bulk terminate / retry / rerun. */
 export function ExecutionsTable({ executions, now }: { executions: ExecutionSummary[]; now: number }) {
+  const canOperate = useCan("operator");
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [bulk, setBulk] = useState<Bulk | null>(null);
   const [reason, setReason] = useState("");
@@ -40,7 +42,12 @@ export function ExecutionsTable({ executions, now }: { executions: ExecutionSumm
     if (!bulk) return;
     const body = bulk.operation === "terminate" ? { reason } : bulk.operation === "rerun" ? { fromTaskKey: taskKey, ...(reason ? { reason } : {}) } : reason ? { reason } : {};
     startTransition(async () => {
-      const results = await bulkOperationAction([...selected], bulk.operation, body);
+      const outcome = await bulkOperationAction([...selected], bulk.operation, body);
+      if (!outcome.ok) {
+        toast.error(`${bulk.title} refused`, { description: outcome.error.message });
+        return;
+      }
+      const results = outcome.value;
       const done = results.filter((r) => r.ok).length;
       const refused = results.filter((r) => !r.ok);
       if (done > 0) toast.success(`${bulk.title}: ${done} of ${results.length} done`);
@@ -75,7 +82,9 @@ export function ExecutionsTable({ executions, now }: { executions: ExecutionSumm
           <thead className="bg-zinc-50 text-left text-xs text-zinc-500 dark:bg-zinc-800/50">
             <tr>
               <th className="w-10 px-4 py-2">
-                <input type="checkbox" aria-label="Select all" checked={all} onChange={() => setSelected(all ? new Set() : new Set(executions.map((e) => e.id)))} />
+                {canOperate ? (
+                  <input type="checkbox" aria-label="Select all" checked={all} onChange={() => setSelected(all ? new Set() : new Set(executions.map((e) => e.id)))} />
+                ) : null}
               </th>
               <th className="px-2 py-2 font-medium">Status</th>
               <th className="px-4 py-2 font-medium">Workflow</th>
@@ -89,7 +98,9 @@ export function ExecutionsTable({ executions, now }: { executions: ExecutionSumm
             {executions.map((execution) => (
               <tr key={execution.id} className="border-t border-zinc-100 hover:bg-zinc-50/60 dark:border-zinc-800 dark:hover:bg-zinc-800/40" data-execution={execution.id}>
                 <td className="px-4 py-2">
-                  <input type="checkbox" aria-label={`Select ${execution.id}`} checked={selected.has(execution.id)} onChange={() => toggle(execution.id)} />
+                  {canOperate ? (
+                    <input type="checkbox" aria-label={`Select ${execution.id}`} checked={selected.has(execution.id)} onChange={() => toggle(execution.id)} />
+                  ) : null}
                 </td>
                 <td className="px-2 py-2">
                   <StatusBadge status={execution.status} />

@@ -2,6 +2,11 @@ import { z } from "zod";
 import { ServiceError } from "@/lib/services/errors";
 import { ensureReady } from "@/lib/server/bootstrap";
 import { zodDetails, type ApiErrorBody } from "@/lib/http/api";
+import { headers } from "next/headers";
+import { getDb } from "@/lib/db/client";
+import { authorize, requireRole } from "@/lib/auth/authenticate";
+import type { Principal } from "@/lib/auth/principal";
+import type { Access } from "@/lib/auth/roles";
 
 /** A server action's error: the same `{ code, message, details }` as an API route's error body. */
 export type ActionError = ApiErrorBody["error"];
@@ -22,13 +27,28 @@ export function toActionError(error: unknown, label: string): ActionError {
 }
 
 /**
- * Runs a server action's body as `route` runs a handler: after the database is ready, with every
- * error turned into a value, so the client reads one typed result and never a thrown error.
+ * Runs a server action's body as `route` runs a handler: after the database is ready, as the
+ * signed-in user of the request's session cookie, who must have `access` (401 / 403 otherwise, as
+ * values), with every error turned into a value, so the client reads one typed result and never a
+ * thrown error. Next checks a server action's Origin against its Host itself (cross-site calls are
+ * refused before this runs).
  */
-export async function runAction<T>(label: string, body: () => Promise<T>): Promise<ActionResult<T>> {
+export async function runAction<T>(label: string, access: Exclude<Access, "public">, body: (principal: Principal) => Promise<T>): Promise<ActionResult<T>> {
   try {
     await ensureReady();
-    return { ok: true, value: await body() };
+    const principal = await authorize(getDb(), await headers(), access);
+    return await runActionAs(principal!, label, access, body);
+  } catch (error) {
+    return { ok: false, error: toActionError(error, label) };
+  }
+}
+
+/** `runAction` for a principal already known (the part of it tests can call outside a request). */
+export async function runActionAs<T>(principal: Principal, label: string, access: Exclude<Access, "public">, body: (principal: Principal) => Promise<T>): Promise<ActionResult<T>> {
+  try {
+    await ensureReady();
+    requireRole(principal, access);
+    return { ok: true, value: await body(principal) };
   } catch (error) {
     return { ok: false, error: toActionError(error, label) };
   }

@@ -1,6 +1,10 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { ServiceError, validationFailed, type ErrorDetail } from "@/lib/services/errors";
+import { forbidden, ServiceError, validationFailed, type ErrorDetail } from "@/lib/services/errors";
+import { getDb } from "@/lib/db/client";
+import { authorize, crossSiteRefusal, ownOrigin } from "@/lib/auth/authenticate";
+import type { Principal } from "@/lib/auth/principal";
+import type { Access } from "@/lib/auth/roles";
 import { decodeUtf8, findIllFormedText, illFormedMessage, mayHoldSurrogateEscape } from "@/lib/workflow/well-formed";
 import { ensureReady } from "@/lib/server/bootstrap";
 
@@ -82,27 +86,34 @@ function tooLarge(size: number): ServiceError {
   );
 }
 
-/** The actor recorded for changes made through the API. */
-export function actorFrom(request: Request): string {
-  const actor = request.headers.get("x-flowdeck-actor")?.trim();
-  return actor ? actor.slice(0, 100) : "api";
-}
-
 type RouteContext<P> = { params: Promise<P> };
+type Handler<P, A> = (request: Request, params: P, principal: A) => Promise<Response>;
+
+/** A route handler as Next calls it, with the access it needs (the route-walk test reads it). */
+export type RouteHandler<P> = ((request: Request, context: RouteContext<P>) => Promise<Response>) & { access: Access };
 
 /**
- * Wraps a route handler: waits for the database to be ready, maps service errors to their status
- * (validation → 400, not found → 404, conflict → 409), zod errors to 400, and anything else to a
- * 500 without a stack trace (which is logged on the server).
+ * Wraps a route handler — the one route wrapper. In order: waits for the database to be ready;
+ * checks access (lib/auth/roles.ts: `public`, `worker`, or a user role) — 401 without valid
+ * credentials, 403 naming the role needed, 403 for a cookie-authenticated state change from
+ * another site; then runs the handler with the principal. Maps service errors to their status
+ * (validation → 400, not found → 404, conflict → 409, …), zod errors to 400, and anything else
+ * to a 500 without a stack trace (which is logged on the server).
  */
-export function route<P = Record<string, never>>(
-  handler: (request: Request, params: P) => Promise<Response>,
-) {
-  return async (request: Request, context: RouteContext<P>): Promise<Response> => {
+export function route<P = Record<string, never>>(access: "public", handler: Handler<P, null>): RouteHandler<P>;
+export function route<P = Record<string, never>>(access: Exclude<Access, "public">, handler: Handler<P, Principal>): RouteHandler<P>;
+export function route<P>(access: Access, handler: Handler<P, never>): RouteHandler<P> {
+  const wrapped = async (request: Request, context: RouteContext<P>): Promise<Response> => {
     try {
       await ensureReady();
+      const principal = await authorize(getDb(), request.headers, access);
+      if (principal?.via === "session") {
+        const refusal = crossSiteRefusal(request.headers, request.method, ownOrigin(request.headers, request.url));
+        if (refusal) throw forbidden(refusal);
+      }
       const params = context?.params ? await context.params : ({} as P);
-      return await handler(request, params);
+      // `principal` is null exactly for public routes (the overloads give each handler its type).
+      return await handler(request, params, principal as never);
     } catch (error) {
       if (error instanceof ServiceError) {
         return errorResponse(error.httpStatus, error.code, error.message, error.details);
@@ -114,4 +125,5 @@ export function route<P = Record<string, never>>(
       return errorResponse(500, "INTERNAL", "internal error; see the server log");
     }
   };
+  return Object.assign(wrapped, { access });
 }

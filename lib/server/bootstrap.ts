@@ -2,6 +2,7 @@ import { resolveDatabaseConfig, describeDatabase } from "@/lib/db/config";
 import { applyMigrations } from "@/lib/db/migrate";
 import { getDb } from "@/lib/db/client";
 import { seedExampleWorkflows } from "@/lib/services/seed";
+import { ensureEnvAdmin } from "@/lib/auth/users";
 import { engineMode, startEmbeddedEngine } from "@/lib/server/engine";
 import { startPgNotify } from "@/lib/runtime/pg-notify";
 import { installShutdownHandlers, registerShutdownCloser } from "@/lib/server/shutdown";
@@ -31,6 +32,8 @@ async function bootstrap(): Promise<void> {
   if (migrations.applied.length > 0) {
     console.log(`[flowdeck] ${describeDatabase(config)}: applied migrations ${migrations.applied.join(", ")}`);
   }
+  const envAdmin = await ensureEnvAdmin(getDb());
+  if (envAdmin) console.log(`[flowdeck] created the admin ${envAdmin} (FLOWDECK_ADMIN_EMAIL)`);
   const seeded = await seedExampleWorkflows(getDb());
   if (seeded.length > 0) console.log(`[flowdeck] seeded example workflows: ${seeded.join(", ")}`);
   // On PostgreSQL, LISTEN/NOTIFY carries wake-ups between processes (engines, web servers).

@@ -7,20 +7,24 @@ export type ErrorDetail = { path: string; message: string };
 export type ServiceErrorCode =
   | "VALIDATION_FAILED"
   | "BAD_REQUEST"
+  | "UNAUTHORIZED"
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
   | "PAYLOAD_TOO_LARGE"
-  | "UNSUPPORTED_MEDIA_TYPE";
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "TOO_MANY_REQUESTS";
 
 const HTTP_STATUS: Record<ServiceErrorCode, number> = {
   VALIDATION_FAILED: 400,
   BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_REQUESTS: 429,
 };
 
 export class ServiceError extends Error {
@@ -54,4 +58,9 @@ export function conflict(message: string, details: ErrorDetail[] = []): ServiceE
 /** The actor may not do this (e.g. approve a task whose approvers do not include them) → 403. */
 export function forbidden(message: string): ServiceError {
   return new ServiceError("FORBIDDEN", message);
+}
+
+/** No credentials, or credentials that are not (or no longer) valid → 401. */
+export function unauthorized(message: string): ServiceError {
+  return new ServiceError("UNAUTHORIZED", message);
 }

@@ -5,4 +5,4 @@ import { getHealth } from "@/lib/services/health";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () => NextResponse.json(await getHealth()));
+export const GET = route("public", async () => NextResponse.json(await getHealth()));

@@ -11,6 +11,7 @@ import { ServiceError } from "@/lib/services/errors";
 import { getExecution } from "@/lib/services/executions";
 import { laidOutGraph } from "@/lib/services/workflow-graphs";
 import { getWorkflow } from "@/lib/services/workflows";
+import { requirePage } from "@/lib/server/page-auth";
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +22,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function ExecutionPage({ params }: Props) {
+  await requirePage("viewer", `/executions/${(await params).executionId}`);
   await ensureReady();
   const { executionId } = await params;
   const db = getDb();

@@ -11,6 +11,8 @@ import { loadWorkflowPageData } from "@/lib/server/page-data";
 import { requestTime } from "@/lib/server/request-time";
 import { laidOutGraph } from "@/lib/services/workflow-graphs";
 import { serializeDefinition, summarizeTask, TASK_TYPE_INFO } from "@/lib/workflow";
+import { requirePage } from "@/lib/server/page-auth";
+import { allows } from "@/lib/auth/roles";
 
 export const dynamic = "force-dynamic";
 
@@ -21,6 +23,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function WorkflowPage({ params, searchParams }: Props) {
+  const { principal } = await requirePage("viewer", `/workflows/${(await params).name}`);
   const { name, workflow, versions, latest } = await loadWorkflowPageData((await params).name, (await searchParams).version);
   const graph = await laidOutGraph(workflow.definition);
   const exportHref = `/api/workflows/${encodeURIComponent(name)}/export?version=${workflow.version}`;
@@ -51,12 +54,14 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
                 <GitCompare className="size-4" aria-hidden /> Compare versions
               </ButtonLink>
             ) : null}
-            <ButtonLink
-              href={`/workflows/${encodeURIComponent(name)}/edit${workflow.version === latest ? "" : `?version=${workflow.version}`}`}
-              variant="primary"
-            >
-              <Pencil className="size-4" aria-hidden /> {workflow.version === latest ? "Edit" : "Open in designer"}
-            </ButtonLink>
+            {allows(principal.role, "designer") ? (
+              <ButtonLink
+                href={`/workflows/${encodeURIComponent(name)}/edit${workflow.version === latest ? "" : `?version=${workflow.version}`}`}
+                variant="primary"
+              >
+                <Pencil className="size-4" aria-hidden /> {workflow.version === latest ? "Edit" : "Open in designer"}
+              </ButtonLink>
+            ) : null}
           </>
         }
       />

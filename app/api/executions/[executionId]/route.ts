@@ -6,6 +6,6 @@ import { getExecution } from "@/lib/services/executions";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ executionId: string }>(async (_request, { executionId }) =>
+export const GET = route<{ executionId: string }>("viewer", async (_request, { executionId }) =>
   NextResponse.json(await getExecution(getDb(), executionId)),
 );

@@ -7,6 +7,6 @@ import { getWorkflow } from "@/lib/services/workflows";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ name: string }>(async (request, { name }) =>
+export const GET = route<{ name: string }>("viewer", async (request, { name }) =>
   NextResponse.json(await getWorkflow(getDb(), name, versionFrom(request))),
 );

@@ -13,6 +13,7 @@ import { getWorkflow, getWorkflowVersions } from "@/lib/services/workflows";
 import { autoLayout } from "@/lib/canvas/auto-layout";
 import { describeDiff, diffDefinitions } from "@/lib/editor/diff";
 import { diffGraph } from "@/lib/editor/diff-graph";
+import { requirePage } from "@/lib/server/page-auth";
 
 export const dynamic = "force-dynamic";
 
@@ -26,6 +27,7 @@ const asVersion = (text: string | undefined) => (text && /^[1-9][0-9]*$/.test(te
 
 /** A semantic diff between two versions: as a list, and on one graph (added green, removed red, changed amber). */
 export default async function DiffPage({ params, searchParams }: Props) {
+  await requirePage("viewer", `/workflows/${(await params).name}/diff`);
   await ensureReady();
   const name = decodeURIComponent((await params).name);
   const query = await searchParams;

@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { WorkflowEditor } from "@/components/editor/workflow-editor";
 import { loadWorkflowPageData } from "@/lib/server/page-data";
 import { withCompleteLayout } from "@/lib/services/workflow-graphs";
+import { requirePage } from "@/lib/server/page-auth";
+import { Forbidden } from "@/components/forbidden";
 
 export const dynamic = "force-dynamic";
 
@@ -13,6 +15,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 /** The designer on a stored workflow: the latest version is editable, an older one opens read-only. */
 export default async function EditWorkflowPage({ params, searchParams }: Props) {
+  const access = await requirePage("designer", `/workflows/${(await params).name}/edit`);
+  if (!access.allowed) return <Forbidden needs={access.needs} role={access.principal.role} />;
   const { name, workflow, versions, latest, warnings } = await loadWorkflowPageData((await params).name, (await searchParams).version);
   return (
     <WorkflowEditor

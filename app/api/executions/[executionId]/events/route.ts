@@ -16,7 +16,7 @@ function cursorFrom(request: Request): bigint | undefined {
   return BigInt(raw);
 }
 
-export const GET = route<{ executionId: string }>(async (request, { executionId }) => {
+export const GET = route<{ executionId: string }>("viewer", async (request, { executionId }) => {
   const after = cursorFrom(request);
   const db = getDb();
   if ((request.headers.get("accept") ?? "").includes("text/event-stream")) {

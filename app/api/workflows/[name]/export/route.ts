@@ -6,7 +6,7 @@ import { exportWorkflow } from "@/lib/services/workflows";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ name: string }>(async (request, { name }) => {
+export const GET = route<{ name: string }>("viewer", async (request, { name }) => {
   const { fileName, text } = await exportWorkflow(getDb(), name, versionFrom(request));
   return new Response(text, {
     headers: {

@@ -6,6 +6,6 @@ import { getWorkflowVersions } from "@/lib/services/workflows";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ name: string }>(async (_request, { name }) =>
+export const GET = route<{ name: string }>("viewer", async (_request, { name }) =>
   NextResponse.json({ versions: await getWorkflowVersions(getDb(), name) }),
 );

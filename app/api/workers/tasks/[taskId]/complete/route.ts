@@ -2,12 +2,13 @@
 // attempt; 409 (with the reason) for a late or duplicate result, which changes nothing.
 import { NextResponse } from "next/server";
 import { readJsonBody, route } from "@/lib/http/api";
+import { workerIdentity } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { completeTask, completeTaskBodySchema } from "@/lib/services/workers";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ taskId: string }>(async (request, { taskId }) => {
+export const POST = route<{ taskId: string }>("worker", async (request, { taskId }, principal) => {
   const body = completeTaskBodySchema.parse(await readJsonBody(request));
-  return NextResponse.json(await completeTask(getDb(), { taskId, ...body }));
+  return NextResponse.json(await completeTask(getDb(), { taskId, ...body, workerId: workerIdentity(principal, body.workerId) }));
 });

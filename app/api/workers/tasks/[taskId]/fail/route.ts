@@ -2,12 +2,13 @@
 // fails the caller's attempt (retried per the task's policy); 409 for a late or duplicate result.
 import { NextResponse } from "next/server";
 import { readJsonBody, route } from "@/lib/http/api";
+import { workerIdentity } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { failTask, failTaskBodySchema } from "@/lib/services/workers";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ taskId: string }>(async (request, { taskId }) => {
+export const POST = route<{ taskId: string }>("worker", async (request, { taskId }, principal) => {
   const body = failTaskBodySchema.parse(await readJsonBody(request));
-  return NextResponse.json(await failTask(getDb(), { taskId, ...body }));
+  return NextResponse.json(await failTask(getDb(), { taskId, ...body, workerId: workerIdentity(principal, body.workerId) }));
 });
