@@ -9,10 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "@/lib/runtime/engine";
+import { TEST_ADMIN_TOKEN, useTestAdminToken } from "@/tests/helpers/api";
 
 const dir = mkdtempSync(join(tmpdir(), "flowdeck-input-hygiene-"));
 process.env.DATABASE_URL = `file:${join(dir, "flowdeck.db")}`;
 process.env.FLOWDECK_ENGINE = "off";
+useTestAdminToken();
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 let routes: { workflows: Handler; executions: Handler; poll: Handler; complete: Handler };
@@ -21,7 +23,7 @@ let db: import("@/lib/db/client").Db;
 
 /** Posts a raw body (text or bytes) to a route handler. */
 async function post(handler: Handler, url: string, body: string | Uint8Array, params: Record<string, string> = {}) {
-  const request = new Request(`http://localhost${url}`, { method: "POST", headers: { "content-type": "application/json" }, body: body as BodyInit });
+  const request = new Request(`http://localhost${url}`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, body: body as BodyInit });
   const response = await handler(request, { params: Promise.resolve(params) });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: { code: string; message: string; details: unknown[] } } };
 }
@@ -34,10 +36,10 @@ const surrogateMessage = (index: number, code = "\\uD800", what = "the string") 
 describe("input hygiene through the API", () => {
   beforeAll(async () => {
     routes = {
-      workflows: (await import("@/app/api/workflows/route")).POST as Handler,
-      executions: (await import("@/app/api/executions/route")).POST as Handler,
-      poll: (await import("@/app/api/workers/poll/route")).POST as Handler,
-      complete: (await import("@/app/api/workers/tasks/[taskId]/complete/route")).POST as Handler,
+      workflows: (await import("@/app/api/workflows/route")).POST as unknown as Handler,
+      executions: (await import("@/app/api/executions/route")).POST as unknown as Handler,
+      poll: (await import("@/app/api/workers/poll/route")).POST as unknown as Handler,
+      complete: (await import("@/app/api/workers/tasks/[taskId]/complete/route")).POST as unknown as Handler,
     };
     const { ensureReady } = await import("@/lib/server/bootstrap");
     await ensureReady();

@@ -1,5 +1,5 @@
 // POST /api/executions/{executionId}/{operation} through the real route handler: dispatch, body
-// validation, actor header, status codes and error bodies. The services behind it are covered on
+// validation, the actor (the caller's token), status codes and error bodies. The services behind it are covered on
 // both databases by operations.test.ts; the HTTP mapping is provider-independent, so SQLite only.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,10 +7,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "@/lib/runtime/engine";
 import type { ExecutionView } from "@/lib/services/executions";
+import { callRoute, tokenFor, useTestAdminToken, type RouteFn } from "@/tests/helpers/api";
 
 const dir = mkdtempSync(join(tmpdir(), "flowdeck-ops-route-"));
 process.env.DATABASE_URL = `file:${join(dir, "flowdeck.db")}`;
 process.env.FLOWDECK_ENGINE = "off";
+useTestAdminToken();
 
 type Route = typeof import("@/app/api/executions/[executionId]/[operation]/route");
 let POST: Route["POST"];
@@ -18,23 +20,23 @@ let engine: Engine;
 let services: typeof import("@/lib/services/executions");
 let db: import("@/lib/db/client").Db;
 
+/** Operator tokens named after the actors the tests act as (recorded as `token:<name>`). */
+const tokens: Record<string, string> = {};
+
 async function call(executionId: string, operation: string, body?: unknown, actor?: string) {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers["content-type"] = "application/json";
-  if (actor) headers["x-flowdeck-actor"] = actor;
-  const request = new Request(`http://localhost/api/executions/${executionId}/${operation}`, {
-    method: "POST",
-    headers,
-    ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
+  const token = actor ? (tokens[actor] ??= await tokenFor(db, actor, "operator")) : undefined;
+  const response = await callRoute(POST as unknown as RouteFn, "POST", `/api/executions/${executionId}/${operation}`, {
+    body,
+    token,
+    params: { executionId, operation },
   });
-  const response = await POST(request, { params: Promise.resolve({ executionId, operation }) });
   return { status: response.status, location: response.headers.get("location"), body: (await response.json()) as Record<string, unknown> };
 }
 
 const approvalWorkflow = {
   name: "route-approval",
   tasks: [
-    { key: "ask", type: "approval", params: { approvers: ["alice"] } },
+    { key: "ask", type: "approval", params: { approvers: ["token:alice"] } },
     { key: "done", type: "transform", dependsOn: ["ask"], params: { output: { ok: true } } },
   ],
 };
@@ -113,7 +115,7 @@ describe("POST /api/executions/{executionId}/{operation}", () => {
     const approved = await call(execution.id, "approve", { taskKey: "ask", reason: "fine" }, "alice");
     expect(approved.status).toBe(200);
     const ask = (approved.body.tasks as ExecutionView["tasks"]).find((t) => t.taskKey === "ask")!;
-    expect(ask.attempts[0]!.output).toMatchObject({ approved: true, by: "alice", reason: "fine" });
+    expect(ask.attempts[0]!.output).toMatchObject({ approved: true, by: "token:alice", reason: "fine" });
   });
 
   it("rerun dry run answers the preview; restart answers 201 with the new execution", async () => {
@@ -123,7 +125,7 @@ describe("POST /api/executions/{executionId}/{operation}", () => {
     expect(preview).toMatchObject({ status: 200, body: { dryRun: true, reset: ["test_1", "deploy"], kept: ["build", "test_2", "test_3", "test_4"] } });
     const restarted = await call(failed.id, "restart", undefined, "ops");
     expect(restarted.status).toBe(201);
-    expect(restarted.body).toMatchObject({ workflowName: "build-test-deploy", input: { failTest: "test_1" }, createdBy: "ops" });
+    expect(restarted.body).toMatchObject({ workflowName: "build-test-deploy", input: { failTest: "test_1" }, createdBy: "token:ops" });
     expect(restarted.location).toBe(`/api/executions/${restarted.body.id as string}`);
     const terminated = await call(failed.id, "terminate", { reason: "done" });
     expect(terminated).toMatchObject({ status: 409, body: { error: { message: `cannot terminate execution ${failed.id}: it is FAILED` } } });
