@@ -7,13 +7,13 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { callRoute, tokenFor, useTestAdminToken, type RouteFn } from "@/tests/helpers/api";
+import { callRoute, tokenFor, withTestAdminToken, type RouteFn } from "@/tests/helpers/api";
 import type { Access, TokenRole } from "@/lib/auth/roles";
 
 const dir = mkdtempSync(join(tmpdir(), "flowdeck-auth-routes-"));
 process.env.DATABASE_URL = `file:${join(dir, "flowdeck.db")}`;
 process.env.FLOWDECK_ENGINE = "off";
-useTestAdminToken();
+withTestAdminToken();
 
 /**
  * The role table of the accounts issue, per route and method. A route file or method that is not
