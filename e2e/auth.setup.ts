@@ -13,7 +13,7 @@ setup("a fresh server sends the first visitor to setup, which creates the admin 
   await page.getByLabel("Password", { exact: true }).fill("short");
   await page.getByLabel("Repeat the password").fill("short");
   await page.getByRole("button", { name: "Create admin account" }).click();
-  await expect(page.getByRole("alert")).toContainText("password: the password must have at least 12 characters");
+  await expect(page.getByTestId("form-error")).toContainText("password: the password must have at least 12 characters");
   await page.getByLabel("Password", { exact: true }).fill(ADMIN.password);
   await page.getByLabel("Repeat the password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Create admin account" }).click();

@@ -10,7 +10,7 @@ test("signing out ends the session; a protected page asks to sign in and returns
   await page.getByLabel("Email").fill(ADMIN.email);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("the email or password is wrong");
+  await expect(page.getByTestId("form-error")).toHaveText("the email or password is wrong");
   await page.getByLabel("Password").fill(ADMIN.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Executions" })).toBeVisible();
@@ -37,7 +37,7 @@ test("an operator runs and operates but cannot edit workflows", async ({ browser
   await expect(page.getByRole("heading", { name: "build-test-deploy" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Edit" })).toHaveCount(0);
   await page.goto("/workflows/build-test-deploy/edit");
-  await expect(page.getByRole("alert")).toContainText("This page needs the designer role or higher; you have the operator role.");
+  await expect(page.getByTestId("forbidden")).toContainText("This page needs the designer role or higher; you have the operator role.");
   // The server refuses the save itself, not only the UI.
   const save = await page.request.post("/api/workflows", { data: { name: "by-otto", tasks: [{ key: "a", type: "transform", params: { output: {} } }] } });
   expect(save.status()).toBe(403);
@@ -64,9 +64,10 @@ test("a viewer sees executions and workflows without any action button", async (
   await page.locator(".react-flow__node", { hasText: "test_2" }).first().click();
   await expect(page.getByLabel("Task actions")).toHaveCount(0);
   await page.goto("/executions");
-  await expect(page.getByRole("checkbox")).toHaveCount(0);
+  await expect(page.getByRole("checkbox", { name: /^Select/ })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "New workflow" })).toHaveCount(0);
   await page.goto("/settings");
-  await expect(page.getByRole("alert")).toContainText("needs the admin role");
+  await expect(page.getByTestId("forbidden")).toContainText("needs the admin role");
   await expect(page.getByRole("link", { name: "Settings" })).toHaveCount(0);
   const terminate = await page.request.post(`/api/executions/${execution.id}/retry`, { data: {} });
   expect(terminate.status()).toBe(403);
