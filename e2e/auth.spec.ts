@@ -65,6 +65,8 @@ test("a viewer sees executions and workflows without any action button", async (
   await expect(page.getByLabel("Task actions")).toHaveCount(0);
   await page.goto("/executions");
   await expect(page.getByRole("checkbox", { name: /^Select/ })).toHaveCount(0);
+  await page.goto("/workflows");
+  await expect(page.getByRole("heading", { name: "Workflows" })).toBeVisible();
   await expect(page.getByRole("link", { name: "New workflow" })).toHaveCount(0);
   await page.goto("/settings");
   await expect(page.getByTestId("forbidden")).toContainText("needs the admin role");
