@@ -48,7 +48,11 @@ test("an operator runs and operates but cannot edit workflows", async ({ browser
   const execution = await started.json();
   expect(execution.createdBy).toBe("otto@example.com");
   await page.goto(`/executions/${execution.id}`);
-  await expect(page.getByRole("button", { name: "Retry failed" })).toBeVisible();
+  await page.getByRole("button", { name: "Retry failed" }).click();
+  // The audit trail names the operator (and the history records the same actor).
+  await expect(page.getByRole("region", { name: "Who did what" })).toContainText("otto@example.com");
+  const events = (await (await page.request.get(`/api/executions/${execution.id}/events`)).json()).events as { actor: string | null; type: string }[];
+  expect(events.filter((e) => e.actor === "otto@example.com").map((e) => e.type)).toEqual(expect.arrayContaining(["EXECUTION_CREATED"]));
   await page.context().close();
 });
 
