@@ -26,6 +26,7 @@ const EXPECTED: Record<string, Access> = {
   "POST /api/workflows": "designer",
   "POST /api/workflows/import": "designer",
   "GET /api/workflows/[name]": "viewer",
+  "DELETE /api/workflows/[name]": "designer",
   "GET /api/workflows/[name]/export": "viewer",
   "GET /api/workflows/[name]/versions": "viewer",
   "GET /api/executions": "viewer",
