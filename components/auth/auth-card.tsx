@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { BrandMark } from "@/components/brand-mark";
 
 /** The centred card of the sign-in and setup pages (shown without the app's sidebar). */
 export function AuthCard({ title, description, children }: { title: string; description: ReactNode; children: ReactNode }) {
@@ -6,9 +7,7 @@ export function AuthCard({ title, description, children }: { title: string; desc
     <div className="flex min-h-screen items-center justify-center bg-zinc-50 px-4 dark:bg-zinc-950">
       <div className="w-full max-w-sm rounded-xl border border-zinc-200 bg-white p-8 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
         <div className="mb-6 flex items-center gap-2">
-          <span className="flex size-8 items-center justify-center rounded-md bg-accent-600 text-sm font-semibold text-white shadow-sm" aria-hidden>
-            F
-          </span>
+          <BrandMark />
           <span className="text-base font-semibold tracking-tight">Flowdeck</span>
         </div>
         <h1 className="text-xl font-semibold tracking-tight">{title}</h1>
