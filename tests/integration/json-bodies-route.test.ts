@@ -7,13 +7,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_ADMIN_TOKEN, withTestAdminToken, type RouteFn } from "@/tests/helpers/api";
 
-process.env.FLOWDECK_ADMIN_TOKEN ??= "test-admin-token-0123456789abcdef";
+withTestAdminToken();
 const dir = mkdtempSync(join(tmpdir(), "flowdeck-json-bodies-"));
 process.env.DATABASE_URL = `file:${join(dir, "flowdeck.db")}`;
 process.env.FLOWDECK_ENGINE = "off";
 
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Handler = RouteFn;
 let routes: Record<"workflows" | "importWorkflows" | "executions" | "poll" | "heartbeat" | "complete" | "fail" | "operation", Handler>;
 let db: import("@/lib/db/client").Db;
 let engine: import("@/lib/runtime/engine").Engine;
@@ -25,7 +26,7 @@ const definition = (name: string) => ({ name, tasks: [{ key: "a", type: "transfo
  * Request add no Content-Type of its own (a string would get text/plain;charset=UTF-8).
  */
 async function post(handler: Handler, path: string, contentType: string | null, body?: string, params: Record<string, string> = {}) {
-  const headers: Record<string, string> = { authorization: `Bearer ${process.env.FLOWDECK_ADMIN_TOKEN}` };
+  const headers: Record<string, string> = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
   if (contentType !== null) headers["content-type"] = contentType;
   const request = new Request(`http://localhost${path}`, { method: "POST", headers, ...(body === undefined ? {} : { body: new TextEncoder().encode(body) }) });
   expect(request.headers.get("content-type")).toBe(contentType);
