@@ -23,6 +23,16 @@ describe("LruCache", () => {
     expect(cache.get("b")).toBe(20);
   });
 
+  it("onEvict sees the entries the bounds push out, not those the caller deletes or replaces", () => {
+    const evicted: string[] = [];
+    const cache = new LruCache<string, number>({ maxEntries: 2, onEvict: (value, key) => evicted.push(`${key}=${value}`) });
+    cache.set("a", 1).set("b", 2).set("a", 10);
+    cache.delete("b");
+    expect(evicted).toEqual([]);
+    cache.set("c", 3).set("d", 4);
+    expect(evicted).toEqual(["a=10"]);
+  });
+
   it("holds the weight bound, evicting as many old entries as it takes", () => {
     const cache = new LruCache<string, string>({ maxEntries: 100, maxWeight: 10, weigh: (value) => value.length });
     cache.set("a", "xxxx").set("b", "xxxx");

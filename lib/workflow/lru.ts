@@ -12,6 +12,8 @@ export type LruOptions<K, V> = {
   maxWeight?: number;
   /** An entry's weight. @default 1 */
   weigh?: (value: V, key: K) => number;
+  /** Called with an entry the bounds pushed out (not with one deleted or replaced by the caller). */
+  onEvict?: (value: V, key: K) => void;
 };
 
 export class LruCache<K, V> {
@@ -20,12 +22,14 @@ export class LruCache<K, V> {
   readonly maxEntries: number;
   readonly maxWeight: number;
   private readonly weigh: (value: V, key: K) => number;
+  private readonly onEvict?: (value: V, key: K) => void;
 
   constructor(options: LruOptions<K, V>) {
     if (!(options.maxEntries >= 1)) throw new Error(`an LRU cache needs maxEntries ≥ 1; got ${options.maxEntries}`);
     this.maxEntries = Math.floor(options.maxEntries);
     this.maxWeight = options.maxWeight ?? Infinity;
     this.weigh = options.weigh ?? (() => 1);
+    this.onEvict = options.onEvict;
   }
 
   get size(): number {
@@ -62,7 +66,9 @@ export class LruCache<K, V> {
     this.totalWeight += weight;
     while (this.entries.size > this.maxEntries || this.totalWeight > this.maxWeight) {
       const oldest = this.entries.keys().next().value as K;
+      const evicted = this.entries.get(oldest)!.value;
       this.delete(oldest);
+      this.onEvict?.(evicted, oldest);
     }
     return this;
   }

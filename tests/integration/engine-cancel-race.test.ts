@@ -53,9 +53,12 @@ describe.each(TEST_PROVIDERS)("an attempt cancelled between the engine's claim a
   beforeAll(async () => {
     t = await createTestDatabase(provider);
     server = await startTestServer((_request, response) => void response.end("{}"));
+    // Opened so that a call that wrongly happens reaches the server (and is counted), not the policy.
+    process.env.FLOWDECK_HTTP_ALLOWED_HOSTS = new URL(server.url).host;
     await saveWorkflow(t.db, { name: "race-child", tasks: [{ key: "c", type: "transform", params: { output: 1 } }] }, "test");
   });
   afterAll(async () => {
+    delete process.env.FLOWDECK_HTTP_ALLOWED_HOSTS;
     await server?.close();
     await t?.cleanup();
   });

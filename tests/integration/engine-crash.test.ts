@@ -114,6 +114,7 @@ describe.each(TEST_PROVIDERS)("a worker process killed mid-execution on %s", (pr
       DATABASE_URL: config.provider === "sqlite" ? `file:${config.filePath}` : config.url,
       FLOWDECK_ENGINE_LEASE_MS: String(LEASE_MS),
       FLOWDECK_ENGINE_POLL_MS: "50",
+      FLOWDECK_HTTP_ALLOWED_HOSTS: `127.0.0.1:${effects.port}`,
     };
     const first = await processes.startWorker(env, { name: `${provider}-worker-1` });
     // Kill while http calls are being answered and before everything is done.

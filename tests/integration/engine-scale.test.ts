@@ -82,6 +82,7 @@ describe("three worker processes on one PostgreSQL database", () => {
     const env = {
       DATABASE_URL: testDb.config.url,
       FLOWDECK_ENGINE_POLL_MS: "100",
+      FLOWDECK_HTTP_ALLOWED_HOSTS: `127.0.0.1:${port}`,
       // The engine default (32 attempts in flight per worker) against a pool of 20: waits queue.
       ...(process.env.SCALE_ENGINE_CONCURRENCY ? { FLOWDECK_ENGINE_CONCURRENCY: process.env.SCALE_ENGINE_CONCURRENCY } : {}),
     };

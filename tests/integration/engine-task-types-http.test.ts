@@ -54,8 +54,11 @@ describe.each(TEST_PROVIDERS)("http tasks on %s", (provider) => {
           return sendJson(response, 404, { error: "no route" });
       }
     });
+    // http tasks refuse loopback by default (lib/net): open this server's address and port only.
+    process.env.FLOWDECK_HTTP_ALLOWED_HOSTS = new URL(server.url).host;
   });
   afterAll(async () => {
+    delete process.env.FLOWDECK_HTTP_ALLOWED_HOSTS;
     await h?.cleanup();
     await server?.close();
   });
@@ -157,9 +160,11 @@ describe.each(TEST_PROVIDERS)("http tasks on %s", (provider) => {
 
   it("a refused connection fails with code NETWORK_ERROR", async () => {
     const port = await closedPort();
+    const allowed = process.env.FLOWDECK_HTTP_ALLOWED_HOSTS;
+    process.env.FLOWDECK_HTTP_ALLOWED_HOSTS = `${allowed},127.0.0.1:${port}`;
     const execution = await run(h, "http-refused", {
       tasks: [{ key: "call", type: "http", params: { url: `http://127.0.0.1:${port}/nothing` } }],
-    });
+    }).finally(() => (process.env.FLOWDECK_HTTP_ALLOWED_HOSTS = allowed));
     expect(execution.status).toBe("FAILED");
     expect(taskOf(execution, "call").attempts[0]!.error).toMatchObject({ code: "NETWORK_ERROR", message: expect.stringContaining("ECONNREFUSED") });
   });

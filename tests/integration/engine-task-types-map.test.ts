@@ -34,8 +34,13 @@ describe.each(TEST_PROVIDERS)("map and subworkflow tasks on %s", (provider) => {
   let h: EngineHarness;
   beforeAll(async () => {
     h = await createEngineHarness(provider);
+    // The http items call local test servers on random ports: open 127.0.0.1 (loopback is refused by default).
+    process.env.FLOWDECK_HTTP_ALLOWED_HOSTS = "127.0.0.1";
   });
-  afterAll(async () => h?.cleanup());
+  afterAll(async () => {
+    delete process.env.FLOWDECK_HTTP_ALLOWED_HOSTS;
+    await h?.cleanup();
+  });
 
   describe("map", () => {
     it("runs an inline transform per item with $item and $index; output { success, failure }", async () => {

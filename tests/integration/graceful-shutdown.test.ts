@@ -90,6 +90,7 @@ describe.each(TEST_PROVIDERS)("graceful shutdown on %s", (provider) => {
       FLOWDECK_ENGINE_LEASE_MS: String(LEASE_MS),
       FLOWDECK_ENGINE_POLL_MS: "50",
       FLOWDECK_SHUTDOWN_GRACE_MS: String(graceMs),
+      FLOWDECK_HTTP_ALLOWED_HOSTS: `127.0.0.1:${effects.port}`,
     };
   }
 

@@ -1,6 +1,8 @@
 import { evaluateTemplate, type ExpressionContext } from "@/lib/workflow/expressions";
 import type { AttemptOutcome } from "@/lib/runtime/state";
 import { errorOf } from "@/lib/runtime/runners/error-of";
+import { ALLOW_PUBLIC_SETTING, ALLOWED_HOSTS_SETTING, AllowListError, policyFromEnv, type NetworkPolicy } from "@/lib/net/allow-list";
+import { guardedFetch, RequestRefusedError } from "@/lib/net/guarded-fetch";
 
 /** Largest response body kept as output. @default 1 MiB */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -21,16 +23,21 @@ function isSuccess(status: number, accepted: (number | string)[]): boolean {
   return accepted.some((entry) => (typeof entry === "number" ? entry === status : Number(entry[0]) === Math.floor(status / 100)));
 }
 
-/** Hosts HTTP tasks may call (FLOWDECK_HTTP_ALLOWED_HOSTS, comma-separated); every host when unset. */
-function allowedHosts(): string[] | null {
-  const raw = process.env.FLOWDECK_HTTP_ALLOWED_HOSTS?.trim();
-  return raw ? raw.split(",").map((host) => host.trim().toLowerCase()).filter(Boolean) : null;
+/** The policy of FLOWDECK_HTTP_ALLOWED_HOSTS / FLOWDECK_HTTP_ALLOW_PUBLIC, parsed once per value. */
+let cachedPolicy: { key: string; policy: NetworkPolicy } | undefined;
+function currentPolicy(): NetworkPolicy {
+  const key = `${process.env[ALLOWED_HOSTS_SETTING] ?? ""}\n${process.env[ALLOW_PUBLIC_SETTING] ?? ""}`;
+  if (cachedPolicy?.key !== key) cachedPolicy = { key, policy: policyFromEnv() };
+  return cachedPolicy.policy;
 }
 
 /**
  * Calls an HTTP API. Output: { status, headers, body } (JSON body parsed when it is JSON). A status
  * outside successStatuses fails with code HTTP_<status> and an excerpt of the body; a timeout fails
- * with code TIMEOUT; a network error with code NETWORK_ERROR. `abort` (the engine's shutdown grace
+ * with code TIMEOUT; a network error with code NETWORK_ERROR. The network policy (lib/net) refuses
+ * a destination with ADDRESS_NOT_ALLOWED (naming the address, why, and the setting that opens it),
+ * a non-http(s) URL with SCHEME_NOT_ALLOWED, more than 20 redirects with TOO_MANY_REDIRECTS, and a
+ * bad FLOWDECK_HTTP_ALLOWED_HOSTS with NETWORK_POLICY_INVALID. `abort` (the engine's shutdown grace
  * ran out, Engine.stop) abandons the call: code ENGINE_SHUTDOWN, retried by the task's policy.
  */
 export async function runHttpTask(rawParams: Record<string, unknown>, context: ExpressionContext, taskKey: string, options: { abort?: AbortSignal } = {}): Promise<AttemptOutcome> {
@@ -43,11 +50,16 @@ export async function runHttpTask(rawParams: Record<string, unknown>, context: E
   } catch {
     return { status: "FAILED", error: errorOf("BAD_URL", `'${String(params.url)}' is not an absolute URL`) };
   }
-  const hosts = allowedHosts();
-  if (hosts && !hosts.includes(url.hostname.toLowerCase())) {
-    return { status: "FAILED", error: errorOf("HOST_NOT_ALLOWED", `host '${url.hostname}' is not in FLOWDECK_HTTP_ALLOWED_HOSTS`) };
+  let policy: NetworkPolicy;
+  try {
+    policy = currentPolicy();
+  } catch (error) {
+    if (error instanceof AllowListError) return { status: "FAILED", error: errorOf("NETWORK_POLICY_INVALID", error.message) };
+    throw error;
   }
   for (const [key, value] of Object.entries(params.query ?? {})) url.searchParams.set(key, String(value));
+  // What messages name the call by (no query: it may carry tokens; `null` origin for data: etc.).
+  const target = url.origin === "null" ? `${url.protocol}${url.pathname.slice(0, 100)}` : `${url.origin}${url.pathname}`;
   const method = params.method ?? "GET";
   const headers: Record<string, string> = Object.fromEntries(Object.entries(params.headers ?? {}).map(([k, v]) => [k, String(v)]));
   let body: string | undefined;
@@ -64,18 +76,14 @@ export async function runHttpTask(rawParams: Record<string, unknown>, context: E
     const onAbort = () => controller.abort();
     options.abort?.addEventListener("abort", onAbort);
     if (options.abort?.aborted) onAbort();
-    let response: Response;
-    let text: string;
+    let response: Awaited<ReturnType<typeof guardedFetch>>;
     try {
-      response = await fetch(url, { method, headers, body, signal: controller.signal, redirect: "follow" });
-      text = await response.text();
+      response = await guardedFetch(url, { method, headers, body, signal: controller.signal }, { policy, maxResponseBytes: MAX_RESPONSE_BYTES });
     } finally {
       clearTimeout(timer);
       options.abort?.removeEventListener("abort", onAbort);
     }
-    if (text.length > MAX_RESPONSE_BYTES) {
-      return { status: "FAILED", error: errorOf("RESPONSE_TOO_LARGE", `the response body is ${text.length} bytes; the limit is ${MAX_RESPONSE_BYTES}`) };
-    }
+    const { text } = response;
     const contentType = response.headers.get("content-type") ?? "";
     let parsed: unknown = text;
     if (/json/i.test(contentType) && text.length > 0) {
@@ -89,20 +97,23 @@ export async function runHttpTask(rawParams: Record<string, unknown>, context: E
     if (isSuccess(response.status, params.successStatuses ?? ["2xx"])) return { status: "COMPLETED", output };
     return {
       status: "FAILED",
-      error: errorOf(`HTTP_${response.status}`, `${method} ${url.origin}${url.pathname} answered ${response.status}: ${text.slice(0, ERROR_BODY_EXCERPT)}`, {
+      error: errorOf(`HTTP_${response.status}`, `${method} ${target} answered ${response.status}: ${text.slice(0, ERROR_BODY_EXCERPT)}`, {
         status: response.status,
         body: text.slice(0, ERROR_BODY_EXCERPT),
       }),
     };
   } catch (error) {
+    if (error instanceof RequestRefusedError) return { status: "FAILED", error: errorOf(error.code, `${method} ${target}: ${error.message}`, error.details) };
     const name = (error as Error).name;
     if (options.abort?.aborted) {
-      return { status: "FAILED", error: errorOf("ENGINE_SHUTDOWN", `${method} ${url.origin}${url.pathname} was abandoned: the engine shut down before it answered`) };
+      return { status: "FAILED", error: errorOf("ENGINE_SHUTDOWN", `${method} ${target} was abandoned: the engine shut down before it answered`) };
     }
     if (name === "TimeoutError" || name === "AbortError") {
-      return { status: "FAILED", error: errorOf("TIMEOUT", `${method} ${url.origin}${url.pathname} did not answer within ${timeoutMs} ms`) };
+      return { status: "FAILED", error: errorOf("TIMEOUT", `${method} ${target} did not answer within ${timeoutMs} ms`) };
     }
+    // fetch wraps socket errors (cause.code ECONNREFUSED…); DNS errors come as they are (code ENOTFOUND).
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return { status: "FAILED", error: errorOf("NETWORK_ERROR", `${method} ${url.origin}${url.pathname} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`) };
+    const code = cause?.code ?? cause?.message ?? (error as { code?: string }).code ?? (error as Error).message;
+    return { status: "FAILED", error: errorOf("NETWORK_ERROR", `${method} ${target} failed: ${code}`) };
   }
 }
