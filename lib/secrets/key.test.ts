@@ -49,7 +49,7 @@ describe("parseSecretsKey", () => {
 
 describe("loadSecretsKey", () => {
   let dir: string;
-  let env: NodeJS.ProcessEnv;
+  let env: Record<string, string | undefined>;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "flowdeck-key-"));
     env = { FLOWDECK_DATA_DIR: join(dir, "data") };

@@ -36,7 +36,7 @@ export class SecretsKeyError extends Error {
 }
 
 /** Where the key file lives: the data directory (FLOWDECK_DATA_DIR, default ./data). */
-export function keyFilePath(env: NodeJS.ProcessEnv = process.env): string {
+export function keyFilePath(env: Record<string, string | undefined> = process.env): string {
   return join(resolve(/*turbopackIgnore: true*/ env.FLOWDECK_DATA_DIR?.trim() || "data"), KEY_FILE_NAME);
 }
 
@@ -120,7 +120,7 @@ function createKeyFile(path: string): SecretsKey {
  * when there is none (the web server's start, and saving a secret); otherwise null without a key.
  * Throws SecretsKeyError for a key that is set but malformed (never falls back to another key).
  */
-export function loadSecretsKey(options: { create: boolean }, env: NodeJS.ProcessEnv = process.env): SecretsKey | null {
+export function loadSecretsKey(options: { create: boolean }, env: Record<string, string | undefined> = process.env): SecretsKey | null {
   const configured = env[SECRETS_KEY_ENV];
   if (configured !== undefined && configured.trim() !== "") {
     const cached = envKeyCache.get(configured);

@@ -6,7 +6,7 @@ import type { Db } from "@/lib/db/client";
 import { newId } from "@/lib/auth/secrets";
 import { notFound, ServiceError } from "@/lib/services/errors";
 import { sealValue } from "@/lib/secrets/cipher";
-import { loadSecretsKey, SecretsKeyError } from "@/lib/secrets/key";
+import { describeKeySource, keyFilePath, loadSecretsKey, SECRETS_KEY_ENV, SecretsKeyError } from "@/lib/secrets/key";
 import { assertSecretName } from "@/lib/secrets/names";
 
 /** Longest value, in characters. @default 65536 */
@@ -21,16 +21,33 @@ export const secretValueSchema = z
   })
   .strict();
 
-/** A secret as the API and the Settings page see it: who set it and when, never its value. */
-export type SecretView = { name: string; createdBy: string | null; createdAt: string; updatedBy: string | null; updatedAt: string };
+/**
+ * A secret as the API and the Settings page see it: who set it and when, and the id of the key
+ * that encrypted it (a fingerprint, to tell a value this server cannot read); never its value.
+ */
+export type SecretView = { name: string; keyId: string; createdBy: string | null; createdAt: string; updatedBy: string | null; updatedAt: string };
 
 /** Columns that may leave this module; the ciphertext columns are never selected for a view. */
-const VIEW_COLUMNS = { name: true, createdBy: true, createdAt: true, updatedBy: true, updatedAt: true } as const;
+const VIEW_COLUMNS = { name: true, keyId: true, createdBy: true, createdAt: true, updatedBy: true, updatedAt: true } as const;
 
-type ViewRow = { name: string; createdBy: string | null; createdAt: Date; updatedBy: string | null; updatedAt: Date };
+type ViewRow = { name: string; keyId: string; createdBy: string | null; createdAt: Date; updatedBy: string | null; updatedAt: Date };
 
 function toView(row: ViewRow): SecretView {
-  return { name: row.name, createdBy: row.createdBy, createdAt: row.createdAt.toISOString(), updatedBy: row.updatedBy, updatedAt: row.updatedAt.toISOString() };
+  return { name: row.name, keyId: row.keyId, createdBy: row.createdBy, createdAt: row.createdAt.toISOString(), updatedBy: row.updatedBy, updatedAt: row.updatedAt.toISOString() };
+}
+
+/** This server's key for the Settings page: its id and where it comes from, or what is wrong with it. */
+export type SecretsKeyStatus = { ok: true; keyId: string; source: string } | { ok: false; problem: string };
+
+export function secretsKeyStatus(): SecretsKeyStatus {
+  try {
+    const key = loadSecretsKey({ create: false });
+    if (!key) return { ok: false, problem: `no key yet: ${SECRETS_KEY_ENV} is not set and ${keyFilePath()} does not exist (it is created when the first secret is saved)` };
+    return { ok: true, keyId: key.keyId, source: describeKeySource(key) };
+  } catch (error) {
+    if (error instanceof SecretsKeyError) return { ok: false, problem: error.message };
+    throw error;
+  }
 }
 
 /**

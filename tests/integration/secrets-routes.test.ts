@@ -83,7 +83,7 @@ describe("/api/secrets", () => {
     const value = `v_${randomBytes(12).toString("hex")}`;
     const created = await put("DEPLOY_TOKEN", { value });
     expect(created.status).toBe(201);
-    expect(created.json).toEqual({ secret: { name: "DEPLOY_TOKEN", createdBy: "token:FLOWDECK_ADMIN_TOKEN", createdAt: expect.any(String), updatedBy: "token:FLOWDECK_ADMIN_TOKEN", updatedAt: expect.any(String) } });
+    expect(created.json).toEqual({ secret: { name: "DEPLOY_TOKEN", keyId: expect.stringMatching(/^[0-9a-f]{16}$/), createdBy: "token:FLOWDECK_ADMIN_TOKEN", createdAt: expect.any(String), updatedBy: "token:FLOWDECK_ADMIN_TOKEN", updatedAt: expect.any(String) } });
     const replaced = await put("DEPLOY_TOKEN", { value: `${value}-new` }, tokens.admin);
     expect(replaced.status).toBe(200);
     expect(replaced.json.secret).toMatchObject({ createdBy: "token:FLOWDECK_ADMIN_TOKEN", updatedBy: "token:secrets-admin" });

@@ -91,7 +91,7 @@ describe.each(TEST_PROVIDERS)("secrets on %s", (provider) => {
       await setSecret(h.db, "A_FIRST", { value: "other" }, "alice@example.com");
       const listed = await listSecrets(h.db);
       expect(listed.map((secret) => secret.name)).toEqual(["A_FIRST", "GITHUB_TOKEN"]);
-      expect(Object.keys(listed[0]!).sort()).toEqual(["createdAt", "createdBy", "name", "updatedAt", "updatedBy"]);
+      expect(Object.keys(listed[0]!).sort()).toEqual(["createdAt", "createdBy", "keyId", "name", "updatedAt", "updatedBy"]);
       const rows = await h.db.secret.findMany();
       const answers = JSON.stringify({ created, replaced, listed, rows });
       expect(answers).not.toContain(value);
