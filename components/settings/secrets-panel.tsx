@@ -70,11 +70,12 @@ export function SecretsPanel({ secrets, keyStatus }: { secrets: SecretView[]; ke
         </>
       }
     >
-      <p className="flex items-center gap-2 text-xs text-zinc-600 dark:text-zinc-300" data-testid="secrets-key">
-        <LockKeyhole className="size-3.5" aria-hidden />
+      <p className="text-xs text-zinc-600 dark:text-zinc-300" data-testid="secrets-key">
+        <LockKeyhole className="mr-1.5 inline size-3.5 align-[-2px]" aria-hidden />
         {keyStatus.ok ? (
           <>
-            Key <code className="font-mono">{keyStatus.keyId}</code> from <code className="font-mono">{keyStatus.source}</code>. Every engine process needs this key (FLOWDECK_SECRETS_KEY).
+            Encrypted with key <code className="font-mono">{keyStatus.keyId}</code> from <code className="break-all font-mono">{keyStatus.source}</code>. Every engine process
+            that runs tasks reading secrets needs this same key (FLOWDECK_SECRETS_KEY).
           </>
         ) : (
           <span className="text-amber-700 dark:text-amber-300">{keyStatus.problem}</span>
