@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -93,6 +93,14 @@ describe("loadSecretsKey", () => {
     loadSecretsKey({ create: true }, env);
     writeFileSync(keyFilePath(env), "not a key\n");
     expect(() => loadSecretsKey({ create: true }, env)).toThrow(`the secrets key file ${keyFilePath(env)} must be a 32-byte key`);
+  });
+
+  it("says which file cannot be created, and what to do, when the data directory cannot be made", () => {
+    writeFileSync(join(dir, "a-file"), "not a directory");
+    const blocked = { FLOWDECK_DATA_DIR: join(dir, "a-file", "data") };
+    expect(() => loadSecretsKey({ create: true }, blocked)).toThrow(
+      `the secrets key file ${join(dir, "a-file", "data", "secrets.key")} cannot be created (ENOTDIR): make its directory writable, or set FLOWDECK_SECRETS_KEY`,
+    );
   });
 
   it("warns once about a key file other users can read", () => {

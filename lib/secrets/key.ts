@@ -93,6 +93,16 @@ function readKeyFile(path: string): SecretsKey {
  * second finds the first one's key (EEXIST) and uses it.
  */
 function createKeyFile(path: string): SecretsKey {
+  try {
+    return writeKeyFile(path);
+  } catch (error) {
+    if (error instanceof SecretsKeyError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new SecretsKeyError(`the secrets key file ${path} cannot be created (${code}): make its directory writable, or set ${SECRETS_KEY_ENV}`);
+  }
+}
+
+function writeKeyFile(path: string): SecretsKey {
   mkdirSync(join(path, ".."), { recursive: true });
   const temporary = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   const fd = openSync(temporary, "wx", 0o600);

@@ -167,8 +167,13 @@ describe.each(TEST_PROVIDERS)("secrets on %s", (provider) => {
       expect(await resolve()).toMatchObject({ ok: false, error: { code: "SECRETS_KEY_INVALID", message: expect.stringContaining("FLOWDECK_SECRETS_KEY must be a 32-byte key") } });
     });
 
-    it("loads nothing for params that read no secret", async () => {
+    it("loads nothing for params that read no secret, and refuses params that read one where they may not (a definition stored another way)", async () => {
       expect(await secretsForTask(h.db, "http", { url: "https://x.example", headers: { a: "{% $vars.a %}" } }, "tasks.t.params", "t")).toEqual({ ok: true, secrets: undefined });
+      await setSecret(h.db, "ARGS_KEY", { value: "in-args" }, "test");
+      expect(await secretsForTask(h.db, "shell", { command: "curl", args: ["{% $secrets.ARGS_KEY %}"] }, "tasks.sh.params", "sh")).toEqual({
+        ok: false,
+        error: { code: "SECRET_NOT_ALLOWED", message: expect.stringMatching(/^tasks\.sh\.params\.args\[0\]: task "sh" reads \$secrets\.ARGS_KEY here: secrets may be used only in/) },
+      });
     });
   });
 
