@@ -10,5 +10,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests create their own databases; files run in parallel workers.
     pool: "forks",
+    // The data directory of processes tests start in-process (the secrets key file lives there),
+    // so tests never write into the checkout's ./data.
+    env: { FLOWDECK_DATA_DIR: fileURLToPath(new URL("./.tmp/vitest-data", import.meta.url)) },
   },
 });

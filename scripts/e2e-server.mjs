@@ -16,6 +16,12 @@ const cleanups = [];
 
 ensureBuilt();
 
+// A fresh data directory per run on both databases: the SQLite file, and the secrets key file.
+const dataDir = join(root, ".tmp", `e2e-${runId}`);
+mkdirSync(dataDir, { recursive: true });
+env.FLOWDECK_DATA_DIR = dataDir;
+cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+
 const baseUrl = process.env.DATABASE_URL ?? "";
 if (/^postgres(ql)?:\/\//.test(baseUrl)) {
   const database = `flowdeck_e2e_${runId}`;
@@ -43,10 +49,6 @@ if (/^postgres(ql)?:\/\//.test(baseUrl)) {
   console.log(`[e2e] PostgreSQL database ${database}`);
 } else {
   delete env.DATABASE_URL;
-  const dataDir = join(root, ".tmp", `e2e-${runId}`);
-  mkdirSync(dataDir, { recursive: true });
-  env.FLOWDECK_DATA_DIR = dataDir;
-  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   console.log(`[e2e] SQLite in ${dataDir}`);
 }
 

@@ -9,9 +9,12 @@ import { Engine } from "@/lib/runtime/engine";
 import { engineOptionsFromEnv } from "@/lib/server/engine";
 import { startPgNotify } from "@/lib/runtime/pg-notify";
 import { installShutdownHandlers, registerShutdownCloser, registerShutdownEngine } from "@/lib/server/shutdown";
+import { prepareSecretsKey } from "@/lib/secrets/startup";
 
 const config = resolveDatabaseConfig();
 await applyMigrations(config);
+// Reads the secrets key (FLOWDECK_SECRETS_KEY, or the data directory's key file); never creates one.
+await prepareSecretsKey(getDb(), "worker", config.provider);
 const engine = new Engine(getDb(), config.provider, engineOptionsFromEnv());
 if (config.provider === "postgresql") registerShutdownCloser(await startPgNotify(config.url));
 registerShutdownEngine(engine);

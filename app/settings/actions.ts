@@ -1,11 +1,12 @@
 "use server";
 
-// The settings page's writes (admin only): the same services as /api/tokens and /api/users.
+// The settings page's writes (admin only): the same services as /api/tokens, /api/users and /api/secrets.
 import { getDb } from "@/lib/db/client";
 import { runAction, type ActionResult } from "@/lib/http/action";
 import { actorOf } from "@/lib/auth/principal";
 import { createApiToken, revokeApiToken, type TokenView } from "@/lib/auth/api-tokens";
 import { createUser, deleteUser, updateUser, type UserView } from "@/lib/auth/users";
+import { deleteSecret, setSecret, type SecretView } from "@/lib/secrets/service";
 
 export async function createTokenAction(input: unknown): Promise<ActionResult<TokenView & { token: string }>> {
   return runAction("create token", "admin", (principal) => createApiToken(getDb(), input, actorOf(principal)));
@@ -28,4 +29,13 @@ export async function deleteUserAction(userId: string): Promise<ActionResult<nul
     await deleteUser(getDb(), String(userId));
     return null;
   });
+}
+
+/** Creates or replaces a secret; the answer names it and never holds the value. */
+export async function setSecretAction(name: string, value: string): Promise<ActionResult<{ created: boolean; secret: SecretView }>> {
+  return runAction("set secret", "admin", (principal) => setSecret(getDb(), String(name), { value }, actorOf(principal)));
+}
+
+export async function deleteSecretAction(name: string): Promise<ActionResult<{ deleted: string }>> {
+  return runAction("delete secret", "admin", () => deleteSecret(getDb(), String(name)));
 }

@@ -12,6 +12,8 @@ import { EngineStoreError } from "@/lib/runtime/store";
 import { errorOf } from "@/lib/runtime/runners/error-of";
 import { runHttpTask } from "@/lib/runtime/runners/http";
 import { runShellTask } from "@/lib/runtime/runners/shell";
+import { maskOutcome, secretMasker } from "@/lib/secrets/mask";
+import { secretsForTask, withSecrets } from "@/lib/secrets/resolve";
 import { evaluateTermination, type TerminateParams } from "@/lib/runtime/runners/terminate";
 import { childDepthError, maxTreeExecutions, treeOf, treeSizeError } from "@/lib/runtime/tree-limits";
 import { terminateFromTask } from "@/lib/runtime/writes/terminate";
@@ -256,11 +258,15 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       return;
     }
     case "http": {
+      // $secrets: loaded only when the params read them; what the call returns is masked before it is stored.
+      const secrets = await secretsForTask(db, "http", params, `tasks.${task.key}.params`, task.key);
+      if (!secrets.ok) return void (await recordAttemptOutcome(db, holder, { status: "FAILED", error: secrets.error }));
       const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, ((params.timeoutMs as number) ?? 30_000) + 10_000));
       if (await releasedForShutdown(db, holder, options)) return;
       if (!(await startAttempt(db, holder, { now, leaseUntil, input, deadline }))) return;
       announceExecutionChanged(run.executionId);
-      await recordAttemptOutcome(db, holder, await runHttpTask(withinDeadline(params, 30_000, deadline, now), context, task.key, { abort: options.abort }));
+      const outcome = await runHttpTask(withinDeadline(params, 30_000, deadline, now), withSecrets(context, secrets.secrets), task.key, { abort: options.abort });
+      await recordAttemptOutcome(db, holder, maskOutcome(outcome, secrets.secrets));
       return;
     }
     case "shell": {
@@ -271,13 +277,16 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
         });
         return;
       }
+      const secrets = await secretsForTask(db, "shell", params, `tasks.${task.key}.params`, task.key);
+      if (!secrets.ok) return void (await recordAttemptOutcome(db, holder, { status: "FAILED", error: secrets.error }));
       const timeoutMs = (params.timeoutMs as number | undefined) ?? 60_000;
       const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, timeoutMs + 10_000));
       if (await releasedForShutdown(db, holder, options)) return;
       if (!(await startAttempt(db, holder, { now, leaseUntil, input, deadline }))) return;
       announceExecutionChanged(run.executionId);
-      const result = await runShellTask(withinDeadline(params, 60_000, deadline, now), context, task.key);
-      await recordAttemptOutcome(db, holder, result.outcome, { logs: result.logs });
+      const result = await runShellTask(withinDeadline(params, 60_000, deadline, now), withSecrets(context, secrets.secrets), task.key);
+      const logs = secrets.secrets ? secretMasker(secrets.secrets)(result.logs) : result.logs;
+      await recordAttemptOutcome(db, holder, maskOutcome(result.outcome, secrets.secrets), { logs });
       return;
     }
     default:

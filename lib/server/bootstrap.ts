@@ -6,6 +6,7 @@ import { ensureEnvAdmin } from "@/lib/auth/users";
 import { engineMode, startEmbeddedEngine } from "@/lib/server/engine";
 import { startPgNotify } from "@/lib/runtime/pg-notify";
 import { installShutdownHandlers, registerShutdownCloser } from "@/lib/server/shutdown";
+import { prepareSecretsKey } from "@/lib/secrets/startup";
 
 type Readiness = Promise<void>;
 const globalForBootstrap = globalThis as unknown as { flowdeckReady?: Readiness };
@@ -32,6 +33,8 @@ async function bootstrap(): Promise<void> {
   if (migrations.applied.length > 0) {
     console.log(`[flowdeck] ${describeDatabase(config)}: applied migrations ${migrations.applied.join(", ")}`);
   }
+  // The secrets key file is created on the first start (unless FLOWDECK_SECRETS_KEY is set).
+  await prepareSecretsKey(getDb(), "server", config.provider);
   const envAdmin = await ensureEnvAdmin(getDb());
   if (envAdmin) console.log(`[flowdeck] created the admin ${envAdmin} (FLOWDECK_ADMIN_EMAIL)`);
   const seeded = await seedExampleWorkflows(getDb());

@@ -13,7 +13,8 @@ export type ServiceErrorCode =
   | "CONFLICT"
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
-  | "TOO_MANY_REQUESTS";
+  | "TOO_MANY_REQUESTS"
+  | "SERVICE_UNAVAILABLE";
 
 const HTTP_STATUS: Record<ServiceErrorCode, number> = {
   VALIDATION_FAILED: 400,
@@ -25,6 +26,8 @@ const HTTP_STATUS: Record<ServiceErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,
+  /** The server cannot do it as configured (e.g. its secrets key is malformed); the message says what to fix. */
+  SERVICE_UNAVAILABLE: 503,
 };
 
 export class ServiceError extends Error {

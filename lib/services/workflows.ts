@@ -20,6 +20,7 @@ import {
   type WorkflowReference,
 } from "@/lib/workflow";
 import { conflict, notFound, ServiceError, validationFailed, type ErrorDetail } from "@/lib/services/errors";
+import { assertSecretReferences } from "@/lib/secrets/definitions";
 
 /** A workflow version as the API returns it. */
 export type WorkflowVersionView = {
@@ -146,6 +147,7 @@ async function withVersionRetry<T>(work: () => Promise<T>): Promise<T> {
 
 export async function saveWorkflow(db: Db, input: unknown, actor: string): Promise<SaveResult> {
   const definition = parseDefinitionOrThrow(input);
+  await assertSecretReferences(db, [definition]);
   const warnings = await checkWorkflowReferences(db, [definition]);
   const saved = await withVersionRetry(() => db.$transaction((tx) => saveValidDefinition(tx, definition, actor)));
   return { ...saved, warnings: warnings[0]! };
@@ -286,6 +288,7 @@ export async function importWorkflows(db: Db, input: unknown, actor: string): Pr
   if (details.length > 0) {
     throw validationFailed(`import refused: ${details.length} problem${details.length === 1 ? "" : "s"}; nothing was saved`, details);
   }
+  await assertSecretReferences(db, definitions, (index) => (Array.isArray(input) ? `[${index}]` : ""));
   const warnings = await checkWorkflowReferences(db, definitions);
   return withVersionRetry(() =>
     db.$transaction(async (tx) => {

@@ -246,6 +246,8 @@ export interface ExpressionContext {
   index?: number;
   /** `$execution`: the running execution. */
   execution?: { id: string; name: string; version: number; [field: string]: unknown };
+  /** `$secrets`: the decrypted secrets a task's params read, by name — set only there (lib/secrets). */
+  secrets?: Record<string, string>;
 }
 
 export interface EvaluateOptions {
@@ -343,6 +345,7 @@ function bindingsOf(context: ExpressionContext): Record<string, unknown> {
     item: context.item,
     index: context.index,
     execution: context.execution,
+    secrets: nullPrototypeCopy(context.secrets),
   };
 }
 

@@ -45,6 +45,9 @@ const EXPECTED: Record<string, Access> = {
   "POST /api/users": "admin",
   "PATCH /api/users/[userId]": "admin",
   "DELETE /api/users/[userId]": "admin",
+  "GET /api/secrets": "admin",
+  "PUT /api/secrets/[name]": "admin",
+  "DELETE /api/secrets/[name]": "admin",
 };
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
@@ -83,6 +86,7 @@ function requestFor(endpoint: Endpoint): { url: string; params: Record<string, s
     "POST /api/tokens": { name: "walk", role: "viewer" },
     "POST /api/users": { email: "walk@example.com", password: "x" },
     "PATCH /api/users/[userId]": { name: "Walked" },
+    "PUT /api/secrets/[name]": { value: "walked" },
   };
   return { url, params, body: bodies[endpoint.key] };
 }
