@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { Background, BackgroundVariant, Controls, MarkerType, MiniMap, ReactFlow, type Edge } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { ALL_STATUSES } from "@/lib/engine/statuses";
 import type { FlowEdge, FlowNode } from "@/lib/canvas/definition-to-flow";
 import { formatDurationMs, formatUtc, isEdgeTaken, overlayFor } from "@/lib/canvas/execution-overlay";
@@ -13,6 +13,7 @@ import { StatusBadge, StatusLegend, isFinishedExecution } from "@/components/mon
 import { TaskTimeline } from "@/components/monitor/task-timeline";
 import { useLiveExecution, type LiveMode } from "@/components/monitor/use-live-execution";
 import { cn } from "@/components/ui/cn";
+import { useNow } from "@/components/ui/use-now";
 import { ExecutionActions, TaskActions } from "@/components/monitor/execution-actions";
 import { RerunDialog } from "@/components/monitor/rerun-dialog";
 
@@ -24,28 +25,20 @@ export type ExecutionViewProps = {
   edges: FlowEdge[];
   /** Retry policy's maximumAttempts per task key (for "attempt 2/3"). */
   maxAttempts: Record<string, number>;
+  /** The server's request time: the first render's clock, so the HTML hydrates as rendered. */
+  serverNow: number;
   children?: React.ReactNode;
 };
 
-/** The clock for running durations: ticks every second while something runs. */
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
-  return now;
-}
-
-export function ExecutionView({ initial, nodes, edges, maxAttempts }: ExecutionViewProps) {
+export function ExecutionView({ initial, nodes, edges, maxAttempts, serverNow }: ExecutionViewProps) {
   const { execution, mode, refetch } = useLiveExecution(initial.id, initial);
   const [selected, setSelected] = useState<string | null>(null);
   const [rerunFrom, setRerunFrom] = useState<string | null>(null);
   const [previewReset, setPreviewReset] = useState<string[] | null>(null);
   const onChanged = useCallback(() => void refetch(), [refetch]);
   const finished = isFinishedExecution(execution.status);
-  const now = useNow(!finished);
+  // Durations tick every second while something runs.
+  const now = useNow(serverNow, !finished);
 
   const flowNodes = useMemo<MonitorFlowNode[]>(
     () =>
