@@ -4,8 +4,9 @@
 // Each is the same zod schema and service call as its API route (POST /api/workflows,
 // POST /api/executions), so the designer gets typed results instead of hand-cast fetch responses.
 import { getDb } from "@/lib/db/client";
-import { runAction, type ActionResult } from "@/lib/http/action";
+import { runAction, type ActionError, type ActionResult } from "@/lib/http/action";
 import type { ValidationIssue } from "@/lib/workflow";
+import { SaveConflictError, savePreconditionSchema, type SaveConflict, type SavePrecondition } from "@/lib/services/save-precondition";
 import { saveWorkflow } from "@/lib/services/workflows";
 import { startExecution, startExecutionSchema, type StartExecutionRequest } from "@/lib/services/executions";
 
@@ -18,16 +19,28 @@ const DESIGNER_ACTOR = "api";
 /** `warnings`: problems that did not stop the save (e.g. a sub-workflow that does not exist yet). */
 export type SavedWorkflow = { created: boolean; name: string; version: number; warnings: ValidationIssue[] };
 
+/** A save's answer: saved, refused, or refused as a conflict with the versions involved. */
+export type SaveWorkflowResult = ActionResult<SavedWorkflow> | { ok: false; error: ActionError; conflict: SaveConflict };
+
 /**
  * Saves a definition as a new version, or finds the same content already stored (`created: false`).
  * An invalid definition comes back as VALIDATION_FAILED with one detail per problem and its path;
- * the service parses it with the definition's zod schema.
+ * the service parses it with the definition's zod schema. `basedOn` is what the designer opened:
+ * `{ create: true }` for a new workflow (refused if the name exists), `{ baseVersion }` for a
+ * stored one (refused if another version was saved since); a conflict carries both versions.
  */
-export async function saveWorkflowAction(definition: unknown): Promise<ActionResult<SavedWorkflow>> {
-  return runAction("save workflow", async () => {
-    const { created, workflow, warnings } = await saveWorkflow(getDb(), definition, DESIGNER_ACTOR);
-    return { created, name: workflow.name, version: workflow.version, warnings };
+export async function saveWorkflowAction(definition: unknown, basedOn: SavePrecondition = {}): Promise<SaveWorkflowResult> {
+  let conflict: SaveConflict | undefined;
+  const result = await runAction("save workflow", async () => {
+    try {
+      const { created, workflow, warnings } = await saveWorkflow(getDb(), definition, DESIGNER_ACTOR, savePreconditionSchema.parse(basedOn));
+      return { created, name: workflow.name, version: workflow.version, warnings };
+    } catch (error) {
+      if (error instanceof SaveConflictError) conflict = error.conflict;
+      throw error;
+    }
   });
+  return !result.ok && conflict ? { ...result, conflict } : result;
 }
 
 /** Starts an execution of a stored workflow version; answers with the new execution's id. */

@@ -14,6 +14,7 @@ import type { EditorVersion } from "@/components/editor/versions-menu";
 import { DesignerCanvas, EmptyCanvasHint } from "@/components/editor/designer-canvas";
 import { EditorToolbar, type EditorBusy, type EditorDialog } from "@/components/editor/editor-toolbar";
 import { ProblemsPanel } from "@/components/editor/problems-panel";
+import { SaveConflictDialog } from "@/components/editor/save-conflict-dialog";
 import { useAutoLayout } from "@/components/editor/use-auto-layout";
 import { useCanvasHandlers } from "@/components/editor/use-canvas-handlers";
 import { useClipboard } from "@/components/editor/use-clipboard";
@@ -67,7 +68,8 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
     },
     [showIssues],
   );
-  const { version, savedName, dirty, save } = useSaveWorkflow({ initial, initialVersion, draft, readOnly, busy, setBusy, onProblems: showProblems });
+  const replaceDraft = useCallback((definition: WorkflowDefinition) => commit(asDraft(definition)), [commit]);
+  const { version, savedName, dirty, save, conflict, keepMine, takeTheirs, dismissConflict } = useSaveWorkflow({ initial, initialVersion, draft, readOnly, busy, setBusy, onProblems: showProblems, onReplaceDraft: replaceDraft });
   const versionList = useWorkflowVersions(savedName, initial?.name, versions);
   useLeaveGuard(dirty);
   const closeDialog = useCallback(() => setDialog(null), []);
@@ -192,6 +194,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
         fileName={`${draft.name || "workflow"}.json`}
         problems={problemCount}
       />
+      <SaveConflictDialog conflict={conflict} saving={busy === "save"} onKeepMine={keepMine} onTakeTheirs={takeTheirs} onClose={dismissConflict} />
       {dialog === "run" ? (
         <RunDialog
           open

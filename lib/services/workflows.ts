@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/client";
 import {
   findLatestVersion,
   findVersion,
+  findVersionByChecksum,
   insertVersion,
   listLatestVersions,
   listVersions,
@@ -20,6 +21,7 @@ import {
   type WorkflowReference,
 } from "@/lib/workflow";
 import { conflict, notFound, ServiceError, validationFailed, type ErrorDetail } from "@/lib/services/errors";
+import { checkSavePrecondition, type SavePrecondition } from "@/lib/services/save-precondition";
 
 /** A workflow version as the API returns it. */
 export type WorkflowVersionView = {
@@ -103,11 +105,18 @@ type TxDb = Pick<Db, "workflowDefinition">;
 
 /**
  * Stores a valid definition as the next version of its workflow — unless its content equals the
- * latest version's, in which case nothing is written and that version is returned.
+ * latest version's, in which case nothing is written and that version is returned. The
+ * precondition (save-precondition.ts) is checked against the latest version read in the same
+ * transaction; two saves based on one version both pass it only to collide on the unique
+ * (name, version) index, and the retry then finds the other one's version and refuses.
  */
-async function saveValidDefinition(tx: TxDb, definition: WorkflowDefinition, actor: string): Promise<Omit<SaveResult, "warnings">> {
+async function saveValidDefinition(tx: TxDb, definition: WorkflowDefinition, actor: string, precondition: SavePrecondition = {}): Promise<Omit<SaveResult, "warnings">> {
   const checksum = definitionChecksum(definition);
   const latest = await findLatestVersion(tx, definition.name);
+  await checkSavePrecondition(definition.name, precondition, latest && toView(latest), checksum, async (by) => {
+    const row = "version" in by ? await findVersion(tx, definition.name, by.version) : await findVersionByChecksum(tx, definition.name, by.checksum);
+    return row && toView(row);
+  });
   if (latest && latest.checksum === checksum) return { created: false, workflow: toView(latest) };
   const version = (latest?.version ?? 0) + 1;
   const stored: WorkflowDefinition = { ...definition, version };
@@ -144,10 +153,15 @@ async function withVersionRetry<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function saveWorkflow(db: Db, input: unknown, actor: string): Promise<SaveResult> {
+/**
+ * Saves a definition as the next version of its workflow. `precondition` says what the save is
+ * based on (lib/services/save-precondition.ts): a new workflow, a version, a checksum, or nothing
+ * (scripts); a save that would overwrite unseen work is refused with SaveConflictError (409).
+ */
+export async function saveWorkflow(db: Db, input: unknown, actor: string, precondition: SavePrecondition = {}): Promise<SaveResult> {
   const definition = parseDefinitionOrThrow(input);
   const warnings = await checkWorkflowReferences(db, [definition]);
-  const saved = await withVersionRetry(() => db.$transaction((tx) => saveValidDefinition(tx, definition, actor)));
+  const saved = await withVersionRetry(() => db.$transaction((tx) => saveValidDefinition(tx, definition, actor, precondition)));
   return { ...saved, warnings: warnings[0]! };
 }
 

@@ -75,6 +75,17 @@ describe("designer server actions", () => {
     expect(paths).toContain("tasks[0].params.url");
   });
 
+  it("refuses a new workflow over an existing name, and a save based on an older version, with the versions involved", async () => {
+    const created = await actions.saveWorkflowAction({ ...definition, name: "actions-conflict" }, { create: true });
+    expect(created).toMatchObject({ ok: true, value: { created: true, version: 1 } });
+    const again = await actions.saveWorkflowAction({ ...definition, name: "actions-conflict", description: "a new one" }, { create: true });
+    expect(again).toMatchObject({ ok: false, error: { code: "CONFLICT" }, conflict: { kind: "exists", href: "/workflows/actions-conflict/edit", latest: { version: 1 } } });
+    expect(await actions.saveWorkflowAction({ ...definition, name: "actions-conflict", description: "theirs" }, { baseVersion: 1 })).toMatchObject({ ok: true, value: { version: 2 } });
+    const stale = await actions.saveWorkflowAction({ ...definition, name: "actions-conflict", description: "mine" }, { baseVersion: 1 });
+    expect(stale).toMatchObject({ ok: false, error: { code: "CONFLICT" }, conflict: { kind: "stale", base: { version: 1 }, latest: { version: 2, definition: { description: "theirs" } } } });
+    expect(await actions.saveWorkflowAction({ ...definition, name: "actions-conflict" }, { baseVersion: 0 } as never)).toMatchObject({ ok: false, error: { code: "VALIDATION_FAILED" } });
+  });
+
   it("starts an execution of a saved version and answers with its id", async () => {
     const started = await actions.startExecutionAction({ workflow: "actions-e2e", version: 1, input: { who: "ada" } });
     expect(started.ok).toBe(true);
