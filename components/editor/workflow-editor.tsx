@@ -9,7 +9,8 @@ import { asDefinition, asDraft, removeTasks, renameTask, setTaskField, setWorkfl
 import { errorsOnly, type PlacedIssue } from "@/lib/editor/issues";
 import { Palette } from "@/components/editor/palette";
 import { TaskInspector, WorkflowInspector } from "@/components/editor/inspector";
-import { ExportDialog, ImportDialog, RunDialog } from "@/components/editor/dialogs";
+import { ExportDialog, ImportDialog } from "@/components/editor/dialogs";
+import { RunDialog } from "@/components/editor/run-dialog";
 import type { EditorVersion } from "@/components/editor/versions-menu";
 import { DesignerCanvas, EmptyCanvasHint } from "@/components/editor/designer-canvas";
 import { EditorToolbar, type EditorBusy, type EditorDialog } from "@/components/editor/editor-toolbar";
@@ -201,7 +202,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
           onOpenChange={(open) => setDialog(open ? "run" : null)}
           schema={asDefinition(draft).input}
           starting={busy === "run"}
-          onStart={(input) => void startRun(input)}
+          onStart={startRun}
         />
       ) : null}
     </div>

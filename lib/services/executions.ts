@@ -90,7 +90,8 @@ export async function startExecution(db: Db, request: StartExecutionRequest, act
   await assertWorkflowReferencesExist(db, definition, definitionRow.version);
   const illFormed = findIllFormedText(request.input, "input");
   if (illFormed) throw validationFailed(`the input has ill-formed text at ${illFormed.path}`, [{ path: illFormed.path, message: illFormedMessage(illFormed) }]);
-  const input = prepareExecutionInput(definition.input, request.input ?? {}, `the input does not fit workflow '${definition.name}' v${definitionRow.version}`);
+  const version = { versionId: definitionRow.id, label: `workflow '${definition.name}' v${definitionRow.version}`, schema: definition.input };
+  const input = prepareExecutionInput(version, request.input ?? {}, `the input does not fit workflow '${definition.name}' v${definitionRow.version}`);
 
   const row = newExecutionRow({ definition: definitionRow, input, correlationId: request.correlationId, createdBy: actor, now: new Date() });
   await store.transaction((tx) => insertNewExecution(tx, row, { workflow: definitionRow.name, version: definitionRow.version }));

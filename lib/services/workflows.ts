@@ -22,6 +22,7 @@ import {
 } from "@/lib/workflow";
 import { conflict, notFound, ServiceError, validationFailed, type ErrorDetail } from "@/lib/services/errors";
 import { checkSavePrecondition, type SavePrecondition } from "@/lib/services/save-precondition";
+import { compileJsonSchema } from "@/lib/workflow/json-schema-validator";
 
 /** A workflow version as the API returns it. */
 export type WorkflowVersionView = {
@@ -85,6 +86,11 @@ export function parseDefinitionOrThrow(input: unknown, pathPrefix = ""): Workflo
   const name = (input as { name?: unknown } | null)?.name;
   if (typeof name === "string" && (RESERVED_WORKFLOW_NAMES as readonly string[]).includes(name)) {
     issues.unshift({ path: "name", message: `'${name}' is reserved; choose another workflow name`, code: "reserved_name" });
+  }
+  // The input schema must be one the validator can compile, or no execution could ever start.
+  if (result.ok && result.definition.input) {
+    const compiled = compileJsonSchema(result.definition.input);
+    if (!compiled.ok) issues.push({ path: "input", message: `is not a valid JSON Schema: ${compiled.message}`, code: "invalid_input_schema" });
   }
   if (result.ok && issues.length === 0) return result.definition;
   const details: ErrorDetail[] = issues.map((issue) => ({

@@ -85,6 +85,48 @@ describe.each(TEST_PROVIDERS)("workflow services on %s", (provider) => {
     expect(await db.execution.count({ where: { workflowName: "wf-lone-input" } })).toBe(0);
   });
 
+  it("checks an execution input against the whole input schema (issue 12, point 12), compiled once per version", async () => {
+    const { startExecution } = await import("@/lib/services/executions");
+    const { inputSchemaCache } = await import("@/lib/services/execution-input");
+    const input = {
+      type: "object",
+      required: ["count"],
+      properties: {
+        count: { type: "integer", minimum: 1 },
+        target: { type: "object", required: ["host"], properties: { host: { type: "string", format: "hostname" }, ports: { type: "array", items: { type: "integer", maximum: 65535 } } } },
+      },
+    };
+    const saved = await saveWorkflow(db, definition("wf-input", { input } as Partial<WorkflowDefinition>), "alice");
+    const refused = await expectServiceError(startExecution(db, { workflow: "wf-input", input: { count: 0, target: { host: "-bad-", ports: [80, 70000] } } }, "alice"), "VALIDATION_FAILED");
+    expect(refused.message).toBe("the input does not fit workflow 'wf-input' v1");
+    expect(refused.details).toEqual([
+      { path: "input.count", message: "must be >= 1" },
+      { path: "input.target.host", message: 'must match format "hostname"' },
+      { path: "input.target.ports[1]", message: "must be <= 65535" },
+    ]);
+    expect(await db.execution.count({ where: { workflowName: "wf-input" } })).toBe(0);
+    const missing = await expectServiceError(startExecution(db, { workflow: "wf-input", input: { target: {} } }, "alice"), "VALIDATION_FAILED");
+    expect(missing.details).toEqual([
+      { path: "input.count", message: "is required" },
+      { path: "input.target.host", message: "is required" },
+    ]);
+    const started = await startExecution(db, { workflow: "wf-input", input: { count: 1, target: { host: "example.com", ports: [443] } } }, "alice");
+    expect(started.status).toBe("QUEUED");
+    // One compiled validator for the version, reused by every start.
+    const row = await db.workflowDefinition.findUnique({ where: { name_version: { name: "wf-input", version: 1 } } });
+    expect(row?.checksum).toBe(saved.workflow.checksum);
+    const compiled = inputSchemaCache.peek(row!.id);
+    expect(compiled).toBeDefined();
+    await startExecution(db, { workflow: "wf-input", input: { count: 2 } }, "alice");
+    expect(inputSchemaCache.peek(row!.id)).toBe(compiled);
+  });
+
+  it("refuses to save an input schema that is not valid JSON Schema, naming the keyword", async () => {
+    const input = { type: "object", properties: { count: { type: "integer", minimum: "one" } } };
+    const error = await expectServiceError(saveWorkflow(db, definition("wf-bad-schema", { input } as Partial<WorkflowDefinition>), "alice"), "VALIDATION_FAILED");
+    expect(error.details).toEqual([{ path: "input", message: "is not a valid JSON Schema: schema is invalid: data/properties/count/minimum must be number" }]);
+  });
+
   it("stores the canonical text with the assigned version and exports it byte for byte", async () => {
     const saved = await saveWorkflow(db, definition("wf-export"), "alice");
     const { fileName, text } = await exportWorkflow(db, "wf-export");
