@@ -267,12 +267,15 @@ describe.each(TEST_PROVIDERS)("operator operations on %s", (provider) => {
     expect(terminated.error).toEqual({ code: "TERMINATED", message: "no longer needed" });
     expect(task(terminated, "hold").status).toBe("CANCELLED");
     expect(task(terminated, "ask").status).toBe("CANCELLED");
-    expect(hasTask(terminated, "next")).toBe(false);
+    // The task it never reached ends too (issue 12, point 15): CANCELLED, not PENDING forever.
+    expect(task(terminated, "next")).toMatchObject({ status: "CANCELLED", attempts: [{ attempt: 1, status: "CANCELLED", startedAt: null }] });
+    expect(task(terminated, "next").attempts[0]!.endedAt).not.toBeNull();
     const history = await events(started.id);
     expect(history.find((event) => event.type === "EXECUTION_TERMINATED")).toMatchObject({ actor: "bob", reason: "no longer needed" });
     expect(history.filter((event) => event.type === "TASK_CANCELLED").map((event) => [event.taskKey, event.actor])).toEqual(
-      expect.arrayContaining([["hold", "bob"], ["ask", "bob"]]),
+      expect.arrayContaining([["hold", "bob"], ["ask", "bob"], ["next", "bob"]]),
     );
+    expect(history.find((event) => event.type === "TASK_CANCELLED" && event.taskKey === "next")).toMatchObject({ reason: "no longer needed", payload: { neverStarted: true } });
     await sleep(100);
     expect((await get(started.id)).status).toBe("TERMINATED");
 
