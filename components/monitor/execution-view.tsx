@@ -1,14 +1,15 @@
 "use client";
 
-import Link from "next/link";
 import { Background, BackgroundVariant, Controls, MarkerType, MiniMap, ReactFlow, type Edge } from "@xyflow/react";
 import { useCallback, useMemo, useState } from "react";
 import { ALL_STATUSES } from "@/lib/engine/statuses";
 import type { FlowEdge, FlowNode } from "@/lib/canvas/definition-to-flow";
-import { formatDurationMs, formatUtc, isEdgeTaken, overlayFor } from "@/lib/canvas/execution-overlay";
-import type { ExecutionView as Execution, TaskView } from "@/lib/services/executions";
+import { isEdgeTaken, overlayFor } from "@/lib/canvas/execution-overlay";
+import { snapshotsOf } from "@/lib/engine/available-operations";
+import type { WorkflowDefinition } from "@/lib/workflow/schema";
+import type { ExecutionView as Execution } from "@/lib/services/executions";
 import { MonitorTaskNode, type MonitorFlowNode } from "@/components/monitor/monitor-task-node";
-import { JsonView } from "@/components/monitor/json-view";
+import { ExecutionOverview, TaskInspector } from "@/components/monitor/execution-inspector";
 import { StatusBadge, StatusLegend, isFinishedExecution } from "@/components/monitor/status-visual";
 import { TaskTimeline } from "@/components/monitor/task-timeline";
 import { useLiveExecution, type LiveMode } from "@/components/monitor/use-live-execution";
@@ -25,12 +26,14 @@ export type ExecutionViewProps = {
   edges: FlowEdge[];
   /** Retry policy's maximumAttempts per task key (for "attempt 2/3"). */
   maxAttempts: Record<string, number>;
+  /** The pinned definition: which operations would do something is planned on it (available-operations.ts). */
+  definition: WorkflowDefinition;
   /** The server's request time: the first render's clock, so the HTML hydrates as rendered. */
   serverNow: number;
   children?: React.ReactNode;
 };
 
-export function ExecutionView({ initial, nodes, edges, maxAttempts, serverNow }: ExecutionViewProps) {
+export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, serverNow }: ExecutionViewProps) {
   const { execution, mode, refetch } = useLiveExecution(initial.id, initial);
   const [selected, setSelected] = useState<string | null>(null);
   const [rerunFrom, setRerunFrom] = useState<string | null>(null);
@@ -75,6 +78,7 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, serverNow }:
   );
   const presentStatuses = ALL_STATUSES.filter((status) => flowNodes.some((node) => node.data.status === status));
   const selectedTasks = selected ? execution.tasks.filter((task) => task.taskKey === selected) : [];
+  const runs = useMemo(() => snapshotsOf(execution.tasks), [execution.tasks]);
 
   return (
     <div className="grid gap-5 p-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
@@ -82,7 +86,7 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, serverNow }:
         <div className="flex flex-wrap items-center justify-between gap-3 border-b border-zinc-100 px-4 py-2 dark:border-zinc-800">
           <div className="flex flex-wrap items-center gap-3">
             <StatusBadge status={execution.status} className="text-sm" />
-            <ExecutionActions execution={execution} onChanged={onChanged} />
+            <ExecutionActions execution={execution} definition={definition} runs={runs} onChanged={onChanged} />
           </div>
           <LiveIndicator mode={mode} finished={finished} />
         </div>
@@ -118,6 +122,8 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, serverNow }:
             actions={
               <TaskActions
                 execution={execution}
+                definition={definition}
+                runs={runs}
                 taskKey={selected}
                 task={selectedTasks.find((task) => task.mapIndex === -1)}
                 taskType={nodes.find((node) => node.id === selected)?.data.taskType ?? ""}
@@ -148,145 +154,5 @@ function LiveIndicator({ mode, finished }: { mode: LiveMode; finished: boolean }
       <span className={cn("size-2 rounded-full", finished ? "bg-zinc-300" : mode === "live" ? "bg-emerald-500 animate-pulse" : "bg-amber-400")} aria-hidden />
       {label}
     </span>
-  );
-}
-
-function ExecutionOverview({ execution, now }: { execution: Execution; now: number }) {
-  const started = execution.startedAt ? Date.parse(execution.startedAt) : null;
-  const ended = execution.endedAt ? Date.parse(execution.endedAt) : null;
-  return (
-    <div className="flex flex-col gap-4 p-4">
-      <h2 className="text-sm font-semibold">Execution</h2>
-      <p className="-mt-2 text-xs text-zinc-500">Select a task on the graph to inspect it.</p>
-      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-xs" aria-label="Timings">
-        <dt className="text-zinc-500">Created</dt>
-        <dd>{formatUtc(execution.createdAt)}</dd>
-        <dt className="text-zinc-500">Started</dt>
-        <dd>{execution.startedAt ? formatUtc(execution.startedAt) : "not yet"}</dd>
-        <dt className="text-zinc-500">Ended</dt>
-        <dd>{execution.endedAt ? formatUtc(execution.endedAt) : "—"}</dd>
-        <dt className="text-zinc-500">{ended ? "Took" : "Running for"}</dt>
-        <dd className="tabular-nums" data-testid="execution-duration">
-          {started ? formatDurationMs((ended ?? now) - started) : "—"}
-        </dd>
-        {execution.createdBy ? (
-          <>
-            <dt className="text-zinc-500">Started by</dt>
-            <dd>{execution.createdBy}</dd>
-          </>
-        ) : null}
-      </dl>
-      {execution.error ? <JsonView label="Error" value={execution.error} /> : null}
-      <JsonView label="Input" value={execution.input} />
-      <JsonView label="Output" value={execution.output} empty={isFinishedExecution(execution.status) ? "—" : "Not finished yet"} />
-    </div>
-  );
-}
-
-function TaskInspector({ taskKey, tasks, onClose, actions }: { taskKey: string; tasks: TaskView[]; onClose: () => void; actions: React.ReactNode }) {
-  const own = tasks.find((task) => task.mapIndex === -1);
-  const items = tasks.filter((task) => task.mapIndex >= 0);
-  const attempts = own?.attempts ?? [];
-  const latest = attempts[attempts.length - 1];
-  return (
-    <div className="flex flex-col gap-4 p-4" data-testid="task-inspector">
-      <div className="flex items-start justify-between gap-2">
-        <div>
-          <h2 className="font-mono text-sm font-semibold">{taskKey}</h2>
-          <div className="mt-1">{own ? <StatusBadge status={own.status} /> : <StatusBadge status="PENDING" />}</div>
-        </div>
-        <button type="button" onClick={onClose} className="text-xs text-zinc-500 hover:text-zinc-800 dark:hover:text-zinc-200">
-          Close
-        </button>
-      </div>
-      {actions}
-      {!own ? <p className="text-sm text-zinc-500">Not reached yet.</p> : null}
-      {latest ? (
-        <>
-          {latest.error ? <JsonView label="Error" value={latest.error} /> : null}
-          <JsonView label="Input" value={latest.input} />
-          <JsonView label="Output" value={latest.output} />
-          {latest.heartbeatDetails !== null ? (
-            <JsonView label={latest.heartbeatAt ? `Progress (last heartbeat ${new Date(latest.heartbeatAt).toLocaleTimeString()})` : "Progress"} value={latest.heartbeatDetails} />
-          ) : null}
-          {latest.logs ? <JsonView label="Logs" value={latest.logs} /> : null}
-          <section aria-label="Attempts">
-            <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500">Attempts</h3>
-            <ol className="flex flex-col gap-1.5">
-              {attempts.map((attempt) => (
-                <li key={attempt.id} className="rounded-md border border-zinc-100 px-2 py-1.5 text-xs dark:border-zinc-800">
-                  <div className="flex items-center justify-between gap-2">
-                    <span className="font-medium">#{attempt.attempt}</span>
-                    <StatusBadge status={attempt.status} />
-                  </div>
-                  <div className="mt-1 text-zinc-500">
-                    {attempt.startedAt ? new Date(attempt.startedAt).toLocaleTimeString() : "not started"}
-                    {attempt.startedAt && attempt.endedAt ? ` · ${formatDurationMs(Date.parse(attempt.endedAt) - Date.parse(attempt.startedAt))}` : ""}
-                    {attempt.worker ? ` · ${attempt.worker}` : ""}
-                    {attempt.nextRunAt && attempt.status === "RETRYING" ? ` · due ${new Date(attempt.nextRunAt).toLocaleTimeString()}` : ""}
-                  </div>
-                  {attempt.childExecutionId ? (
-                    <Link className="mt-1 inline-block text-accent-600 hover:underline" href={`/executions/${attempt.childExecutionId}`}>
-                      child execution →
-                    </Link>
-                  ) : null}
-                  {attempt.heartbeatDetails !== null && attempt !== latest ? (
-                    <div className="mt-1 truncate font-mono text-zinc-500" title={JSON.stringify(attempt.heartbeatDetails)}>
-                      progress {JSON.stringify(attempt.heartbeatDetails)}
-                    </div>
-                  ) : null}
-                  {attempt.error && attempt !== latest ? (
-                    <div className="mt-1 text-red-700 dark:text-red-400">{(attempt.error as { message?: string }).message}</div>
-                  ) : null}
-                </li>
-              ))}
-            </ol>
-          </section>
-        </>
-      ) : null}
-      {items.length > 0 ? <MapItems items={items} /> : null}
-    </div>
-  );
-}
-
-const ITEMS_PAGE = 20;
-
-function MapItems({ items }: { items: TaskView[] }) {
-  const [page, setPage] = useState(0);
-  const pages = Math.ceil(items.length / ITEMS_PAGE);
-  const shown = items.slice(page * ITEMS_PAGE, (page + 1) * ITEMS_PAGE);
-  return (
-    <section aria-label="Map items">
-      <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500">Items ({items.length})</h3>
-      <ul className="divide-y divide-zinc-100 text-xs dark:divide-zinc-800">
-        {shown.map((item) => {
-          const child = item.attempts[item.attempts.length - 1]?.childExecutionId;
-          return (
-            <li key={item.mapIndex} className="flex items-center justify-between gap-2 py-1">
-              <span className="tabular-nums">#{item.mapIndex}</span>
-              {child ? (
-                <Link className="truncate text-accent-600 hover:underline" href={`/executions/${child}`}>
-                  child
-                </Link>
-              ) : null}
-              <StatusBadge status={item.status} />
-            </li>
-          );
-        })}
-      </ul>
-      {pages > 1 ? (
-        <div className="mt-2 flex items-center justify-between text-xs">
-          <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)} className="disabled:opacity-40">
-            Previous
-          </button>
-          <span className="text-zinc-500">
-            {page + 1} / {pages}
-          </span>
-          <button type="button" disabled={page >= pages - 1} onClick={() => setPage(page + 1)} className="disabled:opacity-40">
-            Next
-          </button>
-        </div>
-      ) : null}
-    </section>
   );
 }

@@ -68,6 +68,8 @@ export type ExecutionView = {
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
+  /** While PAUSED: when it was paused (its last EXECUTION_PAUSED event); otherwise null. */
+  pausedAt: string | null;
   tasks: TaskView[];
 };
 
@@ -143,15 +145,25 @@ export async function waitForExecutionEnd(db: Db, executionId: string, timeoutMs
   }
 }
 
-export async function getExecution(db: Pick<Db, "execution">, executionId: string): Promise<ExecutionView> {
+export async function getExecution(db: Pick<Db, "execution" | "executionEvent">, executionId: string): Promise<ExecutionView> {
   const execution = await db.execution.findUnique({ where: { id: executionId }, include: { taskRuns: true } });
   if (!execution) throw notFound(`execution '${executionId}' not found`);
   const children = await db.execution.findMany({ where: { parentExecutionId: executionId }, select: { id: true, parentTaskRunId: true } });
-  return executionView(execution, execution.taskRuns, children);
+  // A paused execution's clock stops at its pause: the monitor shows how long it ran, and since when it waits.
+  const paused =
+    execution.status === "PAUSED"
+      ? await db.executionEvent.findFirst({ where: { executionId, type: "EXECUTION_PAUSED" }, orderBy: { id: "desc" }, select: { createdAt: true } })
+      : null;
+  return executionView(execution, execution.taskRuns, children, paused?.createdAt ?? null);
 }
 
 /** The API's view of an execution: its tasks (by key, map items after their map) with every attempt. */
-export function executionView(execution: ExecutionRow, runs: readonly TaskRunRow[], children: readonly { id: string; parentTaskRunId: string | null }[]): ExecutionView {
+export function executionView(
+  execution: ExecutionRow,
+  runs: readonly TaskRunRow[],
+  children: readonly { id: string; parentTaskRunId: string | null }[],
+  pausedAt: Date | null = null,
+): ExecutionView {
   const childOf = new Map(children.map((child) => [child.parentTaskRunId, child.id]));
   const tasks = new Map<string, TaskView>();
   const ordered = [...runs].sort((a, b) => (a.taskKey < b.taskKey ? -1 : a.taskKey > b.taskKey ? 1 : a.mapIndex - b.mapIndex || a.attempt - b.attempt));
@@ -196,6 +208,7 @@ export function executionView(execution: ExecutionRow, runs: readonly TaskRunRow
     createdAt: execution.createdAt.toISOString(),
     startedAt: iso(execution.startedAt),
     endedAt: iso(execution.endedAt),
+    pausedAt: execution.status === "PAUSED" ? iso(pausedAt) : null,
     tasks: [...tasks.values()],
   };
 }

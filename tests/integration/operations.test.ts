@@ -237,8 +237,12 @@ describe.each(TEST_PROVIDERS)("operator operations on %s", (provider) => {
   it("pause while a wait task runs: nothing new is scheduled until resume", async () => {
     const started = await start("ops-wait-then");
     await until(started.id, taskIs("w", "WAITING"), "w to wait");
+    const beforePause = Date.now();
     const paused = await pauseExecution(h.db, started.id, { actor: "alice", reason: "maintenance window" });
     expect(paused.status).toBe("PAUSED");
+    // The view says since when (the monitor's clock stops there, issue 12 point 15).
+    expect(Date.parse(paused.pausedAt!)).toBeGreaterThanOrEqual(beforePause - 5);
+    expect((await get(started.id)).pausedAt).toBe(paused.pausedAt);
     // The running wait finishes while paused; its dependent does not start.
     await until(started.id, taskIs("w", "COMPLETED"), "w to complete");
     await sleep(300);
@@ -250,7 +254,9 @@ describe.each(TEST_PROVIDERS)("operator operations on %s", (provider) => {
     expect(again.message).toBe(`cannot pause execution ${started.id}: it is PAUSED`);
 
     const resumedAt = Date.now();
-    expect((await resumeExecution(h.db, started.id, { actor: "bob" })).status).toBe("RUNNING");
+    const resumed = await resumeExecution(h.db, started.id, { actor: "bob" });
+    expect(resumed.status).toBe("RUNNING");
+    expect(resumed.pausedAt).toBeNull();
     const done = await finish(started.id);
     expect(done.status).toBe("COMPLETED");
     expect(new Date(task(done, "after").attempts[0]!.startedAt!).getTime()).toBeGreaterThanOrEqual(resumedAt - 5);

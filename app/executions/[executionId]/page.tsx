@@ -60,7 +60,7 @@ export default async function ExecutionPage({ params }: Props) {
           </span>
         }
       />
-      <ExecutionView key={execution.id} initial={execution} nodes={graph.nodes} edges={graph.edges} maxAttempts={maxAttempts} serverNow={now} />
+      <ExecutionView key={execution.id} initial={execution} nodes={graph.nodes} edges={graph.edges} maxAttempts={maxAttempts} definition={workflow.definition} serverNow={now} />
     </>
   );
 }
