@@ -4,8 +4,10 @@ import Link from "next/link";
 import { useState } from "react";
 import { formatDurationMs, formatUtc } from "@/lib/canvas/execution-overlay";
 import type { ExecutionView as Execution, TaskView } from "@/lib/services/executions";
+import type { SupersededAttempt } from "@/lib/services/execution-history";
 import { JsonView } from "@/components/monitor/json-view";
 import { StatusBadge, isFinishedExecution } from "@/components/monitor/status-visual";
+import { InputHistory, SupersededAttempts } from "@/components/monitor/run-history";
 
 // The monitor's side panel: the execution's overview, or the selected task with its attempts.
 
@@ -49,12 +51,26 @@ export function ExecutionOverview({ execution, now }: { execution: Execution; no
       </dl>
       {execution.error ? <JsonView label="Error" value={execution.error} /> : null}
       <JsonView label="Input" value={execution.input} />
+      <InputHistory inputs={execution.history.inputs} />
       <JsonView label="Output" value={execution.output} empty={isFinishedExecution(execution.status) ? "—" : "Not finished yet"} />
     </div>
   );
 }
 
-export function TaskInspector({ taskKey, tasks, onClose, actions }: { taskKey: string; tasks: TaskView[]; onClose: () => void; actions: React.ReactNode }) {
+export function TaskInspector({
+  taskKey,
+  tasks,
+  superseded,
+  onClose,
+  actions,
+}: {
+  taskKey: string;
+  tasks: TaskView[];
+  /** This task's attempts from before reruns (run-history.tsx). */
+  superseded: readonly SupersededAttempt[];
+  onClose: () => void;
+  actions: React.ReactNode;
+}) {
   const own = tasks.find((task) => task.mapIndex === -1);
   const items = tasks.filter((task) => task.mapIndex >= 0);
   const attempts = own?.attempts ?? [];
@@ -116,6 +132,7 @@ export function TaskInspector({ taskKey, tasks, onClose, actions }: { taskKey: s
         </>
       ) : null}
       {items.length > 0 ? <MapItems items={items} /> : null}
+      <SupersededAttempts attempts={superseded} />
     </div>
   );
 }

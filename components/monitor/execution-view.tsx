@@ -17,6 +17,7 @@ import { cn } from "@/components/ui/cn";
 import { useNow } from "@/components/ui/use-now";
 import { ExecutionActions, TaskActions } from "@/components/monitor/execution-actions";
 import { RerunDialog } from "@/components/monitor/rerun-dialog";
+import { EventHistory } from "@/components/monitor/event-history";
 
 const nodeTypes = { monitorTask: MonitorTaskNode };
 
@@ -79,6 +80,9 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
   const presentStatuses = ALL_STATUSES.filter((status) => flowNodes.some((node) => node.data.status === status));
   const selectedTasks = selected ? execution.tasks.filter((task) => task.taskKey === selected) : [];
   const runs = useMemo(() => snapshotsOf(execution.tasks), [execution.tasks]);
+  const [tab, setTab] = useState<"timeline" | "events">("timeline");
+  // Changes whenever the live view does: the Events tab reads the history again then.
+  const revision = `${execution.status}:${execution.tasks.map((task) => `${task.status}${task.attempts.length}`).join(",")}:${execution.history.superseded.length}`;
 
   return (
     <div className="grid gap-5 p-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
@@ -118,6 +122,7 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
           <TaskInspector
             taskKey={selected}
             tasks={selectedTasks}
+            superseded={execution.history.superseded.filter((attempt) => attempt.taskKey === selected)}
             onClose={() => setSelected(null)}
             actions={
               <TaskActions
@@ -139,9 +144,26 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
       {rerunFrom ? (
         <RerunDialog execution={execution} taskKey={rerunFrom} onClose={() => setRerunFrom(null)} onPreview={setPreviewReset} onDone={onChanged} />
       ) : null}
-      <section aria-label="Timeline" className="rounded-xl border border-zinc-200 bg-white p-4 xl:col-span-2 dark:border-zinc-800 dark:bg-zinc-900">
-        <h2 className="mb-3 text-sm font-semibold">Timeline</h2>
-        <TaskTimeline execution={execution} order={nodes.map((node) => node.id)} now={now} onSelect={setSelected} />
+      <section aria-label={tab === "timeline" ? "Timeline" : "Events"} className="rounded-xl border border-zinc-200 bg-white p-4 xl:col-span-2 dark:border-zinc-800 dark:bg-zinc-900">
+        <div role="tablist" aria-label="Execution history" className="mb-3 flex gap-1">
+          {(["timeline", "events"] as const).map((name) => (
+            <button
+              key={name}
+              type="button"
+              role="tab"
+              aria-selected={tab === name}
+              onClick={() => setTab(name)}
+              className={cn("rounded-md px-2.5 py-1 text-sm font-semibold", tab === name ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100" : "text-zinc-600 hover:bg-zinc-50 dark:text-zinc-400 dark:hover:bg-zinc-800/50")}
+            >
+              {name === "timeline" ? "Timeline" : "Events"}
+            </button>
+          ))}
+        </div>
+        {tab === "timeline" ? (
+          <TaskTimeline execution={execution} order={nodes.map((node) => node.id)} now={now} onSelect={setSelected} />
+        ) : (
+          <EventHistory executionId={execution.id} revision={revision} />
+        )}
       </section>
     </div>
   );

@@ -8,6 +8,7 @@ import { engineStore } from "@/lib/runtime/store";
 import { insertNewExecution, newExecutionRow } from "@/lib/runtime/writes/start-execution";
 import { fromJsonText } from "@/lib/runtime/json";
 import { prepareExecutionInput } from "@/lib/services/execution-input";
+import { readExecutionHistory, type ExecutionHistory } from "@/lib/services/execution-history";
 import { notFound, validationFailed } from "@/lib/services/errors";
 import { assertWorkflowReferencesExist } from "@/lib/services/workflows";
 import { findIllFormedText, illFormedMessage } from "@/lib/workflow/well-formed";
@@ -71,6 +72,8 @@ export type ExecutionView = {
   /** While PAUSED: when it was paused (its last EXECUTION_PAUSED event); otherwise null. */
   pausedAt: string | null;
   tasks: TaskView[];
+  /** What reruns, retries and skips superseded, and every input it ran with (execution-history.ts). */
+  history: ExecutionHistory;
 };
 
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
@@ -154,7 +157,8 @@ export async function getExecution(db: Pick<Db, "execution" | "executionEvent">,
     execution.status === "PAUSED"
       ? await db.executionEvent.findFirst({ where: { executionId, type: "EXECUTION_PAUSED" }, orderBy: { id: "desc" }, select: { createdAt: true } })
       : null;
-  return executionView(execution, execution.taskRuns, children, paused?.createdAt ?? null);
+  const history = await readExecutionHistory(db, executionId, { input: fromJsonText(execution.input) ?? null, createdAt: execution.createdAt, createdBy: execution.createdBy });
+  return executionView(execution, execution.taskRuns, children, paused?.createdAt ?? null, history);
 }
 
 /** The API's view of an execution: its tasks (by key, map items after their map) with every attempt. */
@@ -163,6 +167,7 @@ export function executionView(
   runs: readonly TaskRunRow[],
   children: readonly { id: string; parentTaskRunId: string | null }[],
   pausedAt: Date | null = null,
+  history?: ExecutionHistory,
 ): ExecutionView {
   const childOf = new Map(children.map((child) => [child.parentTaskRunId, child.id]));
   const tasks = new Map<string, TaskView>();
@@ -210,6 +215,10 @@ export function executionView(
     endedAt: iso(execution.endedAt),
     pausedAt: execution.status === "PAUSED" ? iso(pausedAt) : null,
     tasks: [...tasks.values()],
+    history: history ?? {
+      superseded: [],
+      inputs: [{ kind: "start", input: fromJsonText(execution.input) ?? null, at: execution.createdAt.toISOString(), actor: execution.createdBy, eventId: null, taskKey: null }],
+    },
   };
 }
 

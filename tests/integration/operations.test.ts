@@ -197,6 +197,18 @@ describe.each(TEST_PROVIDERS)("operator operations on %s", (provider) => {
       const archived = (resets[0]!.payload as { attempts: ArchivedAttempt[] }).attempts;
       expect(archived).toEqual([expect.objectContaining({ id: task(before, "test_3").attempts[0]!.id, status: "FAILED", error: expect.objectContaining({ message: expect.stringContaining("test_3") }) })]);
       expect(resets.every((event) => event.actor === "carol" && event.reason === "test_3 fixed")).toBe(true);
+
+      // The view keeps what the rerun superseded, marked with the rerun, and both inputs (issue 12, point 4).
+      expect(after.history.superseded.map((attempt) => [attempt.taskKey, attempt.attempt, attempt.status, attempt.supersededBy?.type, attempt.supersededBy?.taskKey, attempt.supersededBy?.actor])).toEqual([
+        ["test_3", 1, "FAILED", "EXECUTION_RERUN", "test_3", "carol"],
+        ["deploy", 1, "UPSTREAM_FAILED", "EXECUTION_RERUN", "test_3", "carol"],
+      ]);
+      expect(after.history.superseded[0]!.id).toBe(task(before, "test_3").attempts[0]!.id);
+      expect(after.history.superseded[0]!.supersededBy!.eventId).toBe(rerun.id);
+      expect(after.history.inputs).toEqual([
+        { kind: "start", input: { branch: "main", failTest: "test_3" }, at: before.createdAt, actor: before.createdBy, eventId: null, taskKey: null },
+        { kind: "rerun", input: { branch: "main", failTest: "" }, at: rerun.createdAt, actor: "carol", eventId: rerun.id, taskKey: "test_3" },
+      ]);
     });
 
     it("a rerun with a task input records it after the reset, for the runtime to use", async () => {
