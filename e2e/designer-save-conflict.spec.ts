@@ -26,7 +26,9 @@ test("a new workflow named like an existing one is refused, naming it with a lin
   await dialog.getByRole("button", { name: "Choose another name" }).click();
   await expect(page.getByText("Saved v2")).toHaveCount(0);
   expect(await latest(request, "build-test-deploy")).toMatchObject({ version: 1, taskCount: 6 });
-  // Under a new name it saves as v1.
+  // Under a new name it saves as v1 (the workflow's name: nothing selected on the canvas).
+  await page.locator(".react-flow__pane").click({ position: { x: 20, y: 20 } });
+  await expect(page.getByTestId("workflow-inspector")).toBeVisible();
   await field(page, "name").fill(`e2e-new-${Date.now()}`);
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByText("Saved v1")).toBeVisible();
