@@ -12,6 +12,13 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // Every spec uses e2e/fixtures.ts, whose `page` fails a test on any console error or page error.
+    files: ["e2e/**/*.spec.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [{ name: "@playwright/test", message: "import test and expect from ./fixtures (it fails a test on console errors and page errors)" }] }],
+    },
+  },
 ];
 
 export default config;

@@ -1,6 +1,6 @@
 // Accounts in real Chromium: sign-in and sign-out, an operator who cannot edit, a viewer who sees
 // no action buttons, and an admin who creates a token, uses it, and revokes it.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ADMIN, createUser, freshPage, signIn } from "./accounts";
 
 test("signing out ends the session; a protected page asks to sign in and returns there after", async ({ browser }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("the dashboard counts executions by status and links recent failures", async ({ page, request }) => {
   const failed = await (await request.post("/api/executions", { data: { workflow: "serial-chain", input: { failAt: "transform" }, waitSeconds: 30 } })).json();

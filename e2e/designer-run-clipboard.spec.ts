@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 
 // The designer's Run button, copy/paste between two tabs, the version menu of a new workflow, and
 // a drag as one undo step. The engine runs in the e2e server (scripts/e2e-server.mjs), so a started

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 
 // The designer, driven as a person drives it: the mouse for the canvas, the keyboard for forms.
 // Node cards are selected by `.react-flow__node[data-id=…]`.

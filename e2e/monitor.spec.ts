@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "./fixtures";
 
 // The operator's journeys on the live execution page, against the production build.
 
@@ -63,7 +63,8 @@ test("pause, resume and terminate from the page", async ({ page, request }) => {
     data: {
       name: "e2e-slow",
       tasks: [
-        { key: "first", type: "wait", params: { durationMs: 5000 } },
+        // Long enough for the page to open and Pause to land while it waits, on a loaded machine too.
+        { key: "first", type: "wait", params: { durationMs: 12000 } },
         { key: "second", type: "wait", dependsOn: ["first"], params: { durationMs: 60000 } },
       ],
     },
@@ -76,7 +77,7 @@ test("pause, resume and terminate from the page", async ({ page, request }) => {
   await expect(executionStatus(page)).toHaveAttribute("data-status", "PAUSED");
   await expect(node(page, "second")).toHaveAttribute("data-status", "PENDING");
   // Paused: the running wait finishes, nothing new starts.
-  await expect(node(page, "first")).toHaveAttribute("data-status", "COMPLETED", { timeout: 15_000 });
+  await expect(node(page, "first")).toHaveAttribute("data-status", "COMPLETED", { timeout: 25_000 });
   await page.waitForTimeout(700);
   await expect(node(page, "second")).toHaveAttribute("data-status", "PENDING");
 

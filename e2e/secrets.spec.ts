@@ -3,7 +3,7 @@
 // response the browser received, nor GET /api/secrets holds it — also after a reload.
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { expect, test, type Response } from "@playwright/test";
+import { expect, test, type Response } from "./fixtures";
 
 const SHOTS = process.env.E2E_SHOTS_DIR;
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { expect, test } from "@playwright/test";
+import { allowConsoleError, expect, test } from "./fixtures";
 
 type ExampleFile = { name: string; tasks: { key: string; dependsOn?: string[] }[] };
 
@@ -58,6 +58,8 @@ test("a workflow's page shows its graph, versions and an export link", async ({ 
 });
 
 test("an unknown workflow shows a 404 page", async ({ page }) => {
+  // The browser logs the 404 of the document itself: expected here, and only here.
+  allowConsoleError(page, /Failed to load resource: the server responded with a status of 404 \(Not Found\) \(http:\/\/127\.0\.0\.1:\d+\/workflows\/does-not-exist:0\)/);
   const response = await page.goto("/workflows/does-not-exist");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();

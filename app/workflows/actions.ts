@@ -4,13 +4,27 @@
 // start an execution (operator role). Each is the same zod schema and service call as its API
 // route (POST /api/workflows, POST /api/executions), as the signed-in user, who is recorded.
 import { getDb } from "@/lib/db/client";
-import { runAction, type ActionResult } from "@/lib/http/action";
+import { runAction, type ActionError, type ActionResult } from "@/lib/http/action";
 import { actorOf } from "@/lib/auth/principal";
+import { SaveConflictError, type SaveConflict, type SavePrecondition } from "@/lib/services/save-precondition";
 import { runFromDesigner, saveFromDesigner, type SavedWorkflow } from "@/lib/services/designer";
 import type { StartExecutionRequest } from "@/lib/services/executions";
 
-export async function saveWorkflowAction(definition: unknown): Promise<ActionResult<SavedWorkflow>> {
-  return runAction("save workflow", "designer", (principal) => saveFromDesigner(getDb(), definition, actorOf(principal)));
+/** A save's answer: saved, refused, or refused as a conflict with the versions involved. */
+export type SaveWorkflowResult = ActionResult<SavedWorkflow> | { ok: false; error: ActionError; conflict: SaveConflict };
+
+/** Saves as the signed-in designer; `basedOn` as in lib/services/designer.ts `saveFromDesigner`. */
+export async function saveWorkflowAction(definition: unknown, basedOn: SavePrecondition = {}): Promise<SaveWorkflowResult> {
+  let conflict: SaveConflict | undefined;
+  const result = await runAction("save workflow", "designer", async (principal) => {
+    try {
+      return await saveFromDesigner(getDb(), definition, actorOf(principal), basedOn);
+    } catch (error) {
+      if (error instanceof SaveConflictError) conflict = error.conflict;
+      throw error;
+    }
+  });
+  return !result.ok && conflict ? { ...result, conflict } : result;
 }
 
 export async function startExecutionAction(request: StartExecutionRequest): Promise<ActionResult<{ executionId: string }>> {

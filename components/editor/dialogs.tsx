@@ -2,9 +2,9 @@
 
 import { useState, type ReactNode } from "react";
 import { Dialog } from "radix-ui";
-import { Copy, Download, Play, Upload, X } from "lucide-react";
+import { Copy, Download, Upload, X } from "lucide-react";
 import { toast } from "sonner";
-import { parseDefinitionText, type InputJsonSchema, type JsonValue, type ValidationIssue, type WorkflowDefinition } from "@/lib/workflow";
+import { parseDefinitionText, type ValidationIssue, type WorkflowDefinition } from "@/lib/workflow";
 import { Button } from "@/components/ui/button";
 import { INPUT_CLASS } from "@/components/editor/fields";
 import { cn } from "@/components/ui/cn";
@@ -183,116 +183,6 @@ export function ExportDialog({
           </div>
         </div>
       )}
-    </EditorDialog>
-  );
-}
-
-type PropertySchema = { type?: unknown; enum?: unknown[]; default?: unknown; description?: unknown; title?: unknown };
-
-function initialInput(schema: InputJsonSchema | undefined): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [name, property] of Object.entries((schema?.properties ?? {}) as Record<string, PropertySchema>)) {
-    const value = property.default;
-    values[name] = value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
-  }
-  return values;
-}
-
-/** Reads the form into an input object; the message names the first field that does not parse. */
-export function readRunInput(schema: InputJsonSchema | undefined, values: Record<string, string>): { ok: true; input: Record<string, JsonValue> } | { ok: false; message: string } {
-  const input: Record<string, JsonValue> = {};
-  for (const [name, property] of Object.entries((schema?.properties ?? {}) as Record<string, PropertySchema>)) {
-    const text = values[name] ?? "";
-    if (text === "") {
-      if (schema?.required?.includes(name)) return { ok: false, message: `${name} is required` };
-      continue;
-    }
-    if (property.type === "string") input[name] = text;
-    else {
-      try {
-        input[name] = JSON.parse(text);
-      } catch {
-        return { ok: false, message: `${name}: not valid JSON` };
-      }
-    }
-  }
-  return { ok: true, input };
-}
-
-/** The start form, generated from the workflow's input JSON Schema, defaults filled in. */
-export function RunDialog({
-  open,
-  onOpenChange,
-  schema,
-  onStart,
-  starting,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  schema: InputJsonSchema | undefined;
-  onStart: (input: Record<string, JsonValue>) => void;
-  starting: boolean;
-}) {
-  const [values, setValues] = useState(() => initialInput(schema));
-  const [error, setError] = useState<string | null>(null);
-  const properties = Object.entries((schema?.properties ?? {}) as Record<string, PropertySchema>);
-  return (
-    <EditorDialog open={open} onOpenChange={onOpenChange} title="Run workflow" description="Start an execution of the saved version with this input.">
-      <form
-        className="flex flex-col gap-3"
-        onSubmit={(event) => {
-          event.preventDefault();
-          const read = readRunInput(schema, values);
-          if (!read.ok) setError(read.message);
-          else onStart(read.input);
-        }}
-      >
-        {properties.length === 0 ? <p className="text-sm text-zinc-500">This workflow declares no input.</p> : null}
-        {properties.map(([name, property]) => {
-          const id = `run-input-${name}`;
-          const value = values[name] ?? "";
-          const set = (next: string) => {
-            setValues({ ...values, [name]: next });
-            setError(null);
-          };
-          return (
-            <div key={name} className="flex flex-col gap-1">
-              <label htmlFor={id} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
-                {name}
-                {schema?.required?.includes(name) ? <span className="ml-0.5 text-red-500">*</span> : null}
-                <span className="ml-2 font-normal text-zinc-400">{typeof property.type === "string" ? property.type : "json"}</span>
-              </label>
-              {Array.isArray(property.enum) ? (
-                <select id={id} className={INPUT_CLASS} value={value} onChange={(event) => set(event.target.value)}>
-                  {property.enum.map((option) => {
-                    const text = typeof option === "string" ? option : JSON.stringify(option);
-                    return (
-                      <option key={text} value={text}>
-                        {text === "" ? "(empty)" : text}
-                      </option>
-                    );
-                  })}
-                </select>
-              ) : property.type === "boolean" ? (
-                <select id={id} className={INPUT_CLASS} value={value} onChange={(event) => set(event.target.value)}>
-                  <option value="">—</option>
-                  <option value="true">true</option>
-                  <option value="false">false</option>
-                </select>
-              ) : (
-                <input id={id} className={cn(INPUT_CLASS, property.type !== "string" && "font-mono text-xs")} value={value} onChange={(event) => set(event.target.value)} />
-              )}
-              {typeof property.description === "string" ? <p className="text-[11px] text-zinc-500">{property.description}</p> : null}
-            </div>
-          );
-        })}
-        {error ? <p className="text-xs text-red-600" role="alert">{error}</p> : null}
-        <div className="flex justify-end">
-          <Button variant="primary" type="submit" disabled={starting}>
-            <Play className="size-4" aria-hidden /> {starting ? "Starting…" : "Start execution"}
-          </Button>
-        </div>
-      </form>
     </EditorDialog>
   );
 }

@@ -7,6 +7,7 @@ import { validateDefinition, type WorkflowDefinition } from "@/lib/workflow";
 import { asDraft, toSubmission, type DraftDefinition } from "@/lib/editor/document";
 import { placeIssues, type PlacedIssue } from "@/lib/editor/issues";
 import { saveWorkflowAction } from "@/app/workflows/actions";
+import type { SaveConflict, SavePrecondition } from "@/lib/services/save-precondition";
 import { workflowVersionsKey } from "@/components/editor/use-workflow-versions";
 import type { EditorBusy } from "@/components/editor/editor-toolbar";
 
@@ -25,24 +26,33 @@ type SaveOptions = {
    * below the canvas; `open` false keeps the panel as it is (a save with nothing to say).
    */
   onProblems: (checked: DraftDefinition, issues: PlacedIssue[], open?: boolean) => void;
+  /** Replaces the document (the save conflict's "take theirs"), as one undoable step. */
+  onReplaceDraft: (definition: WorkflowDefinition) => void;
 };
+
+/** A refused save, with the document that was refused ("mine"). */
+export type PendingConflict = SaveConflict & { mine: WorkflowDefinition };
 
 const problems = (count: number) => `${count} problem${count === 1 ? "" : "s"}`;
 
 /**
  * Saving: the stored version and name, whether the document differs from what was saved last, and
  * `save`, which checks the document first and then saves it as a new version (saveWorkflowAction).
+ * A save says what it is based on: a new workflow (refused when the name exists) or the stored
+ * version shown (refused when someone saved another since); a refusal is kept as `conflict` for
+ * the SaveConflictDialog, which resolves it with `keepMine` or `takeTheirs`.
  */
-export function useSaveWorkflow({ initial, initialVersion, draft, readOnly, busy, setBusy, onProblems }: SaveOptions) {
+export function useSaveWorkflow({ initial, initialVersion, draft, readOnly, busy, setBusy, onProblems, onReplaceDraft }: SaveOptions) {
   const queryClient = useQueryClient();
   const [version, setVersion] = useState<number | undefined>(initialVersion);
   const [savedText, setSavedText] = useState<string>(() => (initial ? JSON.stringify(toSubmission(asDraft(initial))) : ""));
   const [savedName, setSavedName] = useState<string | undefined>(initial?.name);
+  const [conflict, setConflict] = useState<PendingConflict | null>(null);
 
   const currentText = useMemo(() => JSON.stringify(toSubmission(draft)), [draft]);
   const dirty = !readOnly && currentText !== savedText && draft.tasks.length + (draft.name ? 1 : 0) > 0;
 
-  const save = useCallback(async () => {
+  const save = useCallback(async (override?: SavePrecondition) => {
     if (readOnly || busy) return;
     const result = validateDefinition(draft);
     if (!result.ok) {
@@ -53,7 +63,13 @@ export function useSaveWorkflow({ initial, initialVersion, draft, readOnly, busy
     setBusy("save");
     try {
       const submission = toSubmission(draft);
-      const saved = await saveWorkflowAction(submission);
+      // Another name than the stored one is a new workflow ("save as"): it must not exist yet.
+      const basedOn: SavePrecondition = override ?? (savedName === draft.name && version ? { baseVersion: version } : { create: true });
+      const saved = await saveWorkflowAction(submission, basedOn);
+      if (!saved.ok && "conflict" in saved) {
+        setConflict({ ...saved.conflict, mine: submission as WorkflowDefinition });
+        return;
+      }
       if (!saved.ok) {
         const details = saved.error.details;
         if (details.length > 0) onProblems(draft, placeIssues(draft, details.map((detail) => ({ ...detail, code: "server" }))));
@@ -66,6 +82,7 @@ export function useSaveWorkflow({ initial, initialVersion, draft, readOnly, busy
       setVersion(savedVersion);
       setSavedText(JSON.stringify(submission));
       setSavedName(name);
+      setConflict(null);
       if (created) void queryClient.invalidateQueries({ queryKey: workflowVersionsKey(name) });
       if (created && warnings.length > 0) toast.warning(`Saved v${savedVersion}`, { description: `With ${warnings.length} warning${warnings.length === 1 ? "" : "s"}; see the list below the canvas.` });
       else if (created) toast.success(`Saved v${savedVersion}`);
@@ -77,7 +94,26 @@ export function useSaveWorkflow({ initial, initialVersion, draft, readOnly, busy
     } finally {
       setBusy(null);
     }
-  }, [busy, draft, onProblems, queryClient, readOnly, setBusy]);
+  }, [busy, draft, onProblems, queryClient, readOnly, savedName, setBusy, version]);
 
-  return { version, savedName, dirty, save };
+  /** Saves the document as the next version after the latest one (theirs stays in the history). */
+  const keepMine = useCallback(() => {
+    if (conflict?.latest) void save({ baseVersion: conflict.latest.version });
+  }, [conflict, save]);
+
+  /** Loads the latest version into the canvas (one undo brings the refused document back). */
+  const takeTheirs = useCallback(() => {
+    const latest = conflict?.latest;
+    if (!latest) return;
+    onReplaceDraft(latest.definition);
+    setVersion(latest.version);
+    setSavedName(latest.name);
+    setSavedText(JSON.stringify(toSubmission(asDraft(latest.definition))));
+    setConflict(null);
+    toast.info(`Now editing v${latest.version}`, { description: "Your changes are one undo away (Ctrl/Cmd+Z)." });
+  }, [conflict, onReplaceDraft]);
+
+  const dismissConflict = useCallback(() => setConflict(null), []);
+
+  return { version, savedName, dirty, save, conflict, keepMine, takeTheirs, dismissConflict };
 }

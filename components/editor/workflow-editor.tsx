@@ -9,11 +9,13 @@ import { asDefinition, asDraft, removeTasks, renameTask, setTaskField, setWorkfl
 import { errorsOnly, type PlacedIssue } from "@/lib/editor/issues";
 import { Palette } from "@/components/editor/palette";
 import { TaskInspector, WorkflowInspector } from "@/components/editor/inspector";
-import { ExportDialog, ImportDialog, RunDialog } from "@/components/editor/dialogs";
+import { ExportDialog, ImportDialog } from "@/components/editor/dialogs";
+import { RunDialog } from "@/components/editor/run-dialog";
 import type { EditorVersion } from "@/components/editor/versions-menu";
 import { DesignerCanvas, EmptyCanvasHint } from "@/components/editor/designer-canvas";
 import { EditorToolbar, type EditorBusy, type EditorDialog } from "@/components/editor/editor-toolbar";
 import { ProblemsPanel } from "@/components/editor/problems-panel";
+import { SaveConflictDialog } from "@/components/editor/save-conflict-dialog";
 import { useAutoLayout } from "@/components/editor/use-auto-layout";
 import { useCanvasHandlers } from "@/components/editor/use-canvas-handlers";
 import { useClipboard } from "@/components/editor/use-clipboard";
@@ -67,7 +69,8 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
     },
     [showIssues],
   );
-  const { version, savedName, dirty, save } = useSaveWorkflow({ initial, initialVersion, draft, readOnly, busy, setBusy, onProblems: showProblems });
+  const replaceDraft = useCallback((definition: WorkflowDefinition) => commit(asDraft(definition)), [commit]);
+  const { version, savedName, dirty, save, conflict, keepMine, takeTheirs, dismissConflict } = useSaveWorkflow({ initial, initialVersion, draft, readOnly, busy, setBusy, onProblems: showProblems, onReplaceDraft: replaceDraft });
   const versionList = useWorkflowVersions(savedName, initial?.name, versions);
   useLeaveGuard(dirty);
   const closeDialog = useCallback(() => setDialog(null), []);
@@ -192,13 +195,14 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
         fileName={`${draft.name || "workflow"}.json`}
         problems={problemCount}
       />
+      <SaveConflictDialog conflict={conflict} saving={busy === "save"} onKeepMine={keepMine} onTakeTheirs={takeTheirs} onClose={dismissConflict} />
       {dialog === "run" ? (
         <RunDialog
           open
           onOpenChange={(open) => setDialog(open ? "run" : null)}
           schema={asDefinition(draft).input}
           starting={busy === "run"}
-          onStart={(input) => void startRun(input)}
+          onStart={startRun}
         />
       ) : null}
     </div>

@@ -6,6 +6,9 @@ import { Ban, Pause, Play, RotateCcw, RefreshCw, SkipForward, ThumbsDown, Thumbs
 import { toast } from "sonner";
 import { performOperationAction, type OperationActionResult } from "@/app/executions/[executionId]/actions";
 import type { ExecutionView, TaskView } from "@/lib/services/executions";
+import { rerunAvailability, retryAvailability } from "@/lib/engine/available-operations";
+import type { TaskRunSnapshot } from "@/lib/engine/types";
+import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { isFinishedExecution } from "@/components/monitor/status-visual";
@@ -35,14 +38,16 @@ export function useOperation(executionId: string, onDone: () => void): { run: Ru
 
 const TEXTAREA = "w-full rounded-md border border-zinc-200 bg-white p-2 text-sm dark:border-zinc-700 dark:bg-zinc-950";
 
-/** The execution's actions, offering only what fits its state. */
-export function ExecutionActions({ execution, onChanged }: { execution: ExecutionView; onChanged: () => void }) {
+type Planned = { definition: WorkflowDefinition; runs: readonly TaskRunSnapshot[] };
+
+/** The execution's actions, offering only what would do something (available-operations.ts). */
+export function ExecutionActions({ execution, definition, runs, onChanged }: { execution: ExecutionView; onChanged: () => void } & Planned) {
   const { run, pending } = useOperation(execution.id, onChanged);
   const [dialog, setDialog] = useState<"terminate" | "restart" | null>(null);
   const [reason, setReason] = useState("");
   const status = execution.status;
   const finished = isFinishedExecution(status);
-  const canRetry = ["FAILED", "TIMED_OUT", "TERMINATED"].includes(status);
+  const canRetry = retryAvailability(definition, status, runs).ok;
   return (
     <div className="flex flex-wrap items-center gap-2" aria-label="Execution actions">
       {status === "RUNNING" ? (
@@ -66,7 +71,7 @@ export function ExecutionActions({ execution, onChanged }: { execution: Executio
         </Button>
       ) : null}
       {!finished ? (
-        <Button disabled={pending} onClick={() => setDialog("terminate")} className="text-red-700 dark:text-red-400">
+        <Button variant="dangerOutline" disabled={pending} onClick={() => setDialog("terminate")}>
           <Ban className="size-4" aria-hidden /> Terminate
         </Button>
       ) : null}
@@ -79,8 +84,7 @@ export function ExecutionActions({ execution, onChanged }: { execution: Executio
           <>
             <Button onClick={() => setDialog(null)}>Cancel</Button>
             <Button
-              variant="primary"
-              className="bg-red-600 hover:bg-red-700"
+              variant="danger"
               disabled={pending || reason.trim() === ""}
               onClick={async () => {
                 const result = await run("terminate", { reason }, "Terminated");
@@ -121,6 +125,8 @@ export function ExecutionActions({ execution, onChanged }: { execution: Executio
 /** The actions on one task, shown in the task inspector. */
 export function TaskActions({
   execution,
+  definition,
+  runs,
   taskKey,
   task,
   taskType,
@@ -133,7 +139,7 @@ export function TaskActions({
   taskType: string;
   onChanged: () => void;
   onRerun: () => void;
-}) {
+} & Planned) {
   const { run, pending } = useOperation(execution.id, onChanged);
   const [decision, setDecision] = useState<"approve" | "reject" | "skip" | null>(null);
   const [reason, setReason] = useState("");
@@ -141,16 +147,24 @@ export function TaskActions({
   const taskStatus = task?.status ?? "PENDING";
   const waitingApproval = taskType === "approval" && taskStatus === "WAITING";
   const canSkip = !finished && ["PENDING", "SCHEDULED", "RETRYING", "FAILED", "TIMED_OUT", "CANCELLED"].includes(taskStatus);
-  const canRerun = finished || execution.status === "PAUSED";
-  if (!waitingApproval && !canSkip && !canRerun) return null;
+  const rerun = rerunAvailability(definition, execution.status, runs, taskKey);
+  const canRerun = rerun.ok;
+  // Why not, when a rerun is what an operator of a finished execution would look for here.
+  const rerunHint = !rerun.ok && (finished || execution.status === "PAUSED") ? rerun.why : null;
+  if (!waitingApproval && !canSkip && !canRerun && !rerunHint) return null;
   return (
     <div className="flex flex-wrap gap-2" aria-label="Task actions">
+      {rerunHint ? (
+        <p className="w-full text-xs text-zinc-600 dark:text-zinc-400" data-testid="rerun-unavailable">
+          No rerun from here: {rerunHint}.
+        </p>
+      ) : null}
       {waitingApproval ? (
         <>
           <Button variant="primary" disabled={pending} onClick={() => setDecision("approve")}>
             <ThumbsUp className="size-4" aria-hidden /> Approve
           </Button>
-          <Button disabled={pending} onClick={() => setDecision("reject")} className="text-red-700 dark:text-red-400">
+          <Button variant="dangerOutline" disabled={pending} onClick={() => setDecision("reject")}>
             <ThumbsDown className="size-4" aria-hidden /> Reject
           </Button>
         </>
@@ -180,7 +194,7 @@ export function TaskActions({
           <>
             <Button onClick={() => setDecision(null)}>Cancel</Button>
             <Button
-              variant="primary"
+              variant={decision === "reject" ? "danger" : "primary"}
               disabled={pending || (decision !== "approve" && reason.trim() === "")}
               onClick={async () => {
                 const body = decision === "skip" ? { taskKey, reason } : { taskKey, ...(reason.trim() ? { reason } : {}) };

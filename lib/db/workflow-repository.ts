@@ -24,6 +24,11 @@ export function findVersion(db: DbLike, name: string, version: number): Promise<
   return db.workflowDefinition.findUnique({ where: { name_version: { name, version } } });
 }
 
+/** The newest version of `name` with this content checksum (an If-Match precondition's base). */
+export function findVersionByChecksum(db: DbLike, name: string, checksum: string): Promise<WorkflowDefinitionRow | null> {
+  return db.workflowDefinition.findFirst({ where: { name, checksum }, orderBy: { version: "desc" } });
+}
+
 export function listVersions(db: DbLike, name: string): Promise<Omit<WorkflowDefinitionRow, "definition">[]> {
   return db.workflowDefinition.findMany({
     where: { name },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TaskDefinition, WorkflowDefinition } from "@/lib/workflow/schema";
-import { applyCommands } from "./apply";
+import { applyCommands, RunBoard } from "./apply";
+import { commandPatches } from "./patches";
 import { decide, evaluateTriggerRule, takenBranch } from "./decide";
 import type { ExecutionStatus, TaskStatus } from "./statuses";
 import { FakeRuntime, T0, at, brief, execution, failedRun, mapTask, run, switchTask, task, workflow } from "./testing";
@@ -550,7 +551,23 @@ describe("decide: the execution's end and its timeout", () => {
   });
 
   it("the timeout also runs while paused", () => {
-    expect(commandsFor(chain, [run("a", "RUNNING")], { status: "PAUSED", now: at(60000) })).toEqual(["timeoutExecution", "cancelAttempt a (execution_ended)"]);
+    expect(commandsFor(chain, [run("a", "RUNNING")], { status: "PAUSED", now: at(60000) })).toEqual([
+      "timeoutExecution",
+      "cancelAttempt a (execution_ended)",
+      "cancelAttempt b (execution_ended)",
+    ]);
+  });
+
+  it.each(["TERMINATED", "TIMED_OUT"] as const)("a %s execution cancels the tasks it never reached, so none stays PENDING", (status) => {
+    //   a ─ b ─ c      terminated while a ran: b and c never started
+    const three = workflow([task("a"), task("b", { dependsOn: ["a"] }), task("c", { dependsOn: ["b"] })]);
+    const decision = decideOnce({ definition: three, execution: execution(status), runs: [run("a", "CANCELLED")] });
+    expect(decision.commands).toEqual([
+      { kind: "cancelAttempt", taskKey: "b", mapIndex: -1, attempt: 1, reason: "execution_ended" },
+      { kind: "cancelAttempt", taskKey: "c", mapIndex: -1, attempt: 1, reason: "execution_ended" },
+    ]);
+    const board = new RunBoard([run("a", "CANCELLED")]);
+    expect(commandPatches(board, decision.commands[0]!, T0)).toMatchObject({ ok: true, writes: [{ taskKey: "b", attempt: 1, create: true, patch: { status: "CANCELLED", endedAt: T0 } }] });
   });
 
   it.each(["TERMINATED", "COMPLETED", "FAILED", "TIMED_OUT"] as const)("a %s execution only cancels live attempts", (status) => {
@@ -570,6 +587,8 @@ describe("decide: the execution's end and its timeout", () => {
     const cyclic = workflow([task("a", { dependsOn: ["b"] }), task("b", { dependsOn: ["a"] })]);
     expect(decide({ definition: cyclic, execution: execution("QUEUED"), runs: [], now: T0 }).commands).toEqual([
       { kind: "failExecution", error: { code: "INVALID_DEFINITION", message: "the workflow's tasks form a cycle" } },
+      { kind: "cancelAttempt", taskKey: "a", mapIndex: -1, attempt: 1, reason: "execution_ended" },
+      { kind: "cancelAttempt", taskKey: "b", mapIndex: -1, attempt: 1, reason: "execution_ended" },
     ]);
   });
 });

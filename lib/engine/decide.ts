@@ -33,6 +33,7 @@ import {
 import { RunBoard, applyCommand } from "./apply";
 import { isFinalErrorCode, retryDecision } from "./retry";
 import { STATUS_TABLE, isLiveTaskStatus, isTerminalExecutionStatus, type TaskStatus } from "./statuses";
+import { neverStartedTasks } from "./never-started";
 import type {
   Command,
   DecideInput,
@@ -182,10 +183,14 @@ export function decide(input: DecideInput): Decision {
     if (at > nowMs && (wakeAt === null || at < wakeAt)) wakeAt = at;
   };
   const done = (): Decision => ({ commands, wakeAt: wakeAt === null ? null : new Date(wakeAt) });
+  // An ended execution leaves nothing live and nothing PENDING: live attempts are cancelled, and
+  // so are the tasks it never reached (a first attempt, CANCELLED; never-started.ts).
   const cancelLive = (reason: "execution_ended") => {
     for (const run of board.live()) {
       emit({ kind: "cancelAttempt", taskKey: run.taskKey, mapIndex: run.mapIndex, attempt: run.attempt, reason });
     }
+    const started = new Set(board.all().filter((run) => run.mapIndex === -1).map((run) => run.taskKey));
+    for (const taskKey of neverStartedTasks(definition, started)) emit({ kind: "cancelAttempt", taskKey, mapIndex: -1, attempt: 1, reason });
   };
 
   // A finished execution only sweeps up attempts that are still live (terminate, timeout).

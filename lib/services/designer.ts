@@ -4,6 +4,7 @@
 import type { Db } from "@/lib/db/client";
 import type { ValidationIssue } from "@/lib/workflow";
 import { saveWorkflow } from "@/lib/services/workflows";
+import { savePreconditionSchema, type SavePrecondition } from "@/lib/services/save-precondition";
 import { startExecution, startExecutionSchema } from "@/lib/services/executions";
 
 /** `warnings`: problems that did not stop the save (e.g. a sub-workflow that does not exist yet). */
@@ -12,9 +13,12 @@ export type SavedWorkflow = { created: boolean; name: string; version: number; w
 /**
  * Saves a definition as a new version, or finds the same content already stored (`created: false`).
  * An invalid definition comes back as VALIDATION_FAILED with one detail per problem and its path.
+ * `basedOn` is what the designer opened: `{ create: true }` for a new workflow (refused if the
+ * name exists), `{ baseVersion }` for a stored one (refused if another version was saved since);
+ * a refusal is a SaveConflictError carrying both versions.
  */
-export async function saveFromDesigner(db: Db, definition: unknown, actor: string): Promise<SavedWorkflow> {
-  const { created, workflow, warnings } = await saveWorkflow(db, definition, actor);
+export async function saveFromDesigner(db: Db, definition: unknown, actor: string, basedOn: SavePrecondition = {}): Promise<SavedWorkflow> {
+  const { created, workflow, warnings } = await saveWorkflow(db, definition, actor, savePreconditionSchema.parse(basedOn));
   return { created, name: workflow.name, version: workflow.version, warnings };
 }
 

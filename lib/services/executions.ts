@@ -8,6 +8,7 @@ import { engineStore } from "@/lib/runtime/store";
 import { insertNewExecution, newExecutionRow } from "@/lib/runtime/writes/start-execution";
 import { fromJsonText } from "@/lib/runtime/json";
 import { prepareExecutionInput } from "@/lib/services/execution-input";
+import { readExecutionHistory, type ExecutionHistory } from "@/lib/services/execution-history";
 import { notFound, validationFailed } from "@/lib/services/errors";
 import { assertWorkflowReferencesExist } from "@/lib/services/workflows";
 import { findIllFormedText, illFormedMessage } from "@/lib/workflow/well-formed";
@@ -68,7 +69,11 @@ export type ExecutionView = {
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
+  /** While PAUSED: when it was paused (its last EXECUTION_PAUSED event); otherwise null. */
+  pausedAt: string | null;
   tasks: TaskView[];
+  /** What reruns, retries and skips superseded, and every input it ran with (execution-history.ts). */
+  history: ExecutionHistory;
 };
 
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
@@ -90,7 +95,8 @@ export async function startExecution(db: Db, request: StartExecutionRequest, act
   await assertWorkflowReferencesExist(db, definition, definitionRow.version);
   const illFormed = findIllFormedText(request.input, "input");
   if (illFormed) throw validationFailed(`the input has ill-formed text at ${illFormed.path}`, [{ path: illFormed.path, message: illFormedMessage(illFormed) }]);
-  const input = prepareExecutionInput(definition.input, request.input ?? {}, `the input does not fit workflow '${definition.name}' v${definitionRow.version}`);
+  const version = { versionId: definitionRow.id, label: `workflow '${definition.name}' v${definitionRow.version}`, schema: definition.input };
+  const input = prepareExecutionInput(version, request.input ?? {}, `the input does not fit workflow '${definition.name}' v${definitionRow.version}`);
 
   const row = newExecutionRow({ definition: definitionRow, input, correlationId: request.correlationId, createdBy: actor, now: new Date() });
   await store.transaction((tx) => insertNewExecution(tx, row, { workflow: definitionRow.name, version: definitionRow.version }));
@@ -142,15 +148,27 @@ export async function waitForExecutionEnd(db: Db, executionId: string, timeoutMs
   }
 }
 
-export async function getExecution(db: Pick<Db, "execution">, executionId: string): Promise<ExecutionView> {
+export async function getExecution(db: Pick<Db, "execution" | "executionEvent">, executionId: string): Promise<ExecutionView> {
   const execution = await db.execution.findUnique({ where: { id: executionId }, include: { taskRuns: true } });
   if (!execution) throw notFound(`execution '${executionId}' not found`);
   const children = await db.execution.findMany({ where: { parentExecutionId: executionId }, select: { id: true, parentTaskRunId: true } });
-  return executionView(execution, execution.taskRuns, children);
+  // A paused execution's clock stops at its pause: the monitor shows how long it ran, and since when it waits.
+  const paused =
+    execution.status === "PAUSED"
+      ? await db.executionEvent.findFirst({ where: { executionId, type: "EXECUTION_PAUSED" }, orderBy: { id: "desc" }, select: { createdAt: true } })
+      : null;
+  const history = await readExecutionHistory(db, executionId, { input: fromJsonText(execution.input) ?? null, createdAt: execution.createdAt, createdBy: execution.createdBy });
+  return executionView(execution, execution.taskRuns, children, paused?.createdAt ?? null, history);
 }
 
 /** The API's view of an execution: its tasks (by key, map items after their map) with every attempt. */
-export function executionView(execution: ExecutionRow, runs: readonly TaskRunRow[], children: readonly { id: string; parentTaskRunId: string | null }[]): ExecutionView {
+export function executionView(
+  execution: ExecutionRow,
+  runs: readonly TaskRunRow[],
+  children: readonly { id: string; parentTaskRunId: string | null }[],
+  pausedAt: Date | null = null,
+  history?: ExecutionHistory,
+): ExecutionView {
   const childOf = new Map(children.map((child) => [child.parentTaskRunId, child.id]));
   const tasks = new Map<string, TaskView>();
   const ordered = [...runs].sort((a, b) => (a.taskKey < b.taskKey ? -1 : a.taskKey > b.taskKey ? 1 : a.mapIndex - b.mapIndex || a.attempt - b.attempt));
@@ -195,7 +213,12 @@ export function executionView(execution: ExecutionRow, runs: readonly TaskRunRow
     createdAt: execution.createdAt.toISOString(),
     startedAt: iso(execution.startedAt),
     endedAt: iso(execution.endedAt),
+    pausedAt: execution.status === "PAUSED" ? iso(pausedAt) : null,
     tasks: [...tasks.values()],
+    history: history ?? {
+      superseded: [],
+      inputs: [{ kind: "start", input: fromJsonText(execution.input) ?? null, at: execution.createdAt.toISOString(), actor: execution.createdBy, eventId: null, taskKey: null }],
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/client";
 import {
   findLatestVersion,
   findVersion,
+  findVersionByChecksum,
   insertVersion,
   listLatestVersions,
   listVersions,
@@ -21,6 +22,8 @@ import {
 } from "@/lib/workflow";
 import { conflict, notFound, ServiceError, validationFailed, type ErrorDetail } from "@/lib/services/errors";
 import { assertSecretReferences } from "@/lib/secrets/definitions";
+import { checkSavePrecondition, type SavePrecondition } from "@/lib/services/save-precondition";
+import { compileJsonSchema } from "@/lib/workflow/json-schema-validator";
 
 /** A workflow version as the API returns it. */
 export type WorkflowVersionView = {
@@ -85,6 +88,11 @@ export function parseDefinitionOrThrow(input: unknown, pathPrefix = ""): Workflo
   if (typeof name === "string" && (RESERVED_WORKFLOW_NAMES as readonly string[]).includes(name)) {
     issues.unshift({ path: "name", message: `'${name}' is reserved; choose another workflow name`, code: "reserved_name" });
   }
+  // The input schema must be one the validator can compile, or no execution could ever start.
+  if (result.ok && result.definition.input) {
+    const compiled = compileJsonSchema(result.definition.input);
+    if (!compiled.ok) issues.push({ path: "input", message: `is not a valid JSON Schema: ${compiled.message}`, code: "invalid_input_schema" });
+  }
   if (result.ok && issues.length === 0) return result.definition;
   const details: ErrorDetail[] = issues.map((issue) => ({
     path: joinPath(pathPrefix, issue.path),
@@ -104,11 +112,18 @@ type TxDb = Pick<Db, "workflowDefinition">;
 
 /**
  * Stores a valid definition as the next version of its workflow — unless its content equals the
- * latest version's, in which case nothing is written and that version is returned.
+ * latest version's, in which case nothing is written and that version is returned. The
+ * precondition (save-precondition.ts) is checked against the latest version read in the same
+ * transaction; two saves based on one version both pass it only to collide on the unique
+ * (name, version) index, and the retry then finds the other one's version and refuses.
  */
-async function saveValidDefinition(tx: TxDb, definition: WorkflowDefinition, actor: string): Promise<Omit<SaveResult, "warnings">> {
+async function saveValidDefinition(tx: TxDb, definition: WorkflowDefinition, actor: string, precondition: SavePrecondition = {}): Promise<Omit<SaveResult, "warnings">> {
   const checksum = definitionChecksum(definition);
   const latest = await findLatestVersion(tx, definition.name);
+  await checkSavePrecondition(definition.name, precondition, latest && toView(latest), checksum, async (by) => {
+    const row = "version" in by ? await findVersion(tx, definition.name, by.version) : await findVersionByChecksum(tx, definition.name, by.checksum);
+    return row && toView(row);
+  });
   if (latest && latest.checksum === checksum) return { created: false, workflow: toView(latest) };
   const version = (latest?.version ?? 0) + 1;
   const stored: WorkflowDefinition = { ...definition, version };
@@ -145,11 +160,16 @@ async function withVersionRetry<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function saveWorkflow(db: Db, input: unknown, actor: string): Promise<SaveResult> {
+/**
+ * Saves a definition as the next version of its workflow. `precondition` says what the save is
+ * based on (lib/services/save-precondition.ts): a new workflow, a version, a checksum, or nothing
+ * (scripts); a save that would overwrite unseen work is refused with SaveConflictError (409).
+ */
+export async function saveWorkflow(db: Db, input: unknown, actor: string, precondition: SavePrecondition = {}): Promise<SaveResult> {
   const definition = parseDefinitionOrThrow(input);
   await assertSecretReferences(db, [definition]);
   const warnings = await checkWorkflowReferences(db, [definition]);
-  const saved = await withVersionRetry(() => db.$transaction((tx) => saveValidDefinition(tx, definition, actor)));
+  const saved = await withVersionRetry(() => db.$transaction((tx) => saveValidDefinition(tx, definition, actor, precondition)));
   return { ...saved, warnings: warnings[0]! };
 }
 

@@ -8,10 +8,12 @@ import { sleep } from "../helpers/processes";
 
 process.env.FLOWDECK_DEFINITION_CACHE_ENTRIES = "5";
 process.env.FLOWDECK_ENGINE_STATE_CACHE_ENTRIES = "4";
+process.env.FLOWDECK_INPUT_SCHEMA_CACHE_ENTRIES = "3";
 const { definitionCacheStats, loadDefinition, DEFINITION_CACHE_ENTRIES } = await import("@/lib/runtime/definitions");
 const { Engine, ENGINE_STATE_CACHE_ENTRIES } = await import("@/lib/runtime/engine");
 const { saveWorkflow } = await import("@/lib/services/workflows");
 const { startExecution } = await import("@/lib/services/executions");
+const { inputSchemaCache } = await import("@/lib/services/execution-input");
 
 describe.each(TEST_PROVIDERS)("bounded caches on %s", (provider) => {
   let testDb: TestDatabase;
@@ -19,6 +21,20 @@ describe.each(TEST_PROVIDERS)("bounded caches on %s", (provider) => {
     testDb = await createTestDatabase(provider);
   });
   afterAll(() => testDb?.cleanup());
+
+  it("the compiled input validators are kept per version, no more than their bound", async () => {
+    expect(inputSchemaCache.maxEntries).toBe(3);
+    const ids: string[] = [];
+    for (let n = 1; n <= 6; n++) {
+      const input = { type: "object", properties: { n: { type: "integer", minimum: n } } };
+      const saved = await saveWorkflow(testDb.db, { name: `input-cached-${provider}`, input, tasks: [{ key: "a", type: "transform", params: { output: n } }] }, "test");
+      await startExecution(testDb.db, { workflow: saved.workflow.name, version: saved.workflow.version, input: { n: 10 } }, "test");
+      ids.push((await testDb.db.workflowDefinition.findFirstOrThrow({ where: { name: saved.workflow.name, version: saved.workflow.version }, select: { id: true } })).id);
+      expect(inputSchemaCache.size).toBeLessThanOrEqual(3);
+    }
+    expect(ids.slice(3).every((id) => inputSchemaCache.has(id))).toBe(true);
+    expect(ids.slice(0, 3).some((id) => inputSchemaCache.has(id))).toBe(false);
+  });
 
   it("the definition cache keeps the most recently used definitions, no more than its bound", async () => {
     expect(DEFINITION_CACHE_ENTRIES).toBe(5);

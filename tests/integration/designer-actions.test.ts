@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { ActionResult } from "@/lib/http/action";
+import type { ActionError, ActionResult } from "@/lib/http/action";
+import { SaveConflictError, type SaveConflict, type SavePrecondition } from "@/lib/services/save-precondition";
 import type { SavedWorkflow } from "@/lib/services/designer";
 import { actorOf, type Principal } from "@/lib/auth/principal";
 
@@ -17,7 +18,7 @@ process.env.DATABASE_URL = `file:${join(dir, "flowdeck.db")}`;
 process.env.FLOWDECK_ENGINE = "off";
 
 type Actions = {
-  saveWorkflowAction: (definition: unknown) => Promise<ActionResult<SavedWorkflow>>;
+  saveWorkflowAction: (definition: unknown, basedOn?: SavePrecondition) => Promise<ActionResult<SavedWorkflow> | { ok: false; error: ActionError; conflict: SaveConflict }>;
   startExecutionAction: (request: unknown) => Promise<ActionResult<{ executionId: string }>>;
 };
 let actions: Actions;
@@ -37,7 +38,19 @@ describe("designer server actions", () => {
     const { runActionAs } = await import("@/lib/http/action");
     const { saveFromDesigner, runFromDesigner } = await import("@/lib/services/designer");
     actions = {
-      saveWorkflowAction: (definition) => runActionAs(designer, "save workflow", "designer", (p) => saveFromDesigner(db, definition, actorOf(p))),
+      // As app/workflows/actions.ts does: a conflict's versions ride along with the error.
+      saveWorkflowAction: async (definition, basedOn = {}) => {
+        let conflict: SaveConflict | undefined;
+        const result = await runActionAs(designer, "save workflow", "designer", async (p) => {
+          try {
+            return await saveFromDesigner(db, definition, actorOf(p), basedOn);
+          } catch (error) {
+            if (error instanceof SaveConflictError) conflict = error.conflict;
+            throw error;
+          }
+        });
+        return !result.ok && conflict ? { ...result, conflict } : result;
+      },
       startExecutionAction: (request) => runActionAs(designer, "start execution", "operator", (p) => runFromDesigner(db, request, actorOf(p))),
     };
   });
@@ -88,6 +101,17 @@ describe("designer server actions", () => {
     expect(paths[0]).toBe("name");
     expect(result.error.details[0]!.message).toBe("'new' is reserved; choose another workflow name");
     expect(paths).toContain("tasks[0].params.url");
+  });
+
+  it("refuses a new workflow over an existing name, and a save based on an older version, with the versions involved", async () => {
+    const created = await actions.saveWorkflowAction({ ...definition, name: "actions-conflict" }, { create: true });
+    expect(created).toMatchObject({ ok: true, value: { created: true, version: 1 } });
+    const again = await actions.saveWorkflowAction({ ...definition, name: "actions-conflict", description: "a new one" }, { create: true });
+    expect(again).toMatchObject({ ok: false, error: { code: "CONFLICT" }, conflict: { kind: "exists", href: "/workflows/actions-conflict/edit", latest: { version: 1 } } });
+    expect(await actions.saveWorkflowAction({ ...definition, name: "actions-conflict", description: "theirs" }, { baseVersion: 1 })).toMatchObject({ ok: true, value: { version: 2 } });
+    const stale = await actions.saveWorkflowAction({ ...definition, name: "actions-conflict", description: "mine" }, { baseVersion: 1 });
+    expect(stale).toMatchObject({ ok: false, error: { code: "CONFLICT" }, conflict: { kind: "stale", base: { version: 1 }, latest: { version: 2, definition: { description: "theirs" } } } });
+    expect(await actions.saveWorkflowAction({ ...definition, name: "actions-conflict" }, { baseVersion: 0 } as never)).toMatchObject({ ok: false, error: { code: "VALIDATION_FAILED" } });
   });
 
   it("starts an execution of a saved version and answers with its id", async () => {

@@ -228,7 +228,8 @@ describe.each(TEST_PROVIDERS)("control flow on %s", (provider) => {
       expect(taskOf(execution, "stop").status).toBe("COMPLETED");
       expect(taskOf(execution, "stop").attempts[0]!.output).toEqual({ status, reason: "stopped: no stock" });
       expect(taskOf(execution, "slow").status).toBe("CANCELLED");
-      expect(execution.tasks.some((t) => t.taskKey === "never")).toBe(false);
+      // The task it never reached ends CANCELLED, not PENDING forever (issue 12, point 15).
+      expect(taskOf(execution, "never")).toMatchObject({ status: "CANCELLED", attempts: [{ attempt: 1, startedAt: null }] });
       const events = await eventsOf(h.db, execution.id);
       expect(typesOf(events, "slow")).toEqual(["TASK_SCHEDULED", "TASK_STARTED", "TASK_WAITING", "TASK_CANCELLED"]);
       const end = events.at(-1)!;
@@ -262,7 +263,7 @@ describe.each(TEST_PROVIDERS)("control flow on %s", (provider) => {
       expect(ms(execution.endedAt) - ms(execution.startedAt)).toBeGreaterThanOrEqual(300);
       expect(taskOf(execution, "done").status).toBe("COMPLETED");
       expect(taskOf(execution, "slow").status).toBe("CANCELLED");
-      expect(execution.tasks.some((t) => t.taskKey === "after")).toBe(false);
+      expect(taskOf(execution, "after")).toMatchObject({ status: "CANCELLED", attempts: [{ attempt: 1, startedAt: null }] });
       const events = await eventsOf(h.db, execution.id);
       expect(typesOf(events, "slow").at(-1)).toBe("TASK_CANCELLED");
       expect(typesOf(events, null).at(-1)).toBe("EXECUTION_TIMED_OUT");

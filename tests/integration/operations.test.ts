@@ -197,6 +197,18 @@ describe.each(TEST_PROVIDERS)("operator operations on %s", (provider) => {
       const archived = (resets[0]!.payload as { attempts: ArchivedAttempt[] }).attempts;
       expect(archived).toEqual([expect.objectContaining({ id: task(before, "test_3").attempts[0]!.id, status: "FAILED", error: expect.objectContaining({ message: expect.stringContaining("test_3") }) })]);
       expect(resets.every((event) => event.actor === "carol" && event.reason === "test_3 fixed")).toBe(true);
+
+      // The view keeps what the rerun superseded, marked with the rerun, and both inputs (issue 12, point 4).
+      expect(after.history.superseded.map((attempt) => [attempt.taskKey, attempt.attempt, attempt.status, attempt.supersededBy?.type, attempt.supersededBy?.taskKey, attempt.supersededBy?.actor])).toEqual([
+        ["test_3", 1, "FAILED", "EXECUTION_RERUN", "test_3", "carol"],
+        ["deploy", 1, "UPSTREAM_FAILED", "EXECUTION_RERUN", "test_3", "carol"],
+      ]);
+      expect(after.history.superseded[0]!.id).toBe(task(before, "test_3").attempts[0]!.id);
+      expect(after.history.superseded[0]!.supersededBy!.eventId).toBe(rerun.id);
+      expect(after.history.inputs).toEqual([
+        { kind: "start", input: { branch: "main", failTest: "test_3" }, at: before.createdAt, actor: before.createdBy, eventId: null, taskKey: null },
+        { kind: "rerun", input: { branch: "main", failTest: "" }, at: rerun.createdAt, actor: "carol", eventId: rerun.id, taskKey: "test_3" },
+      ]);
     });
 
     it("a rerun with a task input records it after the reset, for the runtime to use", async () => {
@@ -237,8 +249,12 @@ describe.each(TEST_PROVIDERS)("operator operations on %s", (provider) => {
   it("pause while a wait task runs: nothing new is scheduled until resume", async () => {
     const started = await start("ops-wait-then");
     await until(started.id, taskIs("w", "WAITING"), "w to wait");
+    const beforePause = Date.now();
     const paused = await pauseExecution(h.db, started.id, { actor: "alice", reason: "maintenance window" });
     expect(paused.status).toBe("PAUSED");
+    // The view says since when (the monitor's clock stops there, issue 12 point 15).
+    expect(Date.parse(paused.pausedAt!)).toBeGreaterThanOrEqual(beforePause - 5);
+    expect((await get(started.id)).pausedAt).toBe(paused.pausedAt);
     // The running wait finishes while paused; its dependent does not start.
     await until(started.id, taskIs("w", "COMPLETED"), "w to complete");
     await sleep(300);
@@ -250,7 +266,9 @@ describe.each(TEST_PROVIDERS)("operator operations on %s", (provider) => {
     expect(again.message).toBe(`cannot pause execution ${started.id}: it is PAUSED`);
 
     const resumedAt = Date.now();
-    expect((await resumeExecution(h.db, started.id, { actor: "bob" })).status).toBe("RUNNING");
+    const resumed = await resumeExecution(h.db, started.id, { actor: "bob" });
+    expect(resumed.status).toBe("RUNNING");
+    expect(resumed.pausedAt).toBeNull();
     const done = await finish(started.id);
     expect(done.status).toBe("COMPLETED");
     expect(new Date(task(done, "after").attempts[0]!.startedAt!).getTime()).toBeGreaterThanOrEqual(resumedAt - 5);
@@ -267,12 +285,15 @@ describe.each(TEST_PROVIDERS)("operator operations on %s", (provider) => {
     expect(terminated.error).toEqual({ code: "TERMINATED", message: "no longer needed" });
     expect(task(terminated, "hold").status).toBe("CANCELLED");
     expect(task(terminated, "ask").status).toBe("CANCELLED");
-    expect(hasTask(terminated, "next")).toBe(false);
+    // The task it never reached ends too (issue 12, point 15): CANCELLED, not PENDING forever.
+    expect(task(terminated, "next")).toMatchObject({ status: "CANCELLED", attempts: [{ attempt: 1, status: "CANCELLED", startedAt: null }] });
+    expect(task(terminated, "next").attempts[0]!.endedAt).not.toBeNull();
     const history = await events(started.id);
     expect(history.find((event) => event.type === "EXECUTION_TERMINATED")).toMatchObject({ actor: "bob", reason: "no longer needed" });
     expect(history.filter((event) => event.type === "TASK_CANCELLED").map((event) => [event.taskKey, event.actor])).toEqual(
-      expect.arrayContaining([["hold", "bob"], ["ask", "bob"]]),
+      expect.arrayContaining([["hold", "bob"], ["ask", "bob"], ["next", "bob"]]),
     );
+    expect(history.find((event) => event.type === "TASK_CANCELLED" && event.taskKey === "next")).toMatchObject({ reason: "no longer needed", payload: { neverStarted: true } });
     await sleep(100);
     expect((await get(started.id)).status).toBe("TERMINATED");
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, TEST_PROVIDERS } from "../helpers/db";
 import type { Db } from "@/lib/db/client";
 import { ServiceError } from "@/lib/services/errors";
+import { SaveConflictError } from "@/lib/services/save-precondition";
 import { seedExampleWorkflows } from "@/lib/services/seed";
 import {
   definitionChecksum,
@@ -84,6 +85,48 @@ describe.each(TEST_PROVIDERS)("workflow services on %s", (provider) => {
     expect(await db.execution.count({ where: { workflowName: "wf-lone-input" } })).toBe(0);
   });
 
+  it("checks an execution input against the whole input schema (issue 12, point 12), compiled once per version", async () => {
+    const { startExecution } = await import("@/lib/services/executions");
+    const { inputSchemaCache } = await import("@/lib/services/execution-input");
+    const input = {
+      type: "object",
+      required: ["count"],
+      properties: {
+        count: { type: "integer", minimum: 1 },
+        target: { type: "object", required: ["host"], properties: { host: { type: "string", format: "hostname" }, ports: { type: "array", items: { type: "integer", maximum: 65535 } } } },
+      },
+    };
+    const saved = await saveWorkflow(db, definition("wf-input", { input } as Partial<WorkflowDefinition>), "alice");
+    const refused = await expectServiceError(startExecution(db, { workflow: "wf-input", input: { count: 0, target: { host: "-bad-", ports: [80, 70000] } } }, "alice"), "VALIDATION_FAILED");
+    expect(refused.message).toBe("the input does not fit workflow 'wf-input' v1");
+    expect(refused.details).toEqual([
+      { path: "input.count", message: "must be >= 1" },
+      { path: "input.target.host", message: 'must match format "hostname"' },
+      { path: "input.target.ports[1]", message: "must be <= 65535" },
+    ]);
+    expect(await db.execution.count({ where: { workflowName: "wf-input" } })).toBe(0);
+    const missing = await expectServiceError(startExecution(db, { workflow: "wf-input", input: { target: {} } }, "alice"), "VALIDATION_FAILED");
+    expect(missing.details).toEqual([
+      { path: "input.count", message: "is required" },
+      { path: "input.target.host", message: "is required" },
+    ]);
+    const started = await startExecution(db, { workflow: "wf-input", input: { count: 1, target: { host: "example.com", ports: [443] } } }, "alice");
+    expect(started.status).toBe("QUEUED");
+    // One compiled validator for the version, reused by every start.
+    const row = await db.workflowDefinition.findUnique({ where: { name_version: { name: "wf-input", version: 1 } } });
+    expect(row?.checksum).toBe(saved.workflow.checksum);
+    const compiled = inputSchemaCache.peek(row!.id);
+    expect(compiled).toBeDefined();
+    await startExecution(db, { workflow: "wf-input", input: { count: 2 } }, "alice");
+    expect(inputSchemaCache.peek(row!.id)).toBe(compiled);
+  });
+
+  it("refuses to save an input schema that is not valid JSON Schema, naming the keyword", async () => {
+    const input = { type: "object", properties: { count: { type: "integer", minimum: "one" } } };
+    const error = await expectServiceError(saveWorkflow(db, definition("wf-bad-schema", { input } as Partial<WorkflowDefinition>), "alice"), "VALIDATION_FAILED");
+    expect(error.details).toEqual([{ path: "input", message: "is not a valid JSON Schema: schema is invalid: data/properties/count/minimum must be number" }]);
+  });
+
   it("stores the canonical text with the assigned version and exports it byte for byte", async () => {
     const saved = await saveWorkflow(db, definition("wf-export"), "alice");
     const { fileName, text } = await exportWorkflow(db, "wf-export");
@@ -113,6 +156,58 @@ describe.each(TEST_PROVIDERS)("workflow services on %s", (provider) => {
     );
     expect(results.every((r) => r.created)).toBe(true);
     expect(results.map((r) => r.workflow.version).sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it("refuses to create a workflow whose name exists (issue 12, point 1), naming it with a link, and keeps what is stored", async () => {
+    const stored = await saveWorkflow(db, definition("wf-taken"), "alice", { create: true });
+    expect(stored).toMatchObject({ created: true, workflow: { version: 1, taskCount: 2 } });
+    const newOne = { name: "wf-taken", tasks: [{ key: "only", type: "transform", params: { output: 1 } }] };
+    const error = await expectServiceError(saveWorkflow(db, newOne, "bob", { create: true }), "CONFLICT");
+    expect(error).toBeInstanceOf(SaveConflictError);
+    expect(error.message).toBe("workflow 'wf-taken' already exists (v1, 2 tasks); open /workflows/wf-taken/edit to change it, or choose another name");
+    expect(error.details).toEqual([{ path: "name", message: "a workflow named 'wf-taken' already exists (v1); creating it again would overwrite it" }]);
+    expect((error as SaveConflictError).conflict).toMatchObject({ kind: "exists", workflow: "wf-taken", href: "/workflows/wf-taken/edit", base: null, latest: { version: 1, createdBy: "alice", taskCount: 2 } });
+    // Nothing was written: the stored workflow keeps its two tasks.
+    expect((await getWorkflow(db, "wf-taken")).definition.tasks.map((task) => task.key)).toEqual(["a", "b"]);
+    expect(await getWorkflowVersions(db, "wf-taken")).toHaveLength(1);
+    // Creating the same content again is no conflict (nothing would change), and a plain save still versions it.
+    expect(await saveWorkflow(db, definition("wf-taken"), "bob", { create: true })).toMatchObject({ created: false, workflow: { version: 1 } });
+    expect(await saveWorkflow(db, newOne, "bob")).toMatchObject({ created: true, workflow: { version: 2 } });
+  });
+
+  it("refuses a save based on a version that is no longer the latest (issue 12, point 2), with both versions", async () => {
+    await saveWorkflow(db, definition("wf-edit"), "alice");
+    const theirs = await saveWorkflow(db, definition("wf-edit", { description: "theirs" }), "bob", { baseVersion: 1 });
+    expect(theirs).toMatchObject({ created: true, workflow: { version: 2, createdBy: "bob" } });
+    const mine = definition("wf-edit", { description: "mine" });
+    const error = (await expectServiceError(saveWorkflow(db, mine, "carol", { baseVersion: 1 }), "CONFLICT")) as SaveConflictError;
+    expect(error.message).toBe("workflow 'wf-edit' changed since v1: the latest version is v2 (by bob); nothing was saved — merge with it or save again based on v2");
+    expect(error.conflict).toMatchObject({ kind: "stale", workflow: "wf-edit", href: "/workflows/wf-edit/edit", base: { version: 1, createdBy: "alice" }, latest: { version: 2, createdBy: "bob" } });
+    expect(error.conflict.latest!.definition.description).toBe("theirs");
+    expect(error.conflict.base!.definition.description).toBeUndefined();
+    expect(await getWorkflowVersions(db, "wf-edit")).toHaveLength(2);
+    // Based on the latest ("keep mine" after seeing theirs), it saves; by checksum (If-Match) too.
+    expect(await saveWorkflow(db, mine, "carol", { baseVersion: 2 })).toMatchObject({ created: true, workflow: { version: 3 } });
+    const latest = await getWorkflow(db, "wf-edit");
+    const byChecksum = (await expectServiceError(saveWorkflow(db, definition("wf-edit"), "dave", { ifMatch: theirs.workflow.checksum }), "CONFLICT")) as SaveConflictError;
+    expect(byChecksum.conflict).toMatchObject({ kind: "stale", base: { version: 2 }, latest: { version: 3 } });
+    expect(await saveWorkflow(db, definition("wf-edit"), "dave", { ifMatch: latest.checksum })).toMatchObject({ created: true, workflow: { version: 4 } });
+    // A base that does not exist: a version never saved, a workflow never saved.
+    await expectServiceError(saveWorkflow(db, mine, "carol", { baseVersion: 9 }), "CONFLICT");
+    const missing = (await expectServiceError(saveWorkflow(db, definition("wf-edit-ghost"), "carol", { baseVersion: 1 }), "CONFLICT")) as SaveConflictError;
+    expect(missing.message).toBe("workflow 'wf-edit-ghost' does not exist, but the save was based on v1; nothing was saved");
+  });
+
+  it("lets exactly one of two saves based on the same version win", async () => {
+    await saveWorkflow(db, definition("wf-edit-race"), "alice");
+    const results = await Promise.allSettled(
+      ["one", "two", "three"].map((who) => saveWorkflow(db, definition("wf-edit-race", { description: who }), who, { baseVersion: 1 })),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason);
+    expect(refused).toHaveLength(2);
+    for (const reason of refused) expect(reason).toBeInstanceOf(SaveConflictError);
+    expect(await getWorkflowVersions(db, "wf-edit-race")).toHaveLength(2);
   });
 
   it("imports all or nothing", async () => {

@@ -3,7 +3,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { PageHeader } from "@/components/app-shell";
 import { ExecutionView } from "@/components/monitor/execution-view";
-import { RelativeTime } from "@/components/ui/relative-time";
+import { LiveRelativeTime } from "@/components/ui/live-relative-time";
 import { getDb } from "@/lib/db/client";
 import { ensureReady } from "@/lib/server/bootstrap";
 import { requestTime } from "@/lib/server/request-time";
@@ -51,7 +51,7 @@ export default async function ExecutionPage({ params }: Props) {
               {execution.id}
             </span>
             <span>
-              started <RelativeTime iso={execution.startedAt ?? execution.createdAt} now={now} />
+              started <LiveRelativeTime iso={execution.startedAt ?? execution.createdAt} serverNow={now} />
             </span>
             {execution.correlationId ? <span>correlation {execution.correlationId}</span> : null}
             {execution.parentExecutionId ? (
@@ -62,7 +62,7 @@ export default async function ExecutionPage({ params }: Props) {
           </span>
         }
       />
-      <ExecutionView key={execution.id} initial={execution} nodes={graph.nodes} edges={graph.edges} maxAttempts={maxAttempts} />
+      <ExecutionView key={execution.id} initial={execution} nodes={graph.nodes} edges={graph.edges} maxAttempts={maxAttempts} definition={workflow.definition} serverNow={now} />
     </>
   );
 }

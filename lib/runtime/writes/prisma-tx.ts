@@ -59,5 +59,20 @@ export function prismaWriteTx(tx: Tx): WriteTx {
       (await tx.execution.updateMany({ where: { id, status: { in: [...LIVE_EXECUTION_STATUSES] } }, data: { ...patch, version: { increment: 1 } } })).count === 1,
     updateRuns: async (ids, fence, patch) => (ids.length === 0 ? 0 : (await tx.taskRun.updateMany({ where: { id: { in: [...ids] }, ...fenceWhere(fence) }, data: patch })).count),
     deleteEndedRuns: async (ids) => (ids.length === 0 ? 0 : (await tx.taskRun.deleteMany({ where: { id: { in: [...ids] }, status: { notIn: [...LIVE_TASK_STATUSES] } } })).count),
+    startedTasksOf: async (executionIds) =>
+      executionIds.length === 0
+        ? []
+        : tx.taskRun.findMany({ where: { executionId: { in: [...executionIds] }, mapIndex: -1 }, select: { executionId: true, taskKey: true }, distinct: ["executionId", "taskKey"] }),
+    definitionsOf: async (executionIds) => {
+      if (executionIds.length === 0) return [];
+      const executions = await tx.execution.findMany({ where: { id: { in: [...executionIds] } }, select: { id: true, definitionId: true } });
+      const ids = [...new Set(executions.map((execution) => execution.definitionId))];
+      const rows = await tx.workflowDefinition.findMany({ where: { id: { in: ids } }, select: { id: true, definition: true } });
+      const text = new Map(rows.map((row) => [row.id, row.definition]));
+      return executions.flatMap((execution) => {
+        const definition = text.get(execution.definitionId);
+        return definition === undefined ? [] : [{ executionId: execution.id, definitionId: execution.definitionId, definition }];
+      });
+    },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Ending an execution early, with everything it still holds: its live attempts are cancelled (a
- * holder's late result is then refused by its fence) and its live child executions terminated,
+ * holder's late result is then refused by its fence), the tasks it never reached get a CANCELLED
+ * first attempt (never PENDING forever: lib/engine/never-started.ts), and its live child executions terminated,
  * recursively, level by level in bulk. One module for the three ways it happens: an operator's terminate, a terminate
  * task, and a parent attempt that was cancelled or timed out (its children go with it).
  */
@@ -8,9 +9,12 @@ import type { Db } from "@/lib/db/client";
 import { transitionExecution } from "@/lib/engine/transitions";
 import { isExecutionStatus, type TaskStatus } from "@/lib/engine/statuses";
 import { movePatch } from "@/lib/engine/patches";
+import { neverStartedTasks } from "@/lib/engine/never-started";
+import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import type { NewEvent } from "@/lib/runtime/events";
 import { toJsonText } from "@/lib/runtime/json";
 import { rowColumns } from "./columns";
+import { newAttemptRow } from "./create-attempts";
 import { lockParent } from "./execution-row";
 import { claimedBy, stillIn } from "./fence";
 import { settleParentOfFinishedExecution } from "./settle-parent";
@@ -49,6 +53,36 @@ async function cancelRuns(tx: WriteTx, runs: readonly LiveRun[], now: Date): Pro
   }
 }
 
+/**
+ * The tasks these ended executions never reached get a first attempt, CANCELLED (never-started.ts:
+ * the same move decide's terminal sweep makes), so no task of an ended execution stays PENDING.
+ * Returns the rows created, for their events.
+ */
+async function cancelNeverStarted(tx: WriteTx, executionIds: readonly string[], now: Date): Promise<{ id: string; executionId: string; taskKey: string }[]> {
+  if (executionIds.length === 0) return [];
+  const moved = movePatch("PENDING", "cancel", now);
+  if (!moved.ok) throw new Error(moved.error.message);
+  const columns = { ...rowColumns(moved.patch), lockedBy: null, leaseExpiresAt: null };
+  const started = new Map<string, Set<string>>();
+  for (const { executionId, taskKey } of await tx.startedTasksOf(executionIds)) {
+    const keys = started.get(executionId) ?? new Set<string>();
+    keys.add(taskKey);
+    started.set(executionId, keys);
+  }
+  // A tree's executions mostly share a few definitions: each is parsed once.
+  const parsed = new Map<string, WorkflowDefinition>();
+  const rows = [];
+  for (const { executionId, definitionId, definition } of await tx.definitionsOf(executionIds)) {
+    let pinned = parsed.get(definitionId);
+    if (!pinned) parsed.set(definitionId, (pinned = JSON.parse(definition) as WorkflowDefinition));
+    for (const taskKey of neverStartedTasks(pinned, started.get(executionId) ?? new Set())) {
+      rows.push(newAttemptRow(executionId, pinned, { taskKey, mapIndex: -1, attempt: 1 }, columns, now));
+    }
+  }
+  for (const part of chunked(rows, 200)) await tx.insertRuns(part);
+  return rows;
+}
+
 async function insertEventsChunked(tx: WriteTx, events: readonly NewEvent[]): Promise<void> {
   for (const part of chunked(events)) await tx.insertEvents(part);
 }
@@ -80,8 +114,11 @@ async function terminateQueue(tx: WriteTx, queue: readonly string[], now: Date, 
     rows += runs.length;
     rowsPerExecution = Math.max(1, (terminated.length + runs.length) / terminated.length);
     await cancelRuns(tx, runs, now);
+    const unreached = await cancelNeverStarted(tx, terminated, now);
+    rows += unreached.length;
     await insertEventsChunked(tx, [
       ...runs.map((run) => ({ executionId: run.executionId, type: "TASK_CANCELLED", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: run.id, actor: actorOf(run.executionId), reason, createdAt: now })),
+      ...unreached.map((run) => ({ executionId: run.executionId, type: "TASK_CANCELLED", taskKey: run.taskKey, mapIndex: -1, taskRunId: run.id, actor: actorOf(run.executionId), reason, createdAt: now, payload: { neverStarted: true } })),
       ...terminated.map((executionId) => ({ executionId, type: "EXECUTION_TERMINATED", actor: actorOf(executionId), reason, createdAt: now })),
     ]);
     pending.push(...(await tx.liveChildrenOf(terminated)));
@@ -167,6 +204,7 @@ export async function terminateFromTask(tx: WriteTx, t: TaskTermination, now: Da
   if (!ended) return false;
   const runs = await tx.liveRuns(t.executionId);
   await cancelRuns(tx, runs, now);
+  const unreached = await cancelNeverStarted(tx, [t.executionId], now);
   // Every live child belongs to one of the attempts just cancelled: the whole subtree goes too.
   await terminateQueue(tx, await tx.liveChildrenOf([t.executionId]), now, `terminated by task ${t.run.taskKey}`, () => "engine", Infinity);
   const output = toJsonText(t.output ?? null);
@@ -175,6 +213,7 @@ export async function terminateFromTask(tx: WriteTx, t: TaskTermination, now: Da
   const events: NewEvent[] = [
     { executionId: t.executionId, type: "TASK_COMPLETED", taskKey: t.run.taskKey, taskRunId: t.run.id, createdAt: now, payload: { attempt: t.run.attempt } },
     ...runs.map((run) => ({ executionId: t.executionId, type: "TASK_CANCELLED", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: run.id, reason: `terminated by task ${t.run.taskKey}`, createdAt: now })),
+    ...unreached.map((run) => ({ executionId: t.executionId, type: "TASK_CANCELLED", taskKey: run.taskKey, mapIndex: -1, taskRunId: run.id, reason: `terminated by task ${t.run.taskKey}`, createdAt: now, payload: { neverStarted: true } })),
     { executionId: t.executionId, type: `EXECUTION_${moved.status}`, reason: t.reason, createdAt: now, payload: { by: t.run.taskKey } },
   ];
   await tx.insertEvents(events);

@@ -74,4 +74,8 @@ export interface WriteTx extends HotTx {
   updateRuns(ids: readonly string[], fence: Fence, patch: RunPatch): Promise<number>;
   /** Deletes the attempts with these ids whose status is not live; how many it deleted. */
   deleteEndedRuns(ids: readonly string[]): Promise<number>;
+  /** The top-level tasks (mapIndex -1) of these executions that have any attempt, each once. */
+  startedTasksOf(executionIds: readonly string[]): Promise<{ executionId: string; taskKey: string }[]>;
+  /** The pinned definition (its stored id and canonical text) of each of these executions. */
+  definitionsOf(executionIds: readonly string[]): Promise<{ executionId: string; definitionId: string; definition: string }[]>;
 }

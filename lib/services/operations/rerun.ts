@@ -81,8 +81,9 @@ function planRefusal(verb: string, state: OperationState, error: PlanError): Ser
 }
 
 function checkedInput(state: OperationState, input: JsonValue): JsonValue {
+  const label = `workflow '${state.execution.workflowName}' v${state.execution.workflowVersion}`;
   return prepareExecutionInput(
-    state.definition.input,
+    { versionId: state.execution.definitionId, label, schema: state.definition.input },
     input,
     `cannot rerun execution ${state.execution.id}: the input does not fit workflow '${state.execution.workflowName}' v${state.execution.workflowVersion}`,
   ) as JsonValue;

@@ -41,7 +41,8 @@ export async function restartExecution(db: Db, executionId: string, options: Res
     let input: unknown = fromJsonText(state.execution.input) ?? {};
     if (definitionRow.id !== state.execution.definitionId) {
       const definition = JSON.parse(definitionRow.definition) as WorkflowDefinition;
-      input = prepareExecutionInput(definition.input, input, `cannot restart execution ${executionId} on v${definitionRow.version}: its input does not fit that version`);
+      const label = `workflow '${definitionRow.name}' v${definitionRow.version}`;
+      input = prepareExecutionInput({ versionId: definitionRow.id, label, schema: definition.input }, input, `cannot restart execution ${executionId} on v${definitionRow.version}: its input does not fit that version`);
     }
 
     const row = newExecutionRow({ definition: definitionRow, input, correlationId: state.execution.correlationId, createdBy: options.actor, now: new Date() });

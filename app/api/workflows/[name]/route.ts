@@ -1,4 +1,5 @@
-// GET    /api/workflows/{name} – the latest version; ?version=N for another
+// GET    /api/workflows/{name} – the latest version; ?version=N for another. ETag: the content's
+//        checksum, for a save based on it (POST /api/workflows with If-Match).
 // DELETE /api/workflows/{name} – every version (?version=N: that one); 409 while an execution pins one   [designer]
 import { NextResponse } from "next/server";
 import { route } from "@/lib/http/api";
@@ -8,8 +9,9 @@ import { deleteWorkflow, getWorkflow } from "@/lib/services/workflows";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route<{ name: string }>("viewer", async (request, { name }) =>
-  NextResponse.json(await getWorkflow(getDb(), name, versionFrom(request))),
-);
+export const GET = route<{ name: string }>("viewer", async (request, { name }) => {
+  const workflow = await getWorkflow(getDb(), name, versionFrom(request));
+  return NextResponse.json(workflow, { headers: { ETag: `"${workflow.checksum}"` } });
+});
 
 export const DELETE = route<{ name: string }>("designer", async (request, { name }) => NextResponse.json(await deleteWorkflow(getDb(), name, versionFrom(request))));
