@@ -13,7 +13,8 @@ export type ServiceErrorCode =
   | "CONFLICT"
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
-  | "TOO_MANY_REQUESTS";
+  | "TOO_MANY_REQUESTS"
+  | "UNAVAILABLE";
 
 const HTTP_STATUS: Record<ServiceErrorCode, number> = {
   VALIDATION_FAILED: 400,
@@ -25,6 +26,8 @@ const HTTP_STATUS: Record<ServiceErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   TOO_MANY_REQUESTS: 429,
+  /** Too busy to do it now (the expression pool's queue is full); try again. */
+  UNAVAILABLE: 503,
 };
 
 export class ServiceError extends Error {
