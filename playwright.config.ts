@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { ADMIN_STATE } from "./e2e/accounts";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 
@@ -40,7 +41,12 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium" }],
+  // "setup" runs first on the fresh server: it creates the first admin through the setup page and
+  // saves the session (e2e/auth.setup.ts); every spec then runs signed in as that admin.
+  projects: [
+    { name: "setup", testMatch: "auth.setup.ts" },
+    { name: "chromium", dependencies: ["setup"], use: { storageState: ADMIN_STATE } },
+  ],
   webServer: {
     command: "node scripts/e2e-server.mjs",
     url: `http://127.0.0.1:${port}/api/health`,

@@ -1,7 +1,7 @@
 // Designer at scale: opens a 500-task workflow in the designer and prints how long it takes to
 // open, to auto-layout, and how smooth dragging a node is. Figures, not a test.
 //
-//   npx tsx bench/designer-scale.ts [baseUrl] [--runs=3] [--profile]
+//   FLOWDECK_TOKEN=… FLOWDECK_EMAIL=… FLOWDECK_PASSWORD=… npx tsx bench/designer-scale.ts [baseUrl] [--runs=3] [--profile]
 //
 // Needs a running server (e.g. `PORT=3300 node scripts/start.mjs`). Each run uses a fresh browser
 // context. A 6-task workflow is dragged the same way first: its per-move time is the floor that
@@ -12,9 +12,13 @@ import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import { chromium, type Browser, type CDPSession, type Page } from "@playwright/test";
 import { machineInfo, markdownTable, round } from "./stats";
+import { signIn } from "./auth";
 
 const args = process.argv.slice(2);
 const baseUrl = args.find((arg) => !arg.startsWith("--")) ?? "http://127.0.0.1:3000";
+// A running server's credentials: FLOWDECK_TOKEN (designer or admin) for the API, and a user for the pages.
+const apiHeaders = { "content-type": "application/json", authorization: `Bearer ${process.env.FLOWDECK_TOKEN ?? ""}` };
+const user = { email: process.env.FLOWDECK_EMAIL ?? "", password: process.env.FLOWDECK_PASSWORD ?? "" };
 const runs = Number(args.find((arg) => arg.startsWith("--runs="))?.slice("--runs=".length) ?? 3);
 const profile = args.includes("--profile");
 const LAYERS = 50;
@@ -148,6 +152,7 @@ async function originalPosition(url: string, line: number, column: number): Prom
 async function run(browser: Browser, withProfile: boolean): Promise<RunFigures> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
+  await signIn(page, baseUrl, user.email, user.password);
   const cdp = await context.newCDPSession(page);
 
   if (withProfile) {
@@ -189,6 +194,7 @@ async function run(browser: Browser, withProfile: boolean): Promise<RunFigures> 
 async function floor(browser: Browser): Promise<DragFigures> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
+  await signIn(page, baseUrl, user.email, user.password);
   await page.goto(`${baseUrl}/workflows/build-test-deploy/edit`);
   await page.locator(".react-flow__node").first().waitFor();
   await page.waitForTimeout(300);
@@ -199,7 +205,7 @@ async function floor(browser: Browser): Promise<DragFigures> {
 
 const executablePath = process.env.FLOWDECK_CHROMIUM ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 const browser = await chromium.launch({ executablePath, args: ["--headless", "--no-sandbox", "--disable-gpu"] });
-const saved = await fetch(`${baseUrl}/api/workflows`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(definition()) });
+const saved = await fetch(`${baseUrl}/api/workflows`, { method: "POST", headers: apiHeaders, body: JSON.stringify(definition()) });
 if (!saved.ok) throw new Error(`saving the benchmark workflow failed: ${saved.status} ${await saved.text()}`);
 
 const machine = machineInfo();

@@ -9,6 +9,7 @@ import { createPrismaClient } from "@/lib/db/client";
 import { freePort, ProcessGroup, PROJECT_ROOT, sleep, type ManagedProcess } from "../tests/helpers/processes";
 import { HTTP_WORKLOADS, type HttpWorkloadName } from "./workflows";
 import { cpuTimeMs, highWaterMarkBytes, MiB, percentile, round, RssSampler, withDescendants } from "./stats";
+import { benchAuthEnv, benchHeaders } from "./auth";
 
 export type HttpRow = {
   workload: HttpWorkloadName;
@@ -56,7 +57,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<{ rows: H
   try {
     server = group.spawn([require.resolve("next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
       name: "server",
-      env: { DATABASE_URL: undefined, FLOWDECK_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
+      env: { DATABASE_URL: undefined, FLOWDECK_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", ...benchAuthEnv },
     });
     await waitForHealth(base, server);
     const serverPids = () => [server!.pid];
@@ -64,7 +65,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<{ rows: H
     log(`server pid ${server.pid} on ${base}, SQLite in ${dataDir}, RSS at start ${serverRssMiBAtStart} MiB`);
 
     for (const name of options.workloads) {
-      const response = await fetch(`${base}/api/workflows`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(HTTP_WORKLOADS[name].workflow) });
+      const response = await fetch(`${base}/api/workflows`, { method: "POST", headers: benchHeaders, body: JSON.stringify(HTTP_WORKLOADS[name].workflow) });
       if (response.status !== 201 && response.status !== 200) throw new Error(`saving ${name}: ${response.status} ${await response.text()}`);
     }
 
@@ -144,7 +145,7 @@ async function drive(base: string, workflow: string, expectedOutput: unknown, co
         try {
           const response = await fetch(`${base}/api/executions`, {
             method: "POST",
-            headers: { "content-type": "application/json" },
+            headers: benchHeaders,
             body: JSON.stringify({ workflow, waitSeconds: 60 }),
           });
           const body = (await response.json()) as { status?: string; output?: unknown; id?: string };

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { chromium } from "@playwright/test";
+import { benchAuthEnv, benchHeaders, signIn } from "./auth";
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const TASKS = arg("tasks", 40);
@@ -19,7 +20,7 @@ const dataDir = join(process.cwd(), ".tmp", `bench-monitor-${Date.now()}`);
 mkdirSync(dataDir, { recursive: true });
 
 const server = spawn(process.execPath, ["scripts/start.mjs"], {
-  env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", FLOWDECK_DATA_DIR: dataDir, DATABASE_URL: "" },
+  env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", FLOWDECK_DATA_DIR: dataDir, DATABASE_URL: "", ...benchAuthEnv },
   stdio: ["ignore", "ignore", "inherit"],
 });
 const stop = () => {
@@ -48,7 +49,7 @@ const tasks = Array.from({ length: TASKS }, (_, i) => ({
   params: { durationMs: STEP_MS },
   ...(i > 0 ? { dependsOn: [`step_${i - 1}`] } : {}),
 }));
-const saved = await fetch(`${base}/api/workflows`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "bench-live", tasks }) });
+const saved = await fetch(`${base}/api/workflows`, { method: "POST", headers: benchHeaders, body: JSON.stringify({ name: "bench-live", tasks }) });
 if (!saved.ok) throw new Error(`saving failed: ${await saved.text()}`);
 
 const executablePath = process.env.FLOWDECK_CHROMIUM ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
@@ -57,9 +58,10 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+await signIn(page, base);
 
 // Start the execution and open its page at once; the observer records every status change after.
-const started = await (await fetch(`${base}/api/executions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ workflow: "bench-live" }) })).json();
+const started = await (await fetch(`${base}/api/executions`, { method: "POST", headers: benchHeaders, body: JSON.stringify({ workflow: "bench-live" }) })).json();
 await page.goto(`${base}/executions/${started.id}`);
 // A string, not a function: tsx would inject its helpers into a serialized function.
 await page.evaluate(`(() => {
@@ -77,13 +79,13 @@ await page.evaluate(`(() => {
 })()`);
 // Wait for the end.
 for (let i = 0; i < 600; i++) {
-  const execution = await (await fetch(`${base}/api/executions/${started.id}`)).json();
+  const execution = await (await fetch(`${base}/api/executions/${started.id}`, { headers: benchHeaders })).json();
   if (execution.status === "COMPLETED") break;
   await new Promise((r) => setTimeout(r, 200));
 }
 await page.waitForTimeout(1000);
 const seen = ((await page.evaluate("window.__seen")) ?? []) as { key: string; status: string; at: number }[];
-const { events } = await (await fetch(`${base}/api/executions/${started.id}/events`)).json();
+const { events } = await (await fetch(`${base}/api/executions/${started.id}/events`, { headers: benchHeaders })).json();
 const statusOfEvent: Record<string, string> = { TASK_STARTED: "WAITING", TASK_WAITING: "WAITING", TASK_COMPLETED: "COMPLETED" };
 const latencies: number[] = [];
 for (const event of events as { type: string; taskKey: string | null; createdAt: string }[]) {

@@ -6,6 +6,7 @@ import { Activity, LayoutDashboard, Settings, Workflow, type LucideIcon } from "
 import type { ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 import { UserMenu } from "@/components/auth/user-menu";
+import { BrandMark } from "@/components/brand-mark";
 import type { Viewer } from "@/lib/auth/principal";
 
 const NAV: { href: string; label: string; icon: LucideIcon }[] = [
@@ -25,14 +26,7 @@ export function AppShell({ children, version, viewer }: { children: ReactNode; v
     <div className="flex min-h-screen">
       <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-zinc-200 bg-white px-3 py-4 dark:border-zinc-800 dark:bg-zinc-900">
         <Link href="/" className="mb-6 flex items-center gap-2 px-2">
-          <span className="flex size-7 items-center justify-center rounded-md bg-accent-600 text-white shadow-sm">
-            <svg viewBox="0 0 24 24" className="size-4" fill="none" stroke="currentColor" strokeWidth="2.2" aria-hidden>
-              <circle cx="5" cy="6" r="2" />
-              <circle cx="5" cy="18" r="2" />
-              <circle cx="19" cy="12" r="2" />
-              <path d="M7 6h3a3 3 0 0 1 3 3v0a3 3 0 0 0 3 3h1M7 18h3a3 3 0 0 0 3-3v0a3 3 0 0 1 3-3" />
-            </svg>
-          </span>
+          <BrandMark />
           <span className="text-[15px] font-semibold tracking-tight">Flowdeck</span>
         </Link>
         <nav aria-label="Main" className="flex flex-col gap-0.5">

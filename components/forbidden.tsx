@@ -6,7 +6,7 @@ export function Forbidden({ needs, role }: { needs: string; role: string }) {
   return (
     <>
       <PageHeader title="Not allowed" />
-      <div className="flex flex-col items-start gap-2 p-8 text-sm text-zinc-600 dark:text-zinc-300" role="alert">
+      <div className="flex flex-col items-start gap-2 p-8 text-sm text-zinc-600 dark:text-zinc-300" role="alert" data-testid="forbidden">
         <ShieldAlert className="size-6 text-amber-600" aria-hidden />
         <p>
           This page needs the <strong>{needs}</strong> role or higher; you have the <strong>{role}</strong> role.

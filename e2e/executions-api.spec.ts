@@ -73,7 +73,11 @@ test("the event history is served as JSON and as a resumable event stream", asyn
   expect([...ids].sort((a, b) => (a < b ? -1 : 1))).toEqual(ids);
 
   // Resume after the third event: the stream sends the rest, then `end`.
-  const response = await fetch(`${baseURL}/api/executions/${id}/events`, { headers: { accept: "text/event-stream", "last-event-id": events[2].id } });
+  // A plain fetch (to read the stream as it comes), with the signed-in admin's session cookie.
+  const session = (await request.storageState()).cookies.find((c) => c.name === "flowdeck_session")!;
+  const response = await fetch(`${baseURL}/api/executions/${id}/events`, {
+    headers: { accept: "text/event-stream", "last-event-id": events[2].id, cookie: `flowdeck_session=${session.value}` },
+  });
   expect(response.headers.get("content-type")).toBe("text/event-stream");
   const text = await response.text();
   const streamedIds = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => m[1]);

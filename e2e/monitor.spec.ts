@@ -92,7 +92,7 @@ test("pause, resume and terminate from the page", async ({ page, request }) => {
   await expect(executionStatus(page)).toHaveAttribute("data-status", "TERMINATED");
   await expect(node(page, "second")).toHaveAttribute("data-status", "CANCELLED");
   const { events } = await (await request.get(`/api/executions/${id}/events`)).json();
-  expect(events).toContainEqual(expect.objectContaining({ type: "EXECUTION_TERMINATED", actor: "operator (ui)", reason: "e2e: no longer needed" }));
+  expect(events).toContainEqual(expect.objectContaining({ type: "EXECUTION_TERMINATED", actor: "ada@example.com", reason: "e2e: no longer needed" }));
 });
 
 test("an approval is approved from the page", async ({ page, request }) => {
@@ -117,7 +117,7 @@ test("an approval is approved from the page", async ({ page, request }) => {
   await expect(node(page, "ship")).toHaveAttribute("data-status", "COMPLETED");
   const execution = await (await request.get(`/api/executions/${id}`)).json();
   const signOff = execution.tasks.find((t: { taskKey: string }) => t.taskKey === "sign_off");
-  expect(signOff.attempts[0].output).toMatchObject({ approved: true, by: "operator (ui)", reason: "looks good" });
+  expect(signOff.attempts[0].output).toMatchObject({ approved: true, by: "ada@example.com", reason: "looks good" });
 });
 
 test("bulk terminate from the executions list", async ({ page, request }) => {

@@ -4,15 +4,21 @@
 //                                          (fails with USER_NOT_FOUND for a userId containing "missing")
 //   send_email      { to, subject }      → { sent: true, to, messageId }
 //
-// Run Flowdeck (`npm start`), then `npm run example:worker`, then start the workflow:
+// Run Flowdeck (`npm start`), create a token with the role `worker` under Settings → API tokens, then
+// `FLOWDECK_TOKEN=fdk_… npm run example:worker`, then start the workflow (with an operator token):
 //   curl -X POST localhost:3000/api/executions -H 'content-type: application/json' \
-//        -d '{"workflow":"user-email","input":{"userId":"ada"}}'
+//        -H "authorization: Bearer $OPERATOR_TOKEN" -d '{"workflow":"user-email","input":{"userId":"ada"}}'
 // FLOWDECK_URL sets where Flowdeck runs (default http://127.0.0.1:3000). Ctrl-C stops the workers
 // after the tasks in flight have reported.
 import { randomUUID } from "node:crypto";
 import { FlowdeckWorker } from "@/lib/worker-client";
 
 const baseUrl = process.env.FLOWDECK_URL?.trim() || "http://127.0.0.1:3000";
+const token = process.env.FLOWDECK_TOKEN?.trim();
+if (!token) {
+  console.error("FLOWDECK_TOKEN is not set: create a token with the role 'worker' under Settings → API tokens (or POST /api/tokens)");
+  process.exit(2);
+}
 
 class UserNotFoundError extends Error {
   readonly code = "USER_NOT_FOUND";
@@ -20,6 +26,7 @@ class UserNotFoundError extends Error {
 
 const getUserEmail = new FlowdeckWorker<{ userId?: string }, { email: string }>({
   baseUrl,
+  token,
   taskType: "get_user_email",
   handler: async (task, { log }) => {
     const userId = task.input.userId;
@@ -34,6 +41,7 @@ const getUserEmail = new FlowdeckWorker<{ userId?: string }, { email: string }>(
 
 const sendEmail = new FlowdeckWorker<{ to?: string; subject?: string }, { sent: true; to: string; messageId: string }>({
   baseUrl,
+  token,
   taskType: "send_email",
   concurrency: 4,
   handler: async (task, { log }) => {

@@ -15,6 +15,7 @@ import { useLiveExecution, type LiveMode } from "@/components/monitor/use-live-e
 import { cn } from "@/components/ui/cn";
 import { ExecutionActions, TaskActions } from "@/components/monitor/execution-actions";
 import { useCan } from "@/components/auth/viewer-context";
+import { ExecutionHistory, historyKey } from "@/components/monitor/execution-history";
 import { RerunDialog } from "@/components/monitor/rerun-dialog";
 
 const nodeTypes = { monitorTask: MonitorTaskNode };
@@ -187,6 +188,7 @@ function ExecutionOverview({ execution, now }: { execution: Execution; now: numb
           </>
         ) : null}
       </dl>
+      <ExecutionHistory executionId={execution.id} changeKey={historyKey(execution)} />
       {execution.error ? <JsonView label="Error" value={execution.error} /> : null}
       <JsonView label="Input" value={execution.input} />
       <JsonView label="Output" value={execution.output} empty={isFinishedExecution(execution.status) ? "—" : "Not finished yet"} />

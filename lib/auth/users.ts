@@ -81,7 +81,7 @@ export async function createFirstAdmin(db: Db, input: { email: string; password:
  * FLOWDECK_ADMIN_EMAIL + FLOWDECK_ADMIN_PASSWORD: an admin for automation, created at start-up when
  * no user has that email (an existing one is left alone: its password is not reset).
  */
-export async function ensureEnvAdmin(db: Db, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+export async function ensureEnvAdmin(db: Db, env: Readonly<Record<string, string | undefined>> = process.env): Promise<string | null> {
   const email = env.FLOWDECK_ADMIN_EMAIL?.trim();
   const password = env.FLOWDECK_ADMIN_PASSWORD;
   if (!email && !password) return null;

@@ -371,3 +371,23 @@ export async function exportWorkflow(db: Db, name: string, version?: number): Pr
   if (!row) throw notFound(version === undefined ? `workflow '${name}' not found` : `workflow '${name}' has no version ${version}`);
   return { fileName: `${row.name}.json`, text: row.definition };
 }
+
+/**
+ * Deletes a workflow: all its versions, or only `version`. Executions pin the version they run, so
+ * a version that an execution ran is kept: the delete is refused (409 naming how many executions
+ * use it) and nothing is removed. Answers the versions deleted.
+ */
+export async function deleteWorkflow(db: Db, name: string, version?: number): Promise<{ name: string; deleted: number[] }> {
+  const versions = await db.workflowDefinition.findMany({ where: { name, ...(version !== undefined ? { version } : {}) }, select: { id: true, version: true } });
+  if (versions.length === 0) {
+    throw notFound(version === undefined ? `workflow '${name}' not found` : `workflow '${name}' has no version ${version}`);
+  }
+  const ids = versions.map((v) => v.id);
+  const used = await db.execution.count({ where: { definitionId: { in: ids } } });
+  if (used > 0) {
+    const what = version === undefined ? `workflow '${name}'` : `version ${version} of workflow '${name}'`;
+    throw conflict(`${what} is pinned by ${used} execution${used === 1 ? "" : "s"}; it is kept so that they stay readable and can be rerun`);
+  }
+  await db.workflowDefinition.deleteMany({ where: { id: { in: ids } } });
+  return { name, deleted: versions.map((v) => v.version).sort((a, b) => a - b) };
+}

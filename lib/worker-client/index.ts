@@ -84,7 +84,9 @@ export class FlowdeckApiError extends Error {
 export type FlowdeckWorkerApiOptions = {
   /** Where Flowdeck runs, e.g. http://127.0.0.1:3000. */
   baseUrl: string;
-  /** Extra headers on every request (e.g. authorization). */
+  /** A worker token (Settings → API tokens, role `worker`), sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Extra headers on every request. */
   headers?: Record<string, string>;
   /** Limit of one request other than a poll (a poll gets its waitMs on top). @default 30000 */
   requestTimeoutMs?: number;
@@ -129,7 +131,12 @@ export class FlowdeckWorkerApi {
     try {
       response = await this.fetchImpl(`${this.baseUrl}${path}`, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json", ...this.options.headers },
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json",
+          ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}),
+          ...this.options.headers,
+        },
         body: JSON.stringify(body),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
@@ -194,6 +201,8 @@ export type FlowdeckWorkerOptions<Input = unknown, Output = unknown> = {
   leaseMs?: number;
   /** @default console */
   logger?: WorkerLogger;
+  /** A worker token (role `worker`): its leases are bound to it, so no other token can complete them. */
+  token?: string;
   /** Extra headers on every request. */
   headers?: Record<string, string>;
   /** Backoff after a failed request: starts here and doubles up to `maxBackoffMs`. @default 500 */
@@ -226,7 +235,7 @@ export class FlowdeckWorker<Input = unknown, Output = unknown> {
     const random = Math.random().toString(36).slice(2, 8);
     const pid = (globalThis as { process?: { pid?: number } }).process?.pid ?? 0;
     this.workerId = options.workerId ?? `${options.taskType}-${pid}-${random}`;
-    this.api = new FlowdeckWorkerApi({ baseUrl: options.baseUrl, headers: options.headers, fetch: options.fetch });
+    this.api = new FlowdeckWorkerApi({ baseUrl: options.baseUrl, token: options.token, headers: options.headers, fetch: options.fetch });
     this.logger = options.logger ?? console;
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
   }

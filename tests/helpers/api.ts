@@ -7,7 +7,7 @@ import type { TokenRole } from "@/lib/auth/roles";
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
 /** Call at the top of a test file, before app code is imported. */
-export function useTestAdminToken(): void {
+export function withTestAdminToken(): void {
   process.env.FLOWDECK_ADMIN_TOKEN ??= TEST_ADMIN_TOKEN;
 }
 

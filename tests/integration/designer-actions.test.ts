@@ -1,17 +1,27 @@
 // The designer's server actions (app/workflows/actions.ts) on a real SQLite file: saving a version,
 // an unchanged save, the problems of an invalid definition with their paths, and starting a run.
-// They call the same services as POST /api/workflows and POST /api/executions; what is tested here
-// is that their results carry what the designer reads (version, name, created, error details).
+// Each action is `runAction(label, access, body)` around lib/services/designer.ts; a server action
+// needs a request scope (its cookie) that vitest has not, so these run the same bodies through
+// `runActionAs` with a signed-in designer — the part of runAction after the session lookup (the
+// lookup itself is tested in auth-routes.test.ts, the actions in the browser by the e2e suite).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { ActionResult } from "@/lib/http/action";
+import type { SavedWorkflow } from "@/lib/services/designer";
+import { actorOf, type Principal } from "@/lib/auth/principal";
 
 const dir = mkdtempSync(join(tmpdir(), "flowdeck-designer-actions-"));
 process.env.DATABASE_URL = `file:${join(dir, "flowdeck.db")}`;
 process.env.FLOWDECK_ENGINE = "off";
 
-let actions: typeof import("@/app/workflows/actions");
+type Actions = {
+  saveWorkflowAction: (definition: unknown) => Promise<ActionResult<SavedWorkflow>>;
+  startExecutionAction: (request: unknown) => Promise<ActionResult<{ executionId: string }>>;
+};
+let actions: Actions;
+const designer: Principal = { kind: "user", userId: "usr_d", email: "dora@example.com", name: null, role: "designer", via: "session", sessionId: "s" };
 let db: import("@/lib/db/client").Db;
 
 const definition = {
@@ -22,9 +32,14 @@ const definition = {
 
 describe("designer server actions", () => {
   beforeAll(async () => {
-    actions = await import("@/app/workflows/actions");
     const { getDb } = await import("@/lib/db/client");
     db = getDb();
+    const { runActionAs } = await import("@/lib/http/action");
+    const { saveFromDesigner, runFromDesigner } = await import("@/lib/services/designer");
+    actions = {
+      saveWorkflowAction: (definition) => runActionAs(designer, "save workflow", "designer", (p) => saveFromDesigner(db, definition, actorOf(p))),
+      startExecutionAction: (request) => runActionAs(designer, "start execution", "operator", (p) => runFromDesigner(db, request, actorOf(p))),
+    };
   });
   afterAll(async () => {
     const { closeDb } = await import("@/lib/db/client");
@@ -40,8 +55,8 @@ describe("designer server actions", () => {
     const { getWorkflowVersions } = await import("@/lib/services/workflows");
     const versions = await getWorkflowVersions(db, "actions-e2e");
     expect(versions.map((v) => [v.version, v.createdBy])).toEqual([
-      [2, "api"],
-      [1, "api"],
+      [2, "dora@example.com"],
+      [1, "dora@example.com"],
     ]);
   });
 
@@ -81,7 +96,7 @@ describe("designer server actions", () => {
     if (!started.ok) return;
     const { getExecution } = await import("@/lib/services/executions");
     const execution = await getExecution(db, started.value.executionId);
-    expect(execution).toMatchObject({ workflowName: "actions-e2e", workflowVersion: 1, input: { who: "ada" }, createdBy: "api" });
+    expect(execution).toMatchObject({ workflowName: "actions-e2e", workflowVersion: 1, input: { who: "ada" }, createdBy: "dora@example.com" });
   });
 
   it("refuses a run of an unknown workflow or a malformed request, as the API would", async () => {
@@ -94,13 +109,26 @@ describe("designer server actions", () => {
   });
 
   it("turns an unexpected error into INTERNAL without its message, and logs it", async () => {
-    const { runAction } = await import("@/lib/http/action");
+    const { runActionAs } = await import("@/lib/http/action");
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
-    const result = await runAction("explode", async () => {
+    const result = await runActionAs(designer, "explode", "viewer", async () => {
       throw new Error("secret detail");
     });
     expect(result).toEqual({ ok: false, error: { code: "INTERNAL", message: "internal error; see the server log", details: [] } });
     expect(log).toHaveBeenCalledWith("[actions] explode failed", expect.any(Error));
     log.mockRestore();
+  });
+
+  it("refuses a user whose role does not allow the action, and saves nothing", async () => {
+    const { runActionAs } = await import("@/lib/http/action");
+    const { saveFromDesigner } = await import("@/lib/services/designer");
+    const viewer: Principal = { ...designer, email: "vic@example.com", role: "viewer" };
+    const result = await runActionAs(viewer, "save workflow", "designer", (p) => saveFromDesigner(db, { ...definition, name: "never-saved" }, actorOf(p)));
+    expect(result).toEqual({
+      ok: false,
+      error: { code: "FORBIDDEN", message: "this needs the designer role (or higher); vic@example.com has the viewer role", details: [] },
+    });
+    const { getWorkflowVersions } = await import("@/lib/services/workflows");
+    await expect(getWorkflowVersions(db, "never-saved")).rejects.toThrow("not found");
   });
 });

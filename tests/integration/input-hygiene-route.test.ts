@@ -9,12 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "@/lib/runtime/engine";
-import { TEST_ADMIN_TOKEN, useTestAdminToken } from "@/tests/helpers/api";
+import { TEST_ADMIN_TOKEN, withTestAdminToken } from "@/tests/helpers/api";
 
 const dir = mkdtempSync(join(tmpdir(), "flowdeck-input-hygiene-"));
 process.env.DATABASE_URL = `file:${join(dir, "flowdeck.db")}`;
 process.env.FLOWDECK_ENGINE = "off";
-useTestAdminToken();
+withTestAdminToken();
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 let routes: { workflows: Handler; executions: Handler; poll: Handler; complete: Handler };

@@ -7,12 +7,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Engine } from "@/lib/runtime/engine";
 import type { ExecutionView } from "@/lib/services/executions";
-import { callRoute, tokenFor, useTestAdminToken, type RouteFn } from "@/tests/helpers/api";
+import { callRoute, tokenFor, withTestAdminToken, type RouteFn } from "@/tests/helpers/api";
 
 const dir = mkdtempSync(join(tmpdir(), "flowdeck-ops-route-"));
 process.env.DATABASE_URL = `file:${join(dir, "flowdeck.db")}`;
 process.env.FLOWDECK_ENGINE = "off";
-useTestAdminToken();
+withTestAdminToken();
 
 type Route = typeof import("@/app/api/executions/[executionId]/[operation]/route");
 let POST: Route["POST"];

@@ -32,7 +32,7 @@ export type OperationState = {
 
 /** Who asked, and why: recorded on every event an operation writes. */
 export type OperatorContext = {
-  /** The user, token or API client that asked (`actorFrom(request)` for the API). */
+  /** The user, token or API client that asked (`actorOf(principal)`: the signed-in user's email or `token:<name>`). */
   actor: string;
   /** Free text shown in the history. */
   reason?: string;
