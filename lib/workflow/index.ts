@@ -14,3 +14,4 @@ export * from "./json-schema";
 export * from "./task-types";
 export * from "./input-defaults";
 export * from "./prepare";
+export * from "./json-depth";
