@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
-import { evaluateCondition, evaluateTemplate, type ExpressionContext } from "@/lib/workflow/expressions";
+import type { ExpressionContext } from "@/lib/workflow/expressions";
+import { evaluateCondition, evaluateTemplate } from "@/lib/pool/evaluate";
 import type { TaskDefinition, Timeouts, WorkflowDefinition } from "@/lib/workflow/schema";
 import { announceExecutionChanged, announceExecutionEnded, wakeEngine } from "@/lib/runtime/bus";
 import { fromJsonText } from "@/lib/runtime/json";
@@ -9,7 +10,7 @@ import { taskOf } from "@/lib/runtime/task-types";
 import { withRun, type AttemptOutcome, type ClaimedAttempt, type Dispatcher, type ExecutionState, type KnownRun, type OutcomeExtra } from "@/lib/runtime/state";
 import { loadState } from "@/lib/runtime/step";
 import { EngineStoreError } from "@/lib/runtime/store";
-import { errorOf } from "@/lib/runtime/runners/error-of";
+import { errorOf, expressionError } from "@/lib/runtime/runners/error-of";
 import { runHttpTask } from "@/lib/runtime/runners/http";
 import { runShellTask } from "@/lib/runtime/runners/shell";
 import { maskOutcome, secretMasker } from "@/lib/secrets/mask";
@@ -152,8 +153,8 @@ async function operatorTaskInput(db: Db, executionId: string, taskKey: string): 
   return { input: fromJsonText<{ input: unknown }>(event.payload)?.input ?? null };
 }
 
-function expressionFailure(error: { path: string; message: string }): AttemptOutcome {
-  return { status: "FAILED", error: errorOf("EXPRESSION_ERROR", `${error.path}: ${error.message}`) };
+function expressionFailure(error: { path: string; message: string; code: string }): AttemptOutcome {
+  return { status: "FAILED", error: expressionError(error) };
 }
 
 /**
@@ -324,7 +325,7 @@ async function waitUntil(params: Record<string, unknown>, context: ExpressionCon
   if (!evaluated.ok) return evaluated;
   const until = new Date(String(evaluated.value));
   if (Number.isNaN(until.getTime())) {
-    return { ok: false as const, error: { path: `tasks.${taskKey}.params.until`, message: `'${String(evaluated.value)}' is not a date-time` } };
+    return { ok: false as const, error: { path: `tasks.${taskKey}.params.until`, code: "expression_failed", message: `'${String(evaluated.value)}' is not a date-time` } };
   }
   return { ok: true as const, value: until };
 }

@@ -4,7 +4,7 @@ import { decide } from "@/lib/engine/decide";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
 import { transitionExecution } from "@/lib/engine/transitions";
 import type { Command, ExecutionError } from "@/lib/engine/types";
-import { evaluateTemplate } from "@/lib/workflow/expressions";
+import { evaluateTemplate } from "@/lib/pool/evaluate";
 import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import { announceExecutionChanged, announceExecutionEnded, wakeEngine } from "@/lib/runtime/bus";
 import { loadDefinition } from "@/lib/runtime/definitions";

@@ -7,7 +7,8 @@
  *   2. the engine stops claiming; claimed attempts not yet RUNNING give their claim back; RUNNING
  *      ones get the grace to finish, then their http calls are abandoned as ENGINE_SHUTDOWN and
  *      retried by their policy (Engine.stop says why);
- *   3. LISTEN/NOTIFY and the database pool are closed, and the process exits (code 0).
+ *   3. LISTEN/NOTIFY, the expression pool's threads (lib/pool) and the database pool are closed,
+ *      and the process exits (code 0).
  * If anything hangs, the process exits anyway when the grace (plus a second) is up (code 1).
  *
  * Limit: FLOWDECK_SHUTDOWN_GRACE_MS (default {@link DEFAULT_SHUTDOWN_GRACE_MS}) — how long running
@@ -20,6 +21,7 @@
 import { closeDb } from "@/lib/db/client";
 import type { Engine, StopReport } from "@/lib/runtime/engine";
 import { beginProcessShutdown } from "@/lib/runtime/shutdown";
+import { closeExpressionPool } from "@/lib/pool/pool";
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 /** What the grace keeps back for closing connections after the engine stopped. */
@@ -59,6 +61,8 @@ export function gracefulShutdown(signal: string, graceMs = shutdownGraceMs()): P
     beginProcessShutdown();
     const engine = parts.engine ? await parts.engine.stop({ graceMs: Math.max(0, graceMs - CLOSE_RESERVE_MS) }) : null;
     for (const close of parts.closers.splice(0)) await close().catch((error: unknown) => console.error("[flowdeck] shutdown: closing failed:", error));
+    // The expression pool's threads, once no attempt can evaluate anything any more.
+    await closeExpressionPool().catch((error: unknown) => console.error("[flowdeck] shutdown: closing the expression pool failed:", error));
     await closeDb().catch((error: unknown) => console.error("[flowdeck] shutdown: closing the database failed:", error));
     return { signal, engine, tookMs: Date.now() - startedAt };
   })();

@@ -14,7 +14,8 @@ export type ServiceErrorCode =
   | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "TOO_MANY_REQUESTS"
-  | "SERVICE_UNAVAILABLE";
+  | "SERVICE_UNAVAILABLE"
+  | "UNAVAILABLE";
 
 const HTTP_STATUS: Record<ServiceErrorCode, number> = {
   VALIDATION_FAILED: 400,
@@ -28,6 +29,8 @@ const HTTP_STATUS: Record<ServiceErrorCode, number> = {
   TOO_MANY_REQUESTS: 429,
   /** The server cannot do it as configured (e.g. its secrets key is malformed); the message says what to fix. */
   SERVICE_UNAVAILABLE: 503,
+  /** Too busy to do it now (the expression pool's queue is full); try again. */
+  UNAVAILABLE: 503,
 };
 
 export class ServiceError extends Error {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { boundedJsonSchema } from "@/lib/services/json-value";
 import type { Db } from "@/lib/db/client";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
 import { announceExecutionChanged, engineBus, wakeEngine } from "@/lib/runtime/bus";
@@ -19,7 +20,7 @@ export const MAX_WAIT_SECONDS = 300;
 export const startExecutionSchema = z.strictObject({
   workflow: z.string().min(1, { error: "must name a workflow" }),
   version: z.number().int().min(1).optional(),
-  input: z.json().optional(),
+  input: boundedJsonSchema.optional(),
   correlationId: z.string().min(1).max(200).optional(),
   /** Wait up to this many seconds for the execution to finish before answering. @default 0 */
   waitSeconds: z.number().min(0).max(MAX_WAIT_SECONDS, { error: `must be at most ${MAX_WAIT_SECONDS}` }).optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { boundedJsonSchema } from "@/lib/services/json-value";
 import type { Db } from "@/lib/db/client";
 import type { DatabaseProvider } from "@/lib/db/config";
 import type { TaskRunError } from "@/lib/engine/types";
@@ -78,12 +79,12 @@ export type WorkerLogLine = { time: string; level: (typeof LOG_LEVELS)[number]; 
 export const heartbeatBodySchema = z.strictObject({
   workerId: workerIdSchema,
   /** Progress the worker reports (validated and bounded; not stored, see heartbeat()). */
-  details: z.json().optional(),
+  details: boundedJsonSchema.optional(),
 });
 
 export const completeTaskBodySchema = z.strictObject({
   workerId: workerIdSchema,
-  output: z.json().optional(),
+  output: boundedJsonSchema.optional(),
   logs: workerLogsSchema.optional(),
 });
 
@@ -93,7 +94,7 @@ export const failTaskBodySchema = z.strictObject({
     /** Compared with the task's `retry.nonRetryableErrors`. @default "WORKER_ERROR" */
     code: z.string().min(1, { error: "must not be empty" }).max(100, { error: "must be at most 100 characters" }).optional(),
     message: z.string().min(1, { error: "must say what went wrong" }).max(10_000, { error: "must be at most 10000 characters" }),
-    details: z.json().optional(),
+    details: boundedJsonSchema.optional(),
   }),
   logs: workerLogsSchema.optional(),
 });

@@ -13,8 +13,8 @@ import {
 import {
   definitionWarnings,
   serializeDefinition,
-  validateDefinition,
   versionLabel,
+  withVersionLine,
   workflowReferences,
   type ValidationIssue,
   type WorkflowDefinition,
@@ -24,6 +24,10 @@ import { conflict, notFound, ServiceError, validationFailed, type ErrorDetail } 
 import { assertSecretReferences } from "@/lib/secrets/definitions";
 import { checkSavePrecondition, type SavePrecondition } from "@/lib/services/save-precondition";
 import { compileJsonSchema } from "@/lib/workflow/json-schema-validator";
+import { boundFromEnv } from "@/lib/workflow/lru";
+import { prepareSubmittedDefinition } from "@/lib/pool/definitions";
+import { THREAD_HEAP_MB } from "@/lib/pool/pool";
+import { PoolBusyError, PoolClosedError, PoolThreadError, PoolTimeoutError } from "@/lib/pool/thread-pool";
 
 /** A workflow version as the API returns it. */
 export type WorkflowVersionView = {
@@ -58,7 +62,12 @@ export const MAX_IMPORT_DEFINITIONS = 200;
  */
 export function definitionChecksum(definition: WorkflowDefinition): string {
   const { version: _version, ...content } = definition;
-  return createHash("sha256").update(serializeDefinition(content as WorkflowDefinition)).digest("hex");
+  return textChecksum(serializeDefinition(content as WorkflowDefinition));
+}
+
+/** The checksum of a canonical text without `version` (what definitionChecksum hashes). */
+function textChecksum(canonicalTextWithoutVersion: string): string {
+  return createHash("sha256").update(canonicalTextWithoutVersion).digest("hex");
 }
 
 function toView(row: WorkflowDefinitionRow): WorkflowVersionView {
@@ -80,26 +89,68 @@ function toView(row: WorkflowDefinitionRow): WorkflowVersionView {
  */
 export const RESERVED_WORKFLOW_NAMES = ["new", "import"] as const;
 
-/** Validates untrusted input into a definition, or throws a 400 listing every problem with its path. */
-export function parseDefinitionOrThrow(input: unknown, pathPrefix = ""): WorkflowDefinition {
-  const result = validateDefinition(input);
-  const issues = result.ok ? [] : [...result.errors];
+/** Largest definition, as JSON text without whitespace (FLOWDECK_MAX_DEFINITION_BYTES). @default 1 MiB */
+export const MAX_DEFINITION_BYTES = boundFromEnv("FLOWDECK_MAX_DEFINITION_BYTES", 1024 * 1024);
+/** Most `{% … %}` expressions in one definition (FLOWDECK_MAX_EXPRESSIONS). @default 10,000 */
+export const MAX_DEFINITION_EXPRESSIONS = boundFromEnv("FLOWDECK_MAX_EXPRESSIONS", 10_000);
+
+/** A valid definition ready to store: its canonical text without `version`, and that text's checksum. */
+export type ParsedDefinition = { definition: WorkflowDefinition; canonicalText: string; checksum: string };
+
+/**
+ * Validates untrusted input into a definition (off the event loop when it is large, lib/pool),
+ * or throws: 413 PAYLOAD_TOO_LARGE over the size or expression limit (checked first, naming the
+ * size or count, the limit and its setting), 400 listing every problem with its path, 503 when
+ * the expression pool is full.
+ */
+export async function parseDefinitionOrThrow(input: unknown, pathPrefix = ""): Promise<ParsedDefinition> {
+  const where = pathPrefix ? `definition ${pathPrefix} ` : "definition ";
+  const prepared = await prepareSubmittedDefinition(input, { maxBytes: MAX_DEFINITION_BYTES, maxExpressions: MAX_DEFINITION_EXPRESSIONS }).catch((error: unknown) => {
+    throw preparationFailure(error, where);
+  });
+  if (prepared.status === "too_large") {
+    throw new ServiceError("PAYLOAD_TOO_LARGE", `the ${where}is ${prepared.bytes} bytes of JSON; the limit is ${MAX_DEFINITION_BYTES} bytes (FLOWDECK_MAX_DEFINITION_BYTES)`, [
+      { path: pathPrefix, message: `is ${prepared.bytes} bytes; at most ${MAX_DEFINITION_BYTES}` },
+    ]);
+  }
+  if (prepared.status === "too_many_expressions") {
+    throw new ServiceError("PAYLOAD_TOO_LARGE", `the ${where}has more than ${MAX_DEFINITION_EXPRESSIONS} expressions; the limit is ${MAX_DEFINITION_EXPRESSIONS} (FLOWDECK_MAX_EXPRESSIONS)`, [
+      { path: pathPrefix, message: `has more than ${MAX_DEFINITION_EXPRESSIONS} {% … %} expressions` },
+    ]);
+  }
+  const issues = prepared.status === "invalid" ? [...prepared.errors] : [];
   const name = (input as { name?: unknown } | null)?.name;
   if (typeof name === "string" && (RESERVED_WORKFLOW_NAMES as readonly string[]).includes(name)) {
     issues.unshift({ path: "name", message: `'${name}' is reserved; choose another workflow name`, code: "reserved_name" });
   }
   // The input schema must be one the validator can compile, or no execution could ever start.
-  if (result.ok && result.definition.input) {
-    const compiled = compileJsonSchema(result.definition.input);
+  if (prepared.status === "valid" && prepared.definition.input) {
+    const compiled = compileJsonSchema(prepared.definition.input);
     if (!compiled.ok) issues.push({ path: "input", message: `is not a valid JSON Schema: ${compiled.message}`, code: "invalid_input_schema" });
   }
-  if (result.ok && issues.length === 0) return result.definition;
+  if (prepared.status === "valid" && issues.length === 0) {
+    return { definition: prepared.definition, canonicalText: prepared.canonicalText, checksum: textChecksum(prepared.canonicalText) };
+  }
   const details: ErrorDetail[] = issues.map((issue) => ({
     path: joinPath(pathPrefix, issue.path),
     message: issue.message,
   }));
   const count = details.length;
   throw validationFailed(`the workflow definition has ${count} problem${count === 1 ? "" : "s"}`, details);
+}
+
+/** The pool could not prepare the definition: busy (503), or it was too much for a thread (413). */
+function preparationFailure(error: unknown, where: string): unknown {
+  if (error instanceof PoolBusyError || error instanceof PoolClosedError) {
+    return new ServiceError("UNAVAILABLE", `the server is too busy to validate the ${where}now (${error.message}); try again`);
+  }
+  if (error instanceof PoolTimeoutError) {
+    return new ServiceError("PAYLOAD_TOO_LARGE", `the ${where}could not be validated within ${error.timeoutMs} ms; make it smaller`);
+  }
+  if (error instanceof PoolThreadError && error.code === "ERR_WORKER_OUT_OF_MEMORY") {
+    return new ServiceError("PAYLOAD_TOO_LARGE", `validating the ${where}needed more than ${THREAD_HEAP_MB} MiB of memory; make it smaller`);
+  }
+  return error;
 }
 
 function joinPath(prefix: string, path: string): string {
@@ -117,8 +168,8 @@ type TxDb = Pick<Db, "workflowDefinition">;
  * transaction; two saves based on one version both pass it only to collide on the unique
  * (name, version) index, and the retry then finds the other one's version and refuses.
  */
-async function saveValidDefinition(tx: TxDb, definition: WorkflowDefinition, actor: string, precondition: SavePrecondition = {}): Promise<Omit<SaveResult, "warnings">> {
-  const checksum = definitionChecksum(definition);
+async function saveValidDefinition(tx: TxDb, parsed: ParsedDefinition, actor: string, precondition: SavePrecondition = {}): Promise<Omit<SaveResult, "warnings">> {
+  const { definition, checksum } = parsed;
   const latest = await findLatestVersion(tx, definition.name);
   await checkSavePrecondition(definition.name, precondition, latest && toView(latest), checksum, async (by) => {
     const row = "version" in by ? await findVersion(tx, definition.name, by.version) : await findVersionByChecksum(tx, definition.name, by.checksum);
@@ -126,12 +177,12 @@ async function saveValidDefinition(tx: TxDb, definition: WorkflowDefinition, act
   });
   if (latest && latest.checksum === checksum) return { created: false, workflow: toView(latest) };
   const version = (latest?.version ?? 0) + 1;
-  const stored: WorkflowDefinition = { ...definition, version };
   const row = await insertVersion(tx, {
     id: randomUUID(),
     name: definition.name,
     version,
-    definition: serializeDefinition(stored),
+    // serializeDefinition({ ...definition, version }), from the text prepared off the event loop.
+    definition: withVersionLine(parsed.canonicalText, version),
     checksum,
     description: definition.description ?? null,
     taskCount: definition.tasks.length,
@@ -166,10 +217,10 @@ async function withVersionRetry<T>(work: () => Promise<T>): Promise<T> {
  * (scripts); a save that would overwrite unseen work is refused with SaveConflictError (409).
  */
 export async function saveWorkflow(db: Db, input: unknown, actor: string, precondition: SavePrecondition = {}): Promise<SaveResult> {
-  const definition = parseDefinitionOrThrow(input);
-  await assertSecretReferences(db, [definition]);
-  const warnings = await checkWorkflowReferences(db, [definition]);
-  const saved = await withVersionRetry(() => db.$transaction((tx) => saveValidDefinition(tx, definition, actor, precondition)));
+  const parsed = await parseDefinitionOrThrow(input);
+  await assertSecretReferences(db, [parsed.definition]);
+  const warnings = await checkWorkflowReferences(db, [parsed.definition]);
+  const saved = await withVersionRetry(() => db.$transaction((tx) => saveValidDefinition(tx, parsed, actor, precondition)));
   return { ...saved, warnings: warnings[0]! };
 }
 
@@ -295,26 +346,24 @@ export async function importWorkflows(db: Db, input: unknown, actor: string): Pr
   if (items.length > MAX_IMPORT_DEFINITIONS) {
     throw new ServiceError("BAD_REQUEST", `at most ${MAX_IMPORT_DEFINITIONS} definitions per import; got ${items.length}`);
   }
-  const details: ErrorDetail[] = [];
-  const definitions: WorkflowDefinition[] = [];
-  items.forEach((item, index) => {
-    try {
-      definitions.push(parseDefinitionOrThrow(item, Array.isArray(input) ? `[${index}]` : ""));
-    } catch (error) {
-      if (error instanceof ServiceError) details.push(...error.details);
-      else throw error;
-    }
-  });
-  if (details.length > 0) {
+  // Prepared side by side (large ones on the pool's threads); a limit broken by any of them refuses the import first.
+  const outcomes = await Promise.allSettled(items.map((item, index) => parseDefinitionOrThrow(item, Array.isArray(input) ? `[${index}]` : "")));
+  const refusals = outcomes.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason as unknown] : []));
+  const unexpected = refusals.find((error) => !(error instanceof ServiceError) || error.code !== "VALIDATION_FAILED");
+  if (unexpected) throw unexpected;
+  if (refusals.length > 0) {
+    const details = refusals.flatMap((error) => (error as ServiceError).details);
     throw validationFailed(`import refused: ${details.length} problem${details.length === 1 ? "" : "s"}; nothing was saved`, details);
   }
+  const parsed = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<ParsedDefinition>).value);
+  const definitions = parsed.map((entry) => entry.definition);
   await assertSecretReferences(db, definitions, (index) => (Array.isArray(input) ? `[${index}]` : ""));
   const warnings = await checkWorkflowReferences(db, definitions);
   return withVersionRetry(() =>
     db.$transaction(async (tx) => {
       const results: SaveResult[] = [];
-      for (const [index, definition] of definitions.entries()) {
-        results.push({ ...(await saveValidDefinition(tx, definition, actor)), warnings: warnings[index]! });
+      for (const [index, entry] of parsed.entries()) {
+        results.push({ ...(await saveValidDefinition(tx, entry, actor)), warnings: warnings[index]! });
       }
       return results;
     }),

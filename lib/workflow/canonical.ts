@@ -348,3 +348,19 @@ export function locateJsonError(text: string): { offset: number; problem: string
     return { offset: 0, problem: "invalid JSON" };
   }
 }
+
+/**
+ * The canonical text of a definition with `version` set, from the canonical text of the same
+ * definition without one (serializeDefinition of it): what serializeDefinition({ ...definition,
+ * version }) returns, without canonicalizing again. `version` comes right after `name` (the first
+ * key, always present in a valid definition) in the schema's field order, so it is one line
+ * inserted after the name's line. A save prepares the canonical text off the event loop (the
+ * expression pool, lib/pool) before it knows the version number it will store.
+ */
+export function withVersionLine(canonicalTextWithoutVersion: string, version: number): string {
+  if (!Number.isInteger(version) || version < 1) throw new Error(`a version is an integer ≥ 1; got ${version}`);
+  // The name's line ends with a comma: `tasks` (required) always follows.
+  const nameLine = /^\{\n {2}"name": "(?:[^"\\\n]|\\.)*",\n/.exec(canonicalTextWithoutVersion);
+  if (!nameLine) throw new Error("not the canonical text of a definition: it must start with its name");
+  return `${nameLine[0]}  "version": ${version},\n${canonicalTextWithoutVersion.slice(nameLine[0].length)}`;
+}

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalize, parseDefinitionText, serializeDefinition } from "./canonical";
+import { canonicalize, parseDefinitionText, serializeDefinition, withVersionLine } from "./canonical";
+import { prepareDefinition } from "./prepare";
 import { TASK_TYPES, type WorkflowDefinition } from "./schema";
 import { validateDefinition } from "./validate";
 
@@ -213,6 +214,19 @@ describe("canonical form (properties)", () => {
         expect(parsed.ok).toBe(true);
         if (parsed.ok) expect(serializeDefinition(parsed.definition)).toBe(text);
         expect(text.endsWith("}\n")).toBe(true);
+      }),
+      definitionRuns,
+    );
+  });
+
+  it("withVersionLine(text without version, v) is serializeDefinition with version v; prepareDefinition gives that text", () => {
+    fc.assert(
+      fc.property(validDefinition, fc.integer({ min: 1, max: 1_000_000 }), fc.option(fc.integer({ min: 1, max: 99 }), { nil: undefined }), (definition, version, authored) => {
+        const submitted = authored === undefined ? definition : { ...definition, version: authored };
+        const prepared = prepareDefinition(submitted, 10_000);
+        expect(prepared.status).toBe("valid");
+        if (prepared.status !== "valid") return;
+        expect(withVersionLine(prepared.canonicalText, version)).toBe(serializeDefinition({ ...definition, version }));
       }),
       definitionRuns,
     );

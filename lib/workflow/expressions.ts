@@ -11,6 +11,7 @@
  */
 import { boundFromEnv, LruCache } from "./lru";
 import jsonata from "jsonata";
+import { isBoundedAst, taskReads, type TaskReads } from "./expression-analysis";
 import { joinPath, type ValidationIssue } from "./paths";
 
 const EXPRESSION = /^\{%([\s\S]*)%\}$/;
@@ -29,7 +30,14 @@ export function expressionBody(value: string): string | undefined {
 export type ExpressionAst = jsonata.ExprNode;
 
 export type ParseExpressionResult =
-  | { ok: true; ast: ExpressionAst }
+  | {
+      ok: true;
+      ast: ExpressionAst;
+      /** It cannot loop: cheap enough to evaluate on the caller's thread (expression-analysis.ts). */
+      bounded: boolean;
+      /** What it reads of `$tasks` (expression-analysis.ts). */
+      reads: TaskReads;
+    }
   | {
       ok: false;
       /** A readable sentence with JSONata's message and code. */
@@ -87,7 +95,8 @@ function parseExpressionUncached(source: string): ParseExpressionResult {
     return { ok: false, message: "expression is empty", position: offset, code: "empty" };
   }
   try {
-    return { ok: true, ast: compile(text).ast() };
+    const ast = compile(text).ast();
+    return { ok: true, ast, bounded: isBoundedAst(ast), reads: taskReads(ast) };
   } catch (error) {
     const { code, message, position } = asJsonataError(error);
     const jsonataCode = typeof code === "string" ? code : "unknown";
@@ -135,6 +144,51 @@ export function findExpressions(template: unknown, basePath = ""): FoundExpressi
     if (isExpression(text)) found.push({ path, source: text });
   });
   return found;
+}
+
+/**
+ * How many strings of a JSON value are expressions (`{% … %}`), wherever they are; counting stops
+ * once the count is above `stopAbove`, so a huge definition costs no more than the limit it
+ * breaks. Never throws (no recursion: any nesting depth).
+ */
+export function countExpressions(value: unknown, stopAbove = Infinity): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0 && count <= stopAbove) {
+    const at = stack.pop();
+    if (typeof at === "string") {
+      if (EXPRESSION.test(at)) count += 1;
+    } else if (Array.isArray(at)) {
+      for (const item of at) stack.push(item);
+    } else if (typeof at === "object" && at !== null) {
+      for (const key of Object.keys(at)) stack.push((at as Record<string, unknown>)[key]);
+    }
+  }
+  return count;
+}
+
+/** What evaluating a template may cost and read, from its expressions' ASTs. */
+export interface TemplateCost {
+  /** Every expression in it is bounded (one that does not parse fails at once, so it counts as bounded). */
+  bounded: boolean;
+  /** What its expressions read of `$tasks`, together. */
+  reads: TaskReads;
+}
+
+/** The cost of a template (see TemplateCost); parses are cached, so this is cheap on a hot path. */
+export function templateCost(template: unknown): TemplateCost {
+  let bounded = true;
+  let all = false;
+  const keys = new Set<string>();
+  walkTemplate(template, "", 0, (text) => {
+    if (!isExpression(text)) return;
+    const parsed = parseExpression(text);
+    if (!parsed.ok) return;
+    if (!parsed.bounded) bounded = false;
+    if (parsed.reads.all) all = true;
+    else for (const key of parsed.reads.keys) keys.add(key);
+  });
+  return { bounded, reads: all ? { all: true } : { all: false, keys: [...keys] } };
 }
 
 /** Message of a string that holds `{%` but is not an expression as a whole. */
@@ -208,8 +262,11 @@ const TASK_REFERENCE_SCAN = /\$tasks\s*\.\s*(?:([A-Za-z_][A-Za-z0-9_]*)|`([^`]*)
  * not seen.
  */
 export function referencedTasks(source: string): string[] {
+  return referencesOf(source, parseExpression(source));
+}
+
+function referencesOf(source: string, parsed: ParseExpressionResult): string[] {
   const found: string[] = [];
-  const parsed = parseExpression(source);
   if (parsed.ok) {
     collectTaskReferences(parsed.ast, found, 0);
     return found;
@@ -219,6 +276,32 @@ export function referencedTasks(source: string): string[] {
     if (key !== undefined && !found.includes(key)) found.push(key);
   }
   return found;
+}
+
+/** An expression of a template and the task keys it reads (see referencedTasks). */
+export interface TemplateReference {
+  path: string;
+  keys: string[];
+}
+
+/**
+ * checkTemplate and referencedTasks of every expression in one walk, parsing each expression once
+ * (validation of a definition with thousands of expressions would otherwise parse each twice:
+ * the parse cache holds fewer sources than such a definition has).
+ */
+export function inspectTemplate(template: unknown, basePath = ""): { issues: ValidationIssue[]; references: TemplateReference[] } {
+  const issues: ValidationIssue[] = [];
+  const references: TemplateReference[] = [];
+  walkTemplate(template, basePath, 0, (text, path) => {
+    if (isExpression(text)) {
+      const parsed = parseExpression(text);
+      if (!parsed.ok) issues.push({ path, code: "invalid_expression", message: `invalid expression at position ${parsed.position}: ${parsed.message}` });
+      references.push({ path, keys: referencesOf(text, parsed) });
+    } else if (looksLikeMixedExpression(text)) {
+      issues.push({ path, code: "expression_not_whole_string", message: MIXED_EXPRESSION_MESSAGE });
+    }
+  });
+  return { issues, references };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -276,6 +359,13 @@ export interface EvaluateOptions {
    * @default ""
    */
   basePath?: string;
+  /**
+   * Stop early, with code `expression_deferred`, once the evaluation has run this long: a caller
+   * evaluating on a thread that must stay responsive gives up after a slice and re-runs the
+   * template elsewhere with the whole budget (evaluation is pure, so running it again is safe).
+   * @default no slice
+   */
+  sliceMs?: number;
 }
 
 export const EVALUATE_DEFAULTS = {
@@ -293,7 +383,9 @@ export interface ExpressionError {
   message: string;
   /**
    * `invalid_expression` (does not parse), `expression_failed` (evaluation error; `$error()`),
-   * `expression_timeout`, `expression_too_large`, `expression_not_json` (e.g. returned a function).
+   * `expression_timeout`, `expression_too_large`, `expression_not_json` (e.g. returned a function);
+   * `expression_deferred` when it ran past `sliceMs` (never seen by a task: the caller re-runs it);
+   * lib/pool adds `expression_busy` (its queue is full).
    */
   code: string;
   /** Character offset in the expression string as written, when known. */
@@ -304,7 +396,7 @@ export type EvaluateResult<T = unknown> = { ok: true; value: T } | { ok: false; 
 
 class BudgetExceeded {
   constructor(
-    readonly code: "expression_timeout" | "expression_too_large",
+    readonly code: "expression_timeout" | "expression_too_large" | "expression_deferred",
     readonly detail: string,
   ) {}
 }
@@ -315,6 +407,8 @@ class NotJson {
 
 interface Budget {
   deadline: number;
+  /** When a sliced evaluation gives up (sliceMs); Infinity without a slice. */
+  sliceDeadline: number;
   timeoutMs: number;
   maxDepth: number;
   maxResultBytes: number;
@@ -362,9 +456,11 @@ function installGuards(expression: jsonata.Expression, budget: Budget): void {
     if (depth > budget.maxDepth) {
       throw new BudgetExceeded("expression_too_large", `expression nested deeper than ${budget.maxDepth} levels`);
     }
-    if (Date.now() > budget.deadline) {
+    const now = Date.now();
+    if (now > budget.deadline) {
       throw new BudgetExceeded("expression_timeout", `expression ran longer than ${budget.timeoutMs} ms`);
     }
+    if (now > budget.sliceDeadline) throw new BudgetExceeded("expression_deferred", "the evaluation ran past its slice");
   };
   const assign = expression.assign as unknown as (name: symbol, value: unknown) => void;
   assign.call(expression, ENTRY_HOOK, (_expr: unknown, _input: unknown, environment: HookEnvironment) => {
@@ -520,8 +616,10 @@ function toExpressionError(error: unknown, path: string, source: string): Expres
 
 function makeBudget(options: EvaluateOptions | undefined): Budget {
   const timeoutMs = options?.timeoutMs ?? EVALUATE_DEFAULTS.timeoutMs;
+  const now = Date.now();
   return {
-    deadline: Date.now() + timeoutMs,
+    deadline: now + timeoutMs,
+    sliceDeadline: options?.sliceMs === undefined ? Infinity : now + options.sliceMs,
     timeoutMs,
     maxDepth: options?.maxDepth ?? EVALUATE_DEFAULTS.maxDepth,
     maxResultBytes: options?.maxResultBytes ?? EVALUATE_DEFAULTS.maxResultBytes,

@@ -13,3 +13,5 @@ export * from "./canonical";
 export * from "./json-schema";
 export * from "./task-types";
 export * from "./input-defaults";
+export * from "./prepare";
+export * from "./json-depth";

@@ -11,7 +11,7 @@
  *    switch branches, layout entries), which work even where pass 1 found problems.
  */
 import type * as z from "zod";
-import { checkTemplate, findExpressions, referencedTasks } from "./expressions";
+import { inspectTemplate } from "./expressions";
 import { buildTaskGraph } from "./graph";
 import { formatPath, joinPath, type ValidationIssue } from "./paths";
 import { TASK_TYPES, workflowDefinitionSchema, type WorkflowDefinition } from "./schema";
@@ -504,9 +504,10 @@ function checkSemantics(definition: Record<string, unknown>): ValidationIssue[] 
     for (const field of ["when", "input", "params"] as const) {
       if (!(field in task.raw)) continue;
       const base = joinPath(task.path, field);
-      issues.push(...checkTemplate(task.raw[field], base));
-      for (const found of findExpressions(task.raw[field], base)) {
-        for (const reference of referencedTasks(found.source)) {
+      const inspected = inspectTemplate(task.raw[field], base);
+      issues.push(...inspected.issues);
+      for (const found of inspected.references) {
+        for (const reference of found.keys) {
           const issue = referenceIssue(found.path, reference, task, byKey, upstream, keys);
           if (issue) issues.push(issue);
         }
@@ -517,9 +518,10 @@ function checkSemantics(definition: Record<string, unknown>): ValidationIssue[] 
 
   // The workflow's output may read any task.
   if ("output" in definition) {
-    issues.push(...checkTemplate(definition.output, "output"));
-    for (const found of findExpressions(definition.output, "output")) {
-      for (const reference of referencedTasks(found.source)) {
+    const inspected = inspectTemplate(definition.output, "output");
+    issues.push(...inspected.issues);
+    for (const found of inspected.references) {
+      for (const reference of found.keys) {
         if (!byKey.has(reference)) issues.push(unknownReference(found.path, reference, keys));
       }
     }

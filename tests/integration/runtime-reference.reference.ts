@@ -190,6 +190,6 @@ export class ReferenceRun {
   }
 }
 
-function expressionError(error: { path: string; message: string }): TaskRunError {
-  return { code: "EXPRESSION_ERROR", message: `${error.path}: ${error.message}` };
+function expressionError(error: { path: string; message: string; code: string }): TaskRunError {
+  return { code: "EXPRESSION_ERROR", message: `${error.path}: ${error.message}`, details: { code: error.code, path: error.path } };
 }

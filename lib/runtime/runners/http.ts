@@ -1,8 +1,9 @@
-import { evaluateTemplate, type ExpressionContext } from "@/lib/workflow/expressions";
+import type { ExpressionContext } from "@/lib/workflow/expressions";
+import { evaluateTemplate } from "@/lib/pool/evaluate";
 import type { AttemptOutcome } from "@/lib/runtime/state";
-import { errorOf } from "@/lib/runtime/runners/error-of";
 import { ALLOW_PUBLIC_SETTING, ALLOWED_HOSTS_SETTING, AllowListError, policyFromEnv, type NetworkPolicy } from "@/lib/net/allow-list";
 import { guardedFetch, RequestRefusedError } from "@/lib/net/guarded-fetch";
+import { errorOf, expressionError } from "@/lib/runtime/runners/error-of";
 
 /** Largest response body kept as output. @default 1 MiB */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -42,7 +43,7 @@ function currentPolicy(): NetworkPolicy {
  */
 export async function runHttpTask(rawParams: Record<string, unknown>, context: ExpressionContext, taskKey: string, options: { abort?: AbortSignal } = {}): Promise<AttemptOutcome> {
   const evaluated = await evaluateTemplate(rawParams, context, { basePath: `tasks.${taskKey}.params` });
-  if (!evaluated.ok) return { status: "FAILED", error: errorOf("EXPRESSION_ERROR", `${evaluated.error.path}: ${evaluated.error.message}`) };
+  if (!evaluated.ok) return { status: "FAILED", error: expressionError(evaluated.error) };
   const params = evaluated.value as HttpParams;
   let url: URL;
   try {

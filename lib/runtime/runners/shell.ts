@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
-import { evaluateTemplate, type ExpressionContext } from "@/lib/workflow/expressions";
+import type { ExpressionContext } from "@/lib/workflow/expressions";
+import { evaluateTemplate } from "@/lib/pool/evaluate";
 import type { AttemptOutcome } from "@/lib/runtime/state";
-import { errorOf } from "@/lib/runtime/runners/error-of";
+import { errorOf, expressionError } from "@/lib/runtime/runners/error-of";
 
 /** Most output kept per stream. */
 const MAX_CAPTURE = 256 * 1024;
@@ -19,7 +20,7 @@ export async function runShellTask(
   taskKey: string,
 ): Promise<{ outcome: AttemptOutcome; logs?: unknown }> {
   const evaluated = await evaluateTemplate(rawParams, context, { basePath: `tasks.${taskKey}.params` });
-  if (!evaluated.ok) return { outcome: { status: "FAILED", error: errorOf("EXPRESSION_ERROR", `${evaluated.error.path}: ${evaluated.error.message}`) } };
+  if (!evaluated.ok) return { outcome: { status: "FAILED", error: expressionError(evaluated.error) } };
   const params = evaluated.value as ShellParams;
   const timeoutMs = params.timeoutMs ?? 60_000;
   return new Promise((resolve) => {

@@ -1,6 +1,7 @@
-import { evaluateTemplate, type ExpressionContext } from "@/lib/workflow/expressions";
+import type { ExpressionContext } from "@/lib/workflow/expressions";
+import { evaluateTemplate } from "@/lib/pool/evaluate";
 import type { AttemptOutcome } from "@/lib/runtime/state";
-import { errorOf } from "@/lib/runtime/runners/error-of";
+import { expressionError } from "@/lib/runtime/runners/error-of";
 
 export type TerminateParams = { status: "COMPLETED" | "FAILED" | "TERMINATED"; reason: string; output?: unknown };
 
@@ -15,7 +16,7 @@ export async function evaluateTermination(
   taskKey: string,
 ): Promise<{ ok: true; reason: string; output: unknown } | { ok: false; outcome: AttemptOutcome }> {
   const evaluated = await evaluateTemplate({ reason: params.reason, output: params.output ?? null }, context, { basePath: `tasks.${taskKey}.params` });
-  if (!evaluated.ok) return { ok: false, outcome: { status: "FAILED", error: errorOf("EXPRESSION_ERROR", `${evaluated.error.path}: ${evaluated.error.message}`) } };
+  if (!evaluated.ok) return { ok: false, outcome: { status: "FAILED", error: expressionError(evaluated.error) } };
   const { reason, output } = evaluated.value as { reason: unknown; output: unknown };
   return { ok: true, reason: String(reason), output };
 }

@@ -5,6 +5,7 @@
  * and recorded in the event history with the actor and the reason. See README.md beside this file.
  */
 import { z } from "zod";
+import { boundedJsonSchema } from "@/lib/services/json-value";
 import type { Db } from "@/lib/db/client";
 import type { ExecutionView } from "@/lib/services/executions";
 import { notFound } from "@/lib/services/errors";
@@ -55,9 +56,9 @@ export const operationBodySchemas = {
   rerun: z.strictObject({
     fromTaskKey: taskKeySchema,
     /** Replaces the execution's input (checked against the workflow's input schema). */
-    input: z.json().optional(),
+    input: boundedJsonSchema.optional(),
     /** Replaces fromTaskKey's input mapping for this rerun. */
-    taskInput: z.json().optional(),
+    taskInput: boundedJsonSchema.optional(),
     dryRun: dryRunSchema,
     reason: reasonSchema.optional(),
   }),

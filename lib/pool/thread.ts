@@ -1,0 +1,34 @@
+/**
+ * The entry of an expression pool thread (started by pool.ts): answers `{ id, job }` with
+ * `{ id, ok: true, result }`, or `{ id, ok: false, message }` if the job threw (the evaluators
+ * never throw; this is for bugs). Posts `{ ready: true }` once its modules are loaded, so the
+ * pool's deadline for a job does not count the thread's start.
+ */
+import { setPriority } from "node:os";
+import { parentPort } from "node:worker_threads";
+import { runPoolJob, type PoolJob } from "./jobs";
+
+const port = parentPort;
+if (!port) throw new Error("lib/pool/thread.ts runs as a worker thread (lib/pool/pool.ts starts it)");
+
+/**
+ * The pool's work is background work: when the cores are busy, the thread serving requests (the
+ * event loop) is scheduled first. On Linux a nice value is per thread, so this lowers only this
+ * thread; elsewhere it would lower the whole process, so it is left alone.
+ */
+const THREAD_NICE = 10;
+if (process.platform === "linux") {
+  try {
+    setPriority(THREAD_NICE);
+  } catch {
+    // Not allowed (a sandbox): the thread runs at the process's priority.
+  }
+}
+
+port.on("message", (message: { id: number; job: PoolJob }) => {
+  runPoolJob(message.job).then(
+    (result) => port.postMessage({ id: message.id, ok: true, result }),
+    (error: unknown) => port.postMessage({ id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) }),
+  );
+});
+port.postMessage({ ready: true });
