@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "./fixtures";
 
 // Issue 11, point 3, on the production build (`next start`): the expression pool's threads run
 // from the bundle Turbopack made of lib/pool/thread.ts. Runaway expressions stop at their budget
