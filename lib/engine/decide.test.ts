@@ -209,6 +209,24 @@ describe("decide: switch branches and skip propagation", () => {
     expect(commandsFor(definition, [run("route", "COMPLETED", { output: { branch } })])).toEqual(expected);
   });
 
+  //   route ──(b)── on_b (one_success)
+  //   fast ─────────┘
+  it("a switch's dependent under one_success waits for the switch, even when its other upstream completed", () => {
+    const below = workflow([
+      switchTask("route", { a: [], b: ["on_b"] }),
+      task("fast"),
+      task("on_b", { dependsOn: ["route", "fast"], triggerRule: "one_success" }),
+    ]);
+    expect(commandsFor(below, [run("route", "RUNNING"), run("fast", "COMPLETED")])).toEqual([]);
+    expect(commandsFor(below, [run("route", "COMPLETED", { output: { branch: "a" } }), run("fast", "COMPLETED")])).toEqual([
+      "skip on_b (branch_not_taken)",
+      "completeExecution",
+    ]);
+    expect(commandsFor(below, [run("route", "COMPLETED", { output: { branch: "b" } }), run("fast", "COMPLETED")])).toEqual(["schedule on_b"]);
+    // A failed switch takes no branch: the trigger rule alone decides (one success is enough).
+    expect(commandsFor(below, [run("route", "FAILED"), run("fast", "COMPLETED")])).toEqual(["schedule on_b"]);
+  });
+
   it("a skipped task (its `when` was false) propagates the skip", () => {
     const chain = workflow([task("a"), task("b", { dependsOn: ["a"] }), task("c", { dependsOn: ["b"] })]);
     expect(commandsFor(chain, [run("a", "SKIPPED")])).toEqual([

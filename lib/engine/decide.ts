@@ -404,6 +404,10 @@ export function decide(input: DecideInput): Decision {
     );
     switch (verdict.kind) {
       case "ready":
+        // A dependent of a switch is a branch task: it runs only when the switch has taken its
+        // branch. one_success would otherwise start it as soon as another upstream completed,
+        // before the switch decided — and then a branch that is not taken has run.
+        if (parents.some((parentKey) => tasks.get(parentKey)!.type === "switch" && !STATUS_TABLE[effectiveStatus(board.latest(parentKey))].terminal)) break;
         if (!paused) emit({ kind: "schedule", taskKey, mapIndex: -1, attempt, runAt: now, status: "SCHEDULED" });
         break;
       case "skip":

@@ -8,6 +8,7 @@ export * from "./expressions";
 export * from "./graph";
 export * from "./validate";
 export * from "./references";
+export * from "./switch-branches";
 export * from "./well-formed";
 export * from "./canonical";
 export * from "./json-schema";

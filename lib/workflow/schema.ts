@@ -548,7 +548,8 @@ export const DEFAULT_TRIGGER_RULE = "all_success";
 /**
  * When a task with upstream tasks may run (Airflow's trigger rules): all_success — every upstream
  * task completed; all_done — every upstream task reached a terminal status; one_success — at least
- * one upstream task completed (the task starts as soon as one does); none_failed — no upstream task
+ * one upstream task completed (the task starts as soon as one does; a branch task of a switch still
+ * waits for the switch to take its branch); none_failed — no upstream task
  * failed (completed or skipped).
  * @default "all_success"
  */

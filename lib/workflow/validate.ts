@@ -17,6 +17,7 @@ import { formatPath, joinPath, type ValidationIssue } from "./paths";
 import { TASK_TYPES, workflowDefinitionSchema, type WorkflowDefinition } from "./schema";
 import { illFormedMessage, loneSurrogate, type IllFormedText } from "./well-formed";
 import { versionLabel, workflowReferences } from "./references";
+import { switchWarnings } from "./switch-branches";
 
 export type { ValidationIssue } from "./paths";
 
@@ -88,13 +89,14 @@ function validate(input: unknown): ValidationResult {
 
 /** The warnings of a valid definition (see ValidationResult). */
 export function definitionWarnings(definition: WorkflowDefinition): ValidationIssue[] {
-  return workflowReferences(definition)
+  const selfReferences = workflowReferences(definition)
     .filter((reference) => reference.workflow === definition.name)
     .map((reference) => ({
       path: reference.path,
       code: "self_workflow_reference",
       message: `task "${reference.taskKey}" runs this workflow itself${versionLabel(reference)}: every execution starts another one, without end unless a condition stops it`,
     }));
+  return [...selfReferences, ...switchWarnings(definition)];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -50,26 +50,22 @@ const taskSpecArbitrary: fc.Arbitrary<TaskSpec> = fc.record({
 });
 
 /**
- * Leaves out the two places where decide's answer depends on the order in which concurrent
+ * Leaves out the place where decide's answer depends on the order in which concurrent
  * attempts end — the engine runs its own attempts concurrently, so the reference cannot know
  * that order (worker outcomes are never concurrent: the test reports them one at a time and waits
  * for the runtime to settle in between):
  * - An all_success task is decided as soon as one upstream says so: SKIPPED for a skipped
  *   upstream, UPSTREAM_FAILED for a failed one. So a scenario has tasks the engine fails itself
  *   (broken transforms) or tasks it skips itself (`when: false`, untaken switch branches), never both.
- * - A one_success task runs as soon as one upstream completes, but is SKIPPED when its switch
- *   parent completes with another branch first. So a switch's dependents use another rule.
+ * (A switch's dependent under one_success used to be a second such place: it ran when its other
+ * upstream completed before the switch. It now waits for the switch, so scenarios keep that rule.)
  */
 function deterministic(tasks: TaskSpec[], engineFails: boolean): TaskSpec[] {
-  const specs = tasks.map((spec) =>
+  return tasks.map((spec) =>
     engineFails
       ? { ...spec, kind: spec.kind === "switch" ? "transform" : spec.kind, whenFalse: false }
       : { ...spec, kind: spec.kind === "broken" ? "transform" : spec.kind },
   );
-  return specs.map((spec, index) => {
-    const belowSwitch = index > 0 && spec.parents.some((parent) => specs[parent % index]!.kind === "switch");
-    return belowSwitch && spec.rule === "one_success" ? { ...spec, rule: "all_success" } : spec;
-  });
 }
 
 export const scenarioArbitrary: fc.Arbitrary<Scenario> = fc
