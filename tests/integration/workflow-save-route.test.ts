@@ -74,7 +74,7 @@ describe("POST /api/workflows preconditions", () => {
 
     const stale = await call(save, "/api/workflows?baseVersion=1", { body: oneTask("route-edit", 3) });
     expect(stale.status).toBe(409);
-    expect(stale.body.error!.message).toBe("workflow 'route-edit' changed since v1: the latest version is v2 (by api); nothing was saved — merge with it or save again based on v2");
+    expect(stale.body.error!.message).toBe("workflow 'route-edit' changed since v1: the latest version is v2 (by token:FLOWDECK_ADMIN_TOKEN); nothing was saved — merge with it or save again based on v2");
     const conflict = stale.body.error!.conflict as { kind: string; base: { version: number; definition: { tasks: { params: unknown }[] } }; latest: { version: number; definition: { tasks: { params: unknown }[] } } };
     expect(conflict.kind).toBe("stale");
     expect([conflict.base.version, conflict.base.definition.tasks[0]!.params]).toEqual([1, { output: 1 }]);
