@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { headers } from "next/headers";
 import "@fontsource-variable/inter";
 import "./globals.css";
 import { AppShell } from "@/components/app-shell";
@@ -17,10 +18,12 @@ const THEME_SCRIPT = `try{if(matchMedia('(prefers-color-scheme: dark)').matches)
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const viewer = await currentViewer();
+  // This response's CSP nonce (proxy.ts, lib/http/security-headers.ts): the one inline script we write.
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
       </head>
       <body>
         <Providers viewer={viewer}>

@@ -1,5 +1,6 @@
 "use client";
 
+import "@/lib/workflow/zod-jitless";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useEffect, useState, type ReactNode } from "react";
 import { Toaster } from "sonner";

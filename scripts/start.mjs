@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 const nextBin = require.resolve("next/dist/bin/next");
 const distDir = join(root, process.env.FLOWDECK_NEXT_DIST_DIR || ".next");
 const FINGERPRINT_FILE = join(distDir, "flowdeck-source-fingerprint");
-const SOURCES = ["app", "components", "lib", "examples", "public", "instrumentation.ts", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/models.prisma"];
+const SOURCES = ["app", "components", "lib", "examples", "public", "instrumentation.ts", "proxy.ts", "next.config.js", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/models.prisma"];
 const SKIP = new Set(["node_modules", "generated", ".next", ".next-e2e", ".next-bench"]);
 
 function* files(path) {
