@@ -3,6 +3,7 @@
 // either finishes within the grace (its attempt completed) or is abandoned as ENGINE_SHUTDOWN and
 // retried at once by the next engine. The engine lease is 30 s, far longer than any wait here, so
 // an attempt left behind with a lease would make the second engine's run time out.
+// A worker's expression pool (lib/pool) runs under tsx and its threads end with it.
 // Processes: scripts/worker.ts, and tests/helpers/embedded-engine.ts (what instrumentation.ts
 // runs inside `next start`: lib/server/bootstrap.ts, the same shutdown handlers, without a build).
 import { createServer, type Server } from "node:http";
@@ -175,6 +176,31 @@ describe.each(TEST_PROVIDERS)("graceful shutdown on %s", (provider) => {
       expect(effects.calls.get(`${execution.id}/slow`)).toBe(2);
       expect(effects.calls.get(`${execution.id}/after`)).toBe(1);
     }
+  });
+
+  it("a worker (npm run worker, under tsx) evaluates on its expression pool's threads; SIGTERM ends them with the engine", { timeout: 90_000 }, async () => {
+    const name = `pooled-${++counter}`;
+    await saveWorkflow(testDb.db, {
+      name,
+      tasks: [
+        { key: "mapped", type: "transform", params: { output: "{% $map($input.values, function($v) { $v * 2 }) %}" } },
+        { key: "spin", type: "transform", params: { output: "{% $sum([1..50000].($sum([1..50000]))) %}" } },
+      ],
+    }, "test");
+    const { id } = await startExecution(testDb.db, { workflow: name, input: { values: [1, 2, 3] } }, "test");
+    const worker = await processes.startWorker(env(5_000), { name: `${provider}-pooled` });
+    const finishBy = Date.now() + 30_000;
+    while ((await testDb.db.execution.count({ where: { id, status: { in: ["QUEUED", "RUNNING"] } } })) > 0) {
+      if (Date.now() > finishBy) throw new Error(`the execution did not end:\n${worker.log}`);
+      await sleep(100);
+    }
+    const runs = await testDb.db.taskRun.findMany({ where: { executionId: id } });
+    expect(JSON.parse(runs.find((run) => run.taskKey === "mapped")!.output!)).toEqual([2, 4, 6]);
+    expect(JSON.parse(runs.find((run) => run.taskKey === "spin")!.error!)).toMatchObject({ code: "EXPRESSION_ERROR", details: { code: "expression_timeout" } });
+    worker.kill("SIGTERM");
+    const exit = await Promise.race([worker.exited, sleep(10_000).then(() => null)]);
+    expect(exit, worker.log).toEqual({ code: 0, signal: null });
+    expect(worker.log).toMatch(/\[worker\] stopped in \d+ ms/);
   });
 
   it("the embedded engine (bootstrap, as in next start) ends long polls at once and stops within the grace", { timeout: 90_000 }, async () => {
