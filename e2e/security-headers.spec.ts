@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Page, type Response } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page, type Response } from "./fixtures";
 import { freshPage } from "./accounts";
 
 // Security headers in real Chromium against the production build (issue 17, point 10): every page
