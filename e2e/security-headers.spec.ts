@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Page, type Response } from "./fixtures";
+import { allowConsoleError, expect, test, type APIRequestContext, type Page, type Response } from "./fixtures";
 import { freshPage } from "./accounts";
 
 // Security headers in real Chromium against the production build (issue 17, point 10): every page
@@ -100,6 +100,9 @@ test("the nonce is new for every response", async ({ page }) => {
 });
 
 test("a script injected into a page without the nonce does not run, and the browser reports it", async ({ page }) => {
+  // The refusal is what this test is about: Chromium's console line and our listener's.
+  allowConsoleError(page, /Executing inline script violates the following Content Security Policy directive 'script-src/);
+  allowConsoleError(page, /securitypolicyviolation: script-src-elem blocked inline/);
   const problems = await watch(page);
   await page.route("**/workflows", async (route) => {
     const original = await route.fetch();
@@ -116,13 +119,17 @@ test("a script injected into a page without the nonce does not run, and the brow
 });
 
 test("no page can be framed, not even by a page of its own origin", async ({ page, baseURL }) => {
-  // A page made up by the test at the app's own origin (so nothing but Flowdeck's own headers can
-  // stop the frame: no cross-site or private-network rule applies), with a plain frame beside it.
-  await page.route(`${baseURL}/framing-test`, (route) =>
-    route.fulfill({ contentType: "text/html", body: `<iframe id="fine" srcdoc="<p>framed fine</p>"></iframe><iframe id="app" src="/workflows"></iframe>` }),
-  );
+  // The refusal is what this test is about.
+  allowConsoleError(page, /frame-ancestors 'none'/);
+  // Frames added to a Flowdeck page (so nothing but Flowdeck's own headers can stop them: no
+  // cross-site or private-network rule applies), with a plain srcdoc frame beside it.
+  await page.goto("/executions");
   const framed = page.waitForResponse((response) => response.url() === `${baseURL}/workflows`);
-  await page.goto("/framing-test");
+  await page.evaluate(() => {
+    const fine = Object.assign(document.createElement("iframe"), { id: "fine", srcdoc: "<p>framed fine</p>" });
+    const app = Object.assign(document.createElement("iframe"), { id: "app", src: "/workflows" });
+    document.body.append(fine, app);
+  });
   await expect(page.frameLocator("#fine").getByText("framed fine")).toBeVisible();
   // Flowdeck answered the frame's request…
   const response = await framed;
