@@ -28,6 +28,7 @@ import { useOpeningView } from "@/components/editor/use-opening-view";
 import { useSaveWorkflow } from "@/components/editor/use-save-workflow";
 import { NO_SELECTION, useSelection } from "@/components/editor/use-selection";
 import { useStartRun } from "@/components/editor/use-start-run";
+import { useInspectorIdentity } from "@/components/editor/use-inspector-identity";
 import { useWorkflowVersions } from "@/components/editor/use-workflow-versions";
 
 export type WorkflowEditorProps = {
@@ -92,6 +93,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
   useEditorShortcuts({ readOnly, hasSelection: selection.nodes.length > 0, save: saveNow, undo, redo, copy, removeSelection, paste, duplicate, selectAll });
 
   const selectedTask = selection.nodes.length === 1 ? draft.tasks.find((task) => task.key === selection.nodes[0]) : undefined;
+  const inspector = useInspectorIdentity(selectedTask?.key);
   const exportText = useMemo(() => {
     if (dialog !== "export") return null;
     const result = validateDefinition(toSubmission(draft));
@@ -156,7 +158,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
         <aside aria-label="Inspector" className="w-[22rem] shrink-0 overflow-y-auto border-l border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
           {selectedTask ? (
             <TaskInspector
-              key={selectedTask.key}
+              key={inspector.id}
               task={selectedTask}
               draft={draft}
               issues={errors}
@@ -164,6 +166,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
               onSelectTask={canvas.focusTask}
               onChange={(path, value) => commit(setTaskField(draft, selectedTask.key, path, value), `${selectedTask.key}:${path.join(".")}`)}
               onRename={(newKey) => {
+                inspector.renamed(newKey);
                 commit(renameTask(draft, selectedTask.key, newKey));
                 setSelection({ nodes: [newKey], edges: [] });
               }}
