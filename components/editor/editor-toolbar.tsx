@@ -3,6 +3,7 @@
 import { useReactFlow } from "@xyflow/react";
 import { AlertTriangle, CheckCircle2, Download, LayoutGrid, Loader2, Maximize, Play, Redo2, Save, Undo2, Upload } from "lucide-react";
 import { VersionsMenu, type EditorVersion } from "@/components/editor/versions-menu";
+import { RestoreVersionButton } from "@/components/editor/restore-version-button";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { useCan } from "@/components/auth/viewer-context";
@@ -141,6 +142,7 @@ export function EditorToolbar({
           <Play className="size-4" aria-hidden /> Run
         </Button>
         ) : null}
+        {readOnly && savedName && version !== undefined && version !== latestVersion ? <RestoreVersionButton name={savedName} version={version} /> : null}
         {readOnly ? null : (
           <Button variant="primary" onClick={onSave} disabled={busy === "save"} title="Save as a new version (Ctrl/Cmd+S)">
             {busy === "save" ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <Save className="size-4" aria-hidden />} Save

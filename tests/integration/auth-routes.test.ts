@@ -29,6 +29,7 @@ const EXPECTED: Record<string, Access> = {
   "DELETE /api/workflows/[name]": "designer",
   "GET /api/workflows/[name]/export": "viewer",
   "GET /api/workflows/[name]/versions": "viewer",
+  "POST /api/workflows/[name]/versions/[version]/restore": "designer",
   "GET /api/executions": "viewer",
   "POST /api/executions": "operator",
   "GET /api/executions/[executionId]": "viewer",
@@ -111,7 +112,7 @@ beforeAll(async () => {
   const { startExecution } = await import("@/lib/services/executions");
   const execution = await startExecution(db, { workflow: "walked-target" }, "test");
   const victim = await (await import("@/lib/auth/api-tokens")).createApiToken(db, { name: "walk-victim", role: "viewer" }, "test");
-  fixtures = { name: "walked-target", executionId: execution.id, operation: "pause", taskId: "no-such-task", tokenId: victim.id, userId: "usr_missing" };
+  fixtures = { name: "walked-target", version: "1", executionId: execution.id, operation: "pause", taskId: "no-such-task", tokenId: victim.id, userId: "usr_missing" };
 });
 
 afterAll(async () => {
