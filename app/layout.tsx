@@ -1,4 +1,4 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { headers } from "next/headers";
 import "@fontsource-variable/inter";
@@ -11,7 +11,12 @@ import { currentViewer } from "@/lib/server/page-auth";
 export const metadata: Metadata = {
   title: { default: "Flowdeck", template: "%s · Flowdeck" },
   description: "Design, run and monitor workflows",
+  // The tab icon is app/icon.svg; public/ holds favicon.ico, the app icons and the web manifest.
+  manifest: "/manifest.webmanifest",
+  appleWebApp: { title: "Flowdeck" },
 };
+
+export const viewport: Viewport = { themeColor: "#4f46e5" };
 
 // Follows the operating system's theme before the first paint (no flash of the wrong theme).
 const THEME_SCRIPT = `try{if(matchMedia('(prefers-color-scheme: dark)').matches)document.documentElement.classList.add('dark')}catch(e){}`;

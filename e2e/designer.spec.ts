@@ -329,3 +329,50 @@ test("a sub-workflow naming a workflow that does not exist saves, with a warning
   expect(start.status()).toBe(409);
   expect((await start.json()).error.details).toEqual([{ path: "tasks[0].params.workflow", message: 'task "child" runs workflow "no-such-child", which does not exist' }]);
 });
+
+test("renaming a key, then clicking Name or pressing Tab, keeps focus and every typed character", async ({ page }) => {
+  await page.goto("/workflows/new");
+  await page.locator('[data-palette-type="transform"]').click();
+  // By clicking: the rename happens on the key field's blur, as the click lands in Name.
+  await field(page, "key").fill("renamed_by_click");
+  await field(page, "name").click();
+  await page.keyboard.type("Typed after a click");
+  await expect(node(page, "renamed_by_click")).toBeVisible();
+  await expect(field(page, "name")).toBeFocused();
+  await expect(field(page, "name")).toHaveValue("Typed after a click");
+  // By Tab: focus moves on to the next field of the same inspector.
+  await field(page, "key").fill("renamed_by_tab");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("Typed after Tab");
+  await expect(node(page, "renamed_by_tab")).toBeVisible();
+  await expect(field(page, "name")).toHaveValue(/Typed after Tab$/);
+  await expect(page.getByTestId("task-inspector")).toHaveAttribute("data-task-key", "renamed_by_tab");
+  // Selecting another task still shows that task's own fields.
+  await page.locator('[data-palette-type="transform"]').click();
+  await expect(field(page, "name")).toHaveValue("");
+});
+
+test("an older version is restored as a new version, recorded with who did it; nothing older changes", async ({ page, request }) => {
+  const name = `e2e-restore-${Date.now()}`;
+  const v1 = { name, tasks: [{ key: "first", type: "transform", params: { output: 1 } }] };
+  expect((await request.post("/api/workflows", { data: v1 })).status()).toBe(201);
+  expect((await request.post("/api/workflows", { data: { ...v1, tasks: [...v1.tasks, { key: "second", type: "transform", dependsOn: ["first"], params: { output: 2 } }] } })).status()).toBe(201);
+
+  await page.goto(`/workflows/${name}/edit?version=1`);
+  await expect(page.getByText("read-only · latest is v2")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
+  await shot(page, "designer-restore-older-version");
+  await page.getByRole("button", { name: "Restore as new version" }).click();
+  await expect(page.getByText("Restored v1 as v3")).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/workflows/${name}/edit$`));
+  await expect(page.getByTestId("editor-title")).toHaveText(name);
+  await expect(node(page, "second")).toHaveCount(0);
+  await expect(node(page, "first")).toBeVisible();
+
+  const latest = (await (await request.get(`/api/workflows/${name}`)).json()) as { version: number; restoredFrom: number | null; createdBy: string; taskCount: number };
+  expect(latest).toMatchObject({ version: 3, restoredFrom: 1, createdBy: "ada@example.com", taskCount: 1 });
+  const { versions } = (await (await request.get(`/api/workflows/${name}/versions`)).json()) as { versions: { version: number; taskCount: number }[] };
+  expect(versions.map((v) => [v.version, v.taskCount])).toEqual([[3, 1], [2, 2], [1, 1]]);
+  await page.getByRole("button", { name: "Versions" }).click();
+  await expect(page.getByLabel("Versions")).toContainText("restores v1");
+});
