@@ -49,7 +49,12 @@ async function expectValid(page: Page) {
 test("a person builds the fan-out/fan-in workflow from an empty canvas, saves it, and finds it intact after a reload", async ({ page }) => {
   await page.goto("/workflows/new");
   await expect(page.getByText("An empty canvas")).toBeVisible();
+  // Nothing typed yet: not checked, so no problems in red (issue 12, point 9).
+  await page.waitForTimeout(600); // past the validation debounce (250 ms), which must not run
+  await expect(page.getByTestId("validation-state")).toHaveAttribute("data-state", "pristine");
+  await expect(page.getByTestId("validation-state")).toHaveText("Not checked yet");
   await field(page, "name").fill("fan-e2e");
+  await expect(page.getByTestId("validation-state")).toHaveAttribute("data-state", "invalid"); // no tasks yet
   await field(page, "description").fill("Build, two tests in parallel, deploy");
 
   //   build ─┬─ test_1 ─┬─ deploy

@@ -1,7 +1,7 @@
 "use client";
 
 import { useReactFlow } from "@xyflow/react";
-import { AlertTriangle, CheckCircle2, Download, LayoutGrid, Loader2, Maximize, Play, Redo2, Save, Undo2, Upload } from "lucide-react";
+import { AlertTriangle, CheckCircle2, CircleDashed, Download, LayoutGrid, Loader2, Maximize, Play, Redo2, Save, Undo2, Upload } from "lucide-react";
 import { VersionsMenu, type EditorVersion } from "@/components/editor/versions-menu";
 import { RestoreVersionButton } from "@/components/editor/restore-version-button";
 import { Badge } from "@/components/ui/badge";
@@ -24,6 +24,8 @@ type EditorToolbarProps = {
   /** Changes since the last save. */
   dirty: boolean;
   validating: boolean;
+  /** A new workflow nothing was done to yet: not checked, so neither valid nor in error. */
+  pristine: boolean;
   problemCount: number;
   /** Warnings (saved anyway, e.g. a sub-workflow that does not exist): named beside "Valid". */
   warningCount: number;
@@ -50,6 +52,7 @@ export function EditorToolbar({
   readOnly,
   dirty,
   validating,
+  pristine,
   problemCount,
   warningCount,
   onToggleProblems,
@@ -85,24 +88,28 @@ export function EditorToolbar({
         type="button"
         onClick={onToggleProblems}
         data-testid="validation-state"
-        data-state={validating ? "checking" : problemCount > 0 ? "invalid" : "valid"}
+        data-state={pristine ? "pristine" : validating ? "checking" : problemCount > 0 ? "invalid" : "valid"}
         className={cn(
           "inline-flex items-center gap-1.5 rounded-md px-2 py-1 text-xs font-medium",
-          validating
+          validating || pristine
             ? "text-zinc-500"
             : problemCount > 0
               ? "bg-red-50 text-red-700 hover:bg-red-100 dark:bg-red-500/10 dark:text-red-300"
               : "text-emerald-700 dark:text-emerald-400",
         )}
       >
-        {validating ? (
+        {pristine ? (
+          <CircleDashed className="size-3.5" aria-hidden />
+        ) : validating ? (
           <Loader2 className="size-3.5 animate-spin" aria-hidden />
         ) : problemCount > 0 ? (
           <AlertTriangle className="size-3.5" aria-hidden />
         ) : (
           <CheckCircle2 className="size-3.5" aria-hidden />
         )}
-        {validating
+        {pristine
+          ? "Not checked yet"
+          : validating
           ? "Checking…"
           : problemCount > 0
             ? `${problemCount} problem${problemCount === 1 ? "" : "s"}`

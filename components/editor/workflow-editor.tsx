@@ -62,7 +62,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
   const [dialog, setDialog] = useState<EditorDialog | null>(null);
   const [busy, setBusy] = useState<EditorBusy | null>(null);
 
-  const { issues, issueCounts, validating, showIssues } = useDebouncedValidation(draft, initial, initialWarnings);
+  const { issues, issueCounts, validating, pristine, showIssues } = useDebouncedValidation(draft, initial, initialWarnings);
   const showProblems = useCallback(
     (checked: DraftDefinition, found: PlacedIssue[], open = true) => {
       showIssues(checked, found);
@@ -113,6 +113,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
         readOnly={readOnly}
         dirty={dirty}
         validating={validating}
+        pristine={pristine}
         problemCount={problemCount}
         warningCount={issues.length - problemCount}
         onToggleProblems={() => setErrorsOpen((open) => !open)}
