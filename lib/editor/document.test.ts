@@ -50,6 +50,13 @@ describe("document operations", () => {
     expect(second.draft.tasks[0]).toEqual({ key: "http", type: "http", params: { url: "", method: "GET" } });
   });
 
+  it("starts a map as a valid working example that shows $item and $index (issue 12, point 9)", () => {
+    const { draft } = addTask(emptyDraft("mapped"), "map", { x: 0, y: 0 });
+    expect(draft.tasks[0]!.params).toEqual({ items: "{% $input.items %}", task: { type: "transform", params: { output: '{% { "item": $item, "index": $index } %}' } } });
+    const { layout: _layout, ...definition } = draft;
+    expect(validateDefinition(definition)).toMatchObject({ ok: true });
+  });
+
   it("makes keys unique and valid", () => {
     expect(uniqueKey("test_1", ["test_1"])).toBe("test_2");
     expect(uniqueKey("test_1", ["test_1", "test_2"])).toBe("test_3");

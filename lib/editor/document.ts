@@ -39,7 +39,11 @@ export function emptyDraft(name = ""): DraftDefinition {
   return { name, tasks: [], layout: {} };
 }
 
-/** Starting params per type: the required fields, empty, so the form shows what to fill in. */
+/**
+ * Starting params per type: the required fields, empty, so the form shows what to fill in. A map
+ * starts as a working example instead (a transform per item that shows `$item` and `$index`), since
+ * an empty workflow reference says nothing about how a map is written.
+ */
 export function initialParams(type: TaskType): Record<string, unknown> {
   switch (type) {
     case "http":
@@ -55,7 +59,7 @@ export function initialParams(type: TaskType): Record<string, unknown> {
     case "switch":
       return { cases: [{ name: "yes", when: "{% true %}", next: [] }] };
     case "map":
-      return { items: "{% $input.items %}", workflow: { name: "" } };
+      return { items: "{% $input.items %}", task: { type: "transform", params: { output: '{% { "item": $item, "index": $index } %}' } } };
     case "subworkflow":
       return { workflow: "" };
     case "terminate":
