@@ -381,3 +381,24 @@ test("an older version is restored as a new version, recorded with who did it; n
   await page.getByRole("button", { name: "Versions" }).click();
   await expect(page.getByLabel("Versions")).toContainText("restores v1");
 });
+
+test("? lists the keyboard shortcuts, except while typing in a field", async ({ page }) => {
+  await page.goto("/workflows/build-test-deploy/edit");
+  await expect(node(page, "build")).toBeVisible();
+  await field(page, "description").click();
+  await page.keyboard.type("why?");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toHaveCount(0);
+  await expect(field(page, "description")).toHaveValue(/why\?$/);
+  await clickPane(page);
+  await page.keyboard.press("?");
+  const dialog = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("table", { name: "Keyboard shortcuts" })).toContainText("Save as a new version");
+  await expect(dialog).toContainText("Duplicate the selected tasks");
+  await shot(page, "designer-shortcuts");
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  // The toolbar button opens the same list.
+  await page.getByRole("button", { name: "Keyboard shortcuts" }).click();
+  await expect(dialog).toBeVisible();
+});

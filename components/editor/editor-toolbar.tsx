@@ -1,7 +1,7 @@
 "use client";
 
 import { useReactFlow } from "@xyflow/react";
-import { AlertTriangle, CheckCircle2, CircleDashed, Download, LayoutGrid, Loader2, Maximize, Play, Redo2, Save, Undo2, Upload } from "lucide-react";
+import { AlertTriangle, CheckCircle2, CircleDashed, Download, Keyboard, LayoutGrid, Loader2, Maximize, Play, Redo2, Save, Undo2, Upload } from "lucide-react";
 import { VersionsMenu, type EditorVersion } from "@/components/editor/versions-menu";
 import { RestoreVersionButton } from "@/components/editor/restore-version-button";
 import { Badge } from "@/components/ui/badge";
@@ -12,7 +12,7 @@ import { cn } from "@/components/ui/cn";
 /** What the editor is waiting for; while it waits, Save does nothing. */
 export type EditorBusy = "save" | "run" | "layout";
 /** The editor's dialogs. */
-export type EditorDialog = "import" | "export" | "run";
+export type EditorDialog = "import" | "export" | "run" | "shortcuts";
 
 type EditorToolbarProps = {
   /** The workflow's name, or "untitled workflow". */
@@ -128,6 +128,9 @@ export function EditorToolbar({
         <span className="mx-1 h-5 w-px bg-zinc-200 dark:bg-zinc-700" aria-hidden />
         <Button variant="ghost" title="Auto-layout (left to right)" disabled={readOnly || taskCount === 0 || busy === "layout"} onClick={onLayout}>
           <LayoutGrid className="size-4" aria-hidden /> Layout
+        </Button>
+        <Button variant="ghost" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => onOpenDialog("shortcuts")} className="px-2">
+          <Keyboard className="size-4" aria-hidden />
         </Button>
         <Button variant="ghost" aria-label="Zoom to fit" title="Zoom to fit" onClick={() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 })} className="px-2">
           <Maximize className="size-4" aria-hidden />

@@ -22,6 +22,7 @@ import { useClipboard } from "@/components/editor/use-clipboard";
 import { useDebouncedValidation } from "@/components/editor/use-debounced-validation";
 import { useDraftHistory } from "@/components/editor/use-draft-history";
 import { useEditorShortcuts } from "@/components/editor/use-editor-shortcuts";
+import { ShortcutsDialog } from "@/components/editor/shortcuts-dialog";
 import { useFlowElements } from "@/components/editor/use-flow-elements";
 import { useLeaveGuard } from "@/components/editor/use-leave-guard";
 import { useOpeningView } from "@/components/editor/use-opening-view";
@@ -90,7 +91,8 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
   const selectAll = useCallback(() => setSelection({ nodes: draft.tasks.map((task) => task.key), edges: [] }), [draft.tasks, setSelection]);
   const saveNow = useCallback(() => void save(), [save]);
   const copy = useCallback(() => void copySelection(), [copySelection]);
-  useEditorShortcuts({ readOnly, hasSelection: selection.nodes.length > 0, save: saveNow, undo, redo, copy, removeSelection, paste, duplicate, selectAll });
+  const showHelp = useCallback(() => setDialog("shortcuts"), []);
+  useEditorShortcuts({ readOnly, hasSelection: selection.nodes.length > 0, save: saveNow, undo, redo, copy, removeSelection, paste, duplicate, selectAll, showHelp });
 
   const selectedTask = selection.nodes.length === 1 ? draft.tasks.find((task) => task.key === selection.nodes[0]) : undefined;
   const inspector = useInspectorIdentity(selectedTask?.key);
@@ -200,6 +202,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
         problems={problemCount}
       />
       <SaveConflictDialog conflict={conflict} saving={busy === "save"} onKeepMine={keepMine} onTakeTheirs={takeTheirs} onClose={dismissConflict} />
+      <ShortcutsDialog open={dialog === "shortcuts"} onOpenChange={(open) => setDialog(open ? "shortcuts" : null)} readOnly={readOnly} />
       {dialog === "run" ? (
         <RunDialog
           open
