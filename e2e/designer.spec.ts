@@ -402,3 +402,27 @@ test("? lists the keyboard shortcuts, except while typing in a field", async ({ 
   await page.getByRole("button", { name: "Keyboard shortcuts" }).click();
   await expect(dialog).toBeVisible();
 });
+
+test("an imported definition without a layout gets its cards placed, not stacked on one spot", async ({ page }) => {
+  await page.goto("/workflows/new");
+  await page.getByRole("button", { name: "Import" }).click();
+  const definition = {
+    name: "imported-no-layout",
+    tasks: [
+      { key: "fetch", type: "transform", params: { output: 1 } },
+      { key: "left", type: "transform", dependsOn: ["fetch"], params: { output: 2 } },
+      { key: "right", type: "transform", dependsOn: ["fetch"], params: { output: 3 } },
+      { key: "join", type: "transform", dependsOn: ["left", "right"], params: { output: 4 } },
+    ],
+  };
+  await page.getByLabel("Definition JSON").fill(JSON.stringify(definition));
+  await page.getByRole("button", { name: "Import", exact: true }).last().click();
+  await expect(page.getByText("Imported imported-no-layout")).toBeVisible();
+  const boxes = await Promise.all(definition.tasks.map(async (task) => (await node(page, task.key).boundingBox())!));
+  // Left to right by dependency, and no two cards on top of each other.
+  expect(boxes[0]!.x).toBeLessThan(boxes[1]!.x);
+  expect(boxes[1]!.x).toBeLessThan(boxes[3]!.x);
+  expect(Math.abs(boxes[1]!.y - boxes[2]!.y)).toBeGreaterThanOrEqual(boxes[1]!.height);
+  for (const box of boxes) await expect.poll(() => box.width).toBeGreaterThan(0);
+  await shot(page, "designer-import-placed");
+});

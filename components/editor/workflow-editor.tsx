@@ -16,7 +16,7 @@ import { DesignerCanvas, EmptyCanvasHint } from "@/components/editor/designer-ca
 import { EditorToolbar, type EditorBusy, type EditorDialog } from "@/components/editor/editor-toolbar";
 import { ProblemsPanel } from "@/components/editor/problems-panel";
 import { SaveConflictDialog } from "@/components/editor/save-conflict-dialog";
-import { useAutoLayout } from "@/components/editor/use-auto-layout";
+import { useAutoLayout, withPlacedTasks } from "@/components/editor/use-auto-layout";
 import { useCanvasHandlers } from "@/components/editor/use-canvas-handlers";
 import { useClipboard } from "@/components/editor/use-clipboard";
 import { useDebouncedValidation } from "@/components/editor/use-debounced-validation";
@@ -187,8 +187,8 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
       <ImportDialog
         open={dialog === "import"}
         onOpenChange={(open) => setDialog(open ? "import" : null)}
-        onApply={(definition) => {
-          commit(asDraft(definition));
+        onApply={async (definition) => {
+          commit(await withPlacedTasks(asDraft(definition)));
           setSelection(NO_SELECTION);
           toast.success(`Imported ${definition.name}`, { description: `${definition.tasks.length} task${definition.tasks.length === 1 ? "" : "s"}; save to make it a version.` });
           requestFit();
