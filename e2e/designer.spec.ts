@@ -423,6 +423,5 @@ test("an imported definition without a layout gets its cards placed, not stacked
   expect(boxes[0]!.x).toBeLessThan(boxes[1]!.x);
   expect(boxes[1]!.x).toBeLessThan(boxes[3]!.x);
   expect(Math.abs(boxes[1]!.y - boxes[2]!.y)).toBeGreaterThanOrEqual(boxes[1]!.height);
-  for (const box of boxes) await expect.poll(() => box.width).toBeGreaterThan(0);
   await shot(page, "designer-import-placed");
 });
