@@ -464,11 +464,23 @@ interface HookEnvironment {
  */
 const MAX_STEP_CHARGE_MS = 10;
 let lastStep: { budget: Budget | undefined; at: number } = { budget: undefined, at: 0 };
+/** Where an expression pool thread reports its steps (lib/pool/thread.ts): index 1 is the time of the last one. */
+let stepSink: Float64Array | null = null;
+
+/**
+ * Reports the time of every evaluation step into `sink[1]` (absolute milliseconds:
+ * performance.timeOrigin + performance.now()): the expression pool sees that a slow job still
+ * makes progress (lib/pool/thread-pool.ts, `stallMs`). One sink per thread.
+ */
+export function reportStepsTo(sink: Float64Array | null): void {
+  stepSink = sink;
+}
 
 function chargeStep(budget: Budget): void {
   const now = performance.now();
   if (lastStep.budget) lastStep.budget.usedMs += Math.min(now - lastStep.at, MAX_STEP_CHARGE_MS);
   lastStep = { budget, at: now };
+  if (stepSink) stepSink[1] = performance.timeOrigin + now;
 }
 
 function installGuards(expression: jsonata.Expression, budget: Budget): void {
