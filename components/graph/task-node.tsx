@@ -5,6 +5,7 @@ import { Handle, Position, useStore, type Node, type NodeProps, type ReactFlowSt
 import { AlertCircle } from "lucide-react";
 import { TASK_NODE_HEIGHT, TASK_NODE_WIDTH, type TaskNodeData } from "@/lib/canvas/definition-to-flow";
 import { TASK_TYPE_VISUAL } from "@/components/graph/task-type-visual";
+import { SourceHandles } from "@/components/graph/branch-handles";
 
 /** How a node compares with another version (the diff view). */
 export type TaskDiffMark = "added" | "removed" | "changed";
@@ -73,7 +74,7 @@ function TaskNodeCard({ data, selected }: NodeProps<TaskFlowNode>) {
         data-detail="simple"
       >
         <Handle type="target" position={Position.Left} isConnectable={data.editable === true} />
-        <Handle type="source" position={Position.Right} isConnectable={data.editable === true} />
+        <SourceHandles branches={data.branches} connectable={data.editable === true} labels={false} />
       </div>
     );
   }
@@ -113,7 +114,7 @@ function TaskNodeCard({ data, selected }: NodeProps<TaskFlowNode>) {
           {issues}
         </span>
       ) : null}
-      <Handle type="source" position={Position.Right} isConnectable={data.editable === true} className={handleClass} />
+      <SourceHandles branches={data.branches} connectable={data.editable === true} className={handleClass} />
     </div>
   );
 }
