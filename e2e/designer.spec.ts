@@ -425,3 +425,46 @@ test("an imported definition without a layout gets its cards placed, not stacked
   expect(Math.abs(boxes[1]!.y - boxes[2]!.y)).toBeGreaterThanOrEqual(boxes[1]!.height);
   await shot(page, "designer-import-placed");
 });
+
+test("a switch has one labelled handle per branch; an edge drawn from one joins exactly that branch", async ({ page, request }) => {
+  const name = `e2e-switch-${Date.now()}`;
+  const definition = {
+    name,
+    tasks: [
+      { key: "route", type: "switch", params: { cases: [{ name: "few", when: "{% $count($input.items) < 3 %}", next: ["small"] }, { name: "many", when: "{% true %}", next: [] }], default: [] } },
+      { key: "small", type: "transform", dependsOn: ["route"], params: { output: 1 } },
+      { key: "big", type: "transform", params: { output: 2 } },
+      { key: "fallback", type: "transform", params: { output: 3 } },
+    ],
+    layout: { route: { x: 0, y: 120 }, small: { x: 420, y: 0 }, big: { x: 420, y: 120 }, fallback: { x: 420, y: 240 } },
+  };
+  expect((await request.post("/api/workflows", { data: definition })).status()).toBe(201);
+  await page.goto(`/workflows/${name}/edit`);
+  const route = node(page, "route");
+  await expect(route.locator("[data-branch]")).toHaveCount(3);
+  await expect(route.locator('[data-branch="case-0"]')).toContainText("few");
+  await expect(route.locator('[data-branch="case-1"]')).toContainText("many");
+  await expect(route.locator('[data-branch="default"]')).toContainText("default");
+
+  const drag = async (handle: string, to: string) => {
+    const from = (await route.locator(`[data-branch="${handle}"]`).boundingBox())!;
+    const target = (await node(page, to).locator(".react-flow__handle.target").boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 60, from.y + 5, { steps: 5 });
+    await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 10 });
+    await page.mouse.up();
+  };
+  await drag("case-1", "big");
+  await drag("default", "fallback");
+  await expect(page.locator(`.react-flow__edge[data-id="route->big"]`)).toBeAttached();
+  await expect(page.locator(`.react-flow__edge[data-id="route->fallback"]`)).toBeAttached();
+  await shot(page, "designer-switch-branches");
+
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText("Saved v2")).toBeVisible();
+  const saved = (await (await request.get(`/api/workflows/${name}`)).json()) as { definition: { tasks: { key: string; params: { cases?: { next: string[] }[]; default?: string[] } }[] } };
+  const params = saved.definition.tasks.find((task) => task.key === "route")!.params;
+  expect(params.cases!.map((entry) => entry.next)).toEqual([["small"], ["big"]]);
+  expect(params.default).toEqual(["fallback"]);
+});
