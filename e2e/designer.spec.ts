@@ -459,12 +459,23 @@ test("a switch has one labelled handle per branch; an edge drawn from one joins 
   await drag("default", "fallback");
   await expect(page.locator(`.react-flow__edge[data-id="route->big"]`)).toBeAttached();
   await expect(page.locator(`.react-flow__edge[data-id="route->fallback"]`)).toBeAttached();
+
+  // The cases are a form: names and conditions are typed, the tasks each runs come from the edges.
+  await route.click({ position: { x: 40, y: 32 } });
+  const cases = page.getByTestId("switch-cases");
+  await expect(cases.locator("[data-case]")).toHaveCount(2);
+  await expect(cases.locator('[data-case="1"]')).toContainText("big");
+  await expect(cases).toContainText("Default runs");
+  await cases.getByRole("button", { name: "Add case" }).click();
+  await expect(route.locator("[data-branch]")).toHaveCount(4);
+  await cases.locator('[data-field="params.cases.2.name"] input').fill("huge");
+  await expect(route.locator('[data-branch="case-2"]')).toContainText("huge");
   await shot(page, "designer-switch-branches");
 
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByText("Saved v2")).toBeVisible();
   const saved = (await (await request.get(`/api/workflows/${name}`)).json()) as { definition: { tasks: { key: string; params: { cases?: { next: string[] }[]; default?: string[] } }[] } };
   const params = saved.definition.tasks.find((task) => task.key === "route")!.params;
-  expect(params.cases!.map((entry) => entry.next)).toEqual([["small"], ["big"]]);
+  expect(params.cases!.map((entry) => entry.next)).toEqual([["small"], ["big"], []]);
   expect(params.default).toEqual(["fallback"]);
 });
