@@ -386,6 +386,7 @@ test("? lists the keyboard shortcuts, except while typing in a field", async ({ 
   await page.goto("/workflows/build-test-deploy/edit");
   await expect(node(page, "build")).toBeVisible();
   await field(page, "description").click();
+  await field(page, "description").press("End");
   await page.keyboard.type("why?");
   await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toHaveCount(0);
   await expect(field(page, "description")).toHaveValue(/why\?$/);
