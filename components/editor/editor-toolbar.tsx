@@ -77,7 +77,7 @@ export function EditorToolbar({
           {title}
         </h1>
         {version ? <Badge tone="accent">v{version}</Badge> : <Badge tone="outline">new</Badge>}
-        {readOnly ? <Badge tone="outline">read-only{latestVersion ? ` · latest is v${latestVersion}` : ""}</Badge> : null}
+        {readOnly ? <Badge tone="outline" className="whitespace-nowrap">read-only{latestVersion ? ` · latest is v${latestVersion}` : ""}</Badge> : null}
         {dirty ? (
           <span className="text-xs text-zinc-500" data-testid="unsaved">
             • unsaved changes

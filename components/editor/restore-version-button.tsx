@@ -32,7 +32,7 @@ export function RestoreVersionButton({ name, version }: { name: string; version:
     router.push(`/workflows/${encodeURIComponent(name)}/edit`);
   };
   return (
-    <Button variant="primary" onClick={() => void restore()} disabled={busy} title={`Save v${version}'s definition as the next version`}>
+    <Button variant="primary" className="shrink-0 whitespace-nowrap" onClick={() => void restore()} disabled={busy} title={`Save v${version}'s definition as the next version`}>
       {busy ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <History className="size-4" aria-hidden />} Restore as new version
     </Button>
   );
