@@ -57,6 +57,26 @@ test("a workflow's page shows its graph, versions and an export link", async ({ 
   await page.screenshot({ path: "test-results/screenshots/workflow-detail.png", fullPage: true });
 });
 
+test("a workflow's page runs it and lists its recent executions, each linked to its monitor", async ({ page }) => {
+  await page.goto("/workflows/serial-chain");
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Run workflow" });
+  await expect(dialog.getByLabel(/^failAt/)).toHaveValue("");
+  await dialog.getByRole("button", { name: "Start execution" }).click();
+  await expect(page).toHaveURL(/\/executions\/[0-9a-f-]{36}$/);
+  const id = page.url().split("/").at(-1)!;
+  await expect(page.locator('.react-flow__node[data-id="load"] [data-status]').first()).toHaveAttribute("data-status", "COMPLETED");
+
+  await page.goto("/workflows/serial-chain");
+  const recent = page.getByRole("region", { name: "Recent executions" });
+  const row = recent.locator(`tr[data-execution="${id}"]`);
+  await expect(row).toContainText("Completed");
+  await expect(row).toContainText("ada@example.com");
+  await page.screenshot({ path: "test-results/screenshots/workflow-detail-recent.png", fullPage: true });
+  await row.getByRole("link", { name: id.slice(0, 8) }).click();
+  await expect(page).toHaveURL(new RegExp(`/executions/${id}$`));
+});
+
 test("the mouse wheel over a workflow page's graph scrolls the page; Ctrl + wheel zooms the graph", async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 560 });
   await page.goto("/workflows/build-test-deploy");
