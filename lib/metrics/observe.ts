@@ -5,7 +5,7 @@
  * transaction that rolls back counts nothing.
  */
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
-import type { NewEvent } from "@/lib/runtime/events";
+import type { EventLabels, NewEvent } from "@/lib/runtime/events";
 import { metrics, type EngineGauges } from "./registry";
 
 /** Attempt-ending events and the status the attempt ended in. */
@@ -20,37 +20,32 @@ const seconds = (from: Date, to: Date) => Math.max(0, (to.getTime() - from.getTi
 
 /** Counts what a committed transaction wrote, from its events (only those carrying `labels`). */
 export function observeCommittedEvents(events: readonly NewEvent[]): void {
-  if (events.length === 0) return;
+  for (const event of events) if (event.labels) observeEvent(event, event.labels);
+}
+
+function observeEvent(event: NewEvent, labels: EventLabels): void {
   const m = metrics();
-  for (const event of events) {
-    const labels = event.labels;
-    if (!labels) continue;
-    const workflow = m.workflows.value(labels.workflow);
-    if (event.type === "EXECUTION_CREATED") {
-      m.executionsStarted.inc({ workflow });
-      continue;
-    }
-    if (event.type.startsWith("EXECUTION_")) {
-      const status = event.type.slice("EXECUTION_".length);
-      if (!isTerminalExecutionStatus(status as ExecutionStatus)) continue;
-      m.executionsEnded.inc({ workflow, status });
-      if (labels.startedAt) m.executionDuration.observe({ workflow, status }, seconds(labels.startedAt, event.createdAt));
-      continue;
-    }
-    if (labels.taskType === undefined) continue;
-    const task_type = m.taskTypes.value(labels.taskType);
-    if (event.type === "TASK_RETRY_SCHEDULED") {
-      m.retries.inc({ workflow, task_type });
-      continue;
-    }
-    const status = ATTEMPT_ENDS[event.type];
-    if (!status) continue;
-    // An attempt that never started (cancelled while scheduled) has no duration.
-    if (labels.startedAt) m.attemptDuration.observe({ workflow, task_type, status }, seconds(labels.startedAt, event.createdAt));
-    if (event.type !== "TASK_TIMED_OUT") continue;
-    if (event.reason === "lease_expired") m.leaseExpiries.inc({ workflow, task_type });
-    else m.timeouts.inc({ workflow, task_type, kind: timeoutKind(event.reason) });
+  // The cap takes a workflow's slot only when something is counted for it.
+  const workflow = () => m.workflows.value(labels.workflow);
+  if (event.type === "EXECUTION_CREATED") return void m.executionsStarted.inc({ workflow: workflow() });
+  if (event.type.startsWith("EXECUTION_")) {
+    const status = event.type.slice("EXECUTION_".length);
+    if (!isTerminalExecutionStatus(status as ExecutionStatus)) return;
+    const named = { workflow: workflow(), status };
+    m.executionsEnded.inc(named);
+    if (labels.startedAt) m.executionDuration.observe(named, seconds(labels.startedAt, event.createdAt));
+    return;
   }
+  if (labels.taskType === undefined) return;
+  const status = ATTEMPT_ENDS[event.type];
+  if (event.type !== "TASK_RETRY_SCHEDULED" && !status) return;
+  const named = { workflow: workflow(), task_type: m.taskTypes.value(labels.taskType) };
+  if (event.type === "TASK_RETRY_SCHEDULED") return void m.retries.inc(named);
+  // An attempt that never started (cancelled while scheduled) has no duration.
+  if (labels.startedAt) m.attemptDuration.observe({ ...named, status: status! }, seconds(labels.startedAt, event.createdAt));
+  if (event.type !== "TASK_TIMED_OUT") return;
+  if (event.reason === "lease_expired") m.leaseExpiries.inc(named);
+  else m.timeouts.inc({ ...named, kind: timeoutKind(event.reason) });
 }
 
 /** decide's timeout kinds (lib/engine/types.ts TimeoutKind); a timed-out approval has none. */

@@ -174,6 +174,59 @@ describe("GET /api/metrics", () => {
     expect([...workflows].sort()).toEqual(["_other", "cap-a", "metrics-lease", "metrics-ok", "metrics-retry"]);
   });
 
+  it("counts an operator's terminate, and nothing of a transaction that rolled back", async () => {
+    const { startExecution } = await import("@/lib/services/executions");
+    const { terminateExecution } = await import("@/lib/services/operations/lifecycle");
+    const { writeTransaction } = await import("@/lib/runtime/writes/transaction");
+    const { insertNewExecution, newExecutionRow } = await import("@/lib/runtime/writes/start-execution");
+    const before = (await scrape()).samples;
+    const started = await startExecution(db, { workflow: "metrics-lease" }, "test");
+    ids.push(started.id);
+    await waitFor("the attempt to wait for a worker", async () => valueOf((await scrape()).samples, "flowdeck_attempts_due", { queue: "worker:metrics.lease" }) === 1 || undefined);
+    expect((await terminateExecution(db, started.id, { actor: "test", reason: "enough" })).status).toBe("TERMINATED");
+
+    const definition = await db.workflowDefinition.findFirstOrThrow({ where: { name: "metrics-lease" }, select: { id: true, name: true, version: true } });
+    const row = newExecutionRow({ definition, input: {}, createdBy: "test", now: new Date() });
+    await expect(writeTransaction(db, false, async (tx) => {
+      await insertNewExecution(tx, row, {});
+      throw new Error("rolled back on purpose");
+    })).rejects.toThrow("rolled back on purpose");
+    expect(await db.execution.findUnique({ where: { id: row.id } })).toBeNull();
+
+    const { samples } = await scrape();
+    const startedBefore = valueOf(before, "flowdeck_executions_started_total", { workflow: "metrics-lease" })!;
+    expect(valueOf(samples, "flowdeck_executions_started_total", { workflow: "metrics-lease" })).toBe(startedBefore + 1);
+    expect(valueOf(samples, "flowdeck_executions_ended_total", { workflow: "metrics-lease", status: "TERMINATED" })).toBe(1);
+    expect(valueOf(samples, "flowdeck_execution_duration_seconds_count", { workflow: "metrics-lease", status: "TERMINATED" })).toBe(1);
+    expect(valueOf(samples, "flowdeck_attempts_due", { queue: "worker:metrics.lease" })).toBeUndefined();
+  });
+
+  it("counts open live event streams", async () => {
+    const { GET: events } = (await import("@/app/api/executions/[executionId]/events/route")) as { GET: RouteFn };
+    const executionId = ids[0]!;
+    const abort = new AbortController();
+    const request = new Request(`http://localhost/api/executions/${executionId}/events`, {
+      headers: { accept: "text/event-stream", authorization: `Bearer ${process.env.FLOWDECK_ADMIN_TOKEN}` },
+      signal: abort.signal,
+    });
+    // A finished execution's stream ends by itself after its history: open one on a live execution.
+    const { startExecution } = await import("@/lib/services/executions");
+    const live = await startExecution(db, { workflow: "metrics-lease" }, "test");
+    ids.push(live.id);
+    const liveRequest = new Request(`http://localhost/api/executions/${live.id}/events`, { headers: request.headers, signal: abort.signal });
+    const response = await events(liveRequest, { params: Promise.resolve({ executionId: live.id }) });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    await reader.read();
+    expect(valueOf((await scrape()).samples, "flowdeck_sse_connections")).toBe(1);
+    abort.abort();
+    await reader.cancel();
+    expect(valueOf((await scrape()).samples, "flowdeck_sse_connections")).toBe(0);
+    const { terminateExecution } = await import("@/lib/services/operations/lifecycle");
+    await terminateExecution(db, live.id, { actor: "test", reason: "done" });
+    expect(valueOf((await scrape()).samples, "flowdeck_http_request_duration_seconds_count", { route: "/api/executions/[executionId]/events", status: "200" })).toBe(1);
+  });
+
   it("has no execution or attempt id anywhere in its output", async () => {
     const { text } = await scrape();
     expect(ids.length).toBeGreaterThan(5);
