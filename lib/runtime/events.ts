@@ -10,7 +10,7 @@ export type NewEvent = {
   payload?: unknown;
   createdAt: Date;
   /**
-   * What the metrics need of the event's execution and attempt (lib/metrics/observe-events.ts):
+   * What the metrics need of the event's execution and attempt (lib/metrics/observe.ts):
    * never stored. Set where the writer has it at hand (no read for it); an event without it is
    * not counted.
    */
