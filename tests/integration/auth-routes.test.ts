@@ -22,6 +22,7 @@ withTestAdminToken();
 const EXPECTED: Record<string, Access> = {
   "GET /api/health": "public",
   "GET /api/me": "viewer",
+  "GET /api/metrics": "viewer",
   "GET /api/workflows": "viewer",
   "POST /api/workflows": "designer",
   "POST /api/workflows/import": "designer",
