@@ -1,0 +1,43 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "./fixtures";
+import { freshPage } from "./accounts";
+
+// Accessibility (issue 12, point 17): axe-core's WCAG 2.1 A/AA rules on every page, signed in as
+// the admin (the role that sees every control), and on the sign-in page signed out. A serious or
+// critical violation fails the test, listed with its rule, the elements and how to fix it.
+
+const SERIOUS = new Set(["serious", "critical"]);
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations
+    .filter((violation) => SERIOUS.has(violation.impact ?? ""))
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.slice(0, 5).map((node) => node.target.join(" ")).join(", ")}${violation.nodes.length > 5 ? ` and ${violation.nodes.length - 5} more` : ""}`);
+}
+
+test("every page has no serious accessibility violation (axe, WCAG 2.1 AA)", async ({ page, request }) => {
+  test.setTimeout(180_000);
+  const started = await request.post("/api/executions", { data: { workflow: "build-test-deploy", input: { failTest: "test_3" }, waitSeconds: 30 } });
+  const execution = (await started.json()) as { id: string };
+  const pages: { path: string; ready: string }[] = [
+    { path: "/", ready: "main" },
+    { path: "/workflows", ready: ".react-flow__node" },
+    { path: "/workflows/build-test-deploy", ready: ".react-flow__node" },
+    { path: "/workflows/build-test-deploy/edit", ready: ".react-flow__node" },
+    { path: "/workflows/new", ready: "[data-palette-type]" },
+    { path: "/executions", ready: "table" },
+    { path: `/executions/${execution.id}`, ready: ".react-flow__node" },
+    { path: "/settings", ready: "main" },
+  ];
+  const found: string[] = [];
+  for (const { path, ready } of pages) {
+    await page.goto(path);
+    await expect(page.locator(ready).first()).toBeVisible();
+    for (const violation of await seriousViolations(page)) found.push(`${path}: ${violation}`);
+  }
+  const signedOut = await freshPage(page.context().browser()!);
+  await signedOut.goto("/login");
+  await expect(signedOut.getByRole("button", { name: "Sign in" })).toBeVisible();
+  for (const violation of await seriousViolations(signedOut)) found.push(`/login: ${violation}`);
+  expect(found, found.join("\n")).toEqual([]);
+});
