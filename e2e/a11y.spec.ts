@@ -41,3 +41,19 @@ test("every page has no serious accessibility violation (axe, WCAG 2.1 AA)", asy
   for (const violation of await seriousViolations(signedOut)) found.push(`/login: ${violation}`);
   expect(found, found.join("\n")).toEqual([]);
 });
+
+test("the first Tab shows a skip link that moves focus to the page's content; keyboard focus is visible", async ({ page }) => {
+  await page.goto("/workflows");
+  await expect(page.getByRole("heading", { name: "Workflows" })).toBeVisible();
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "Skip to content" });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("main#main")).toBeFocused();
+  // The next Tab lands in the page, not in the sidebar, with an outline in the accent colour.
+  await page.keyboard.press("Tab");
+  const focused = page.locator(":focus");
+  expect(await focused.evaluate((el) => el.closest("main") !== null)).toBe(true);
+  expect(await focused.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe("solid");
+});

@@ -19,7 +19,7 @@ export function ShortcutsDialog({ open, onOpenChange, readOnly }: { open: boolea
               <td className="py-1.5 pr-4 whitespace-nowrap">
                 {shortcut.keys.map((key, index) => (
                   <span key={key}>
-                    {index > 0 ? <span className="px-0.5 text-zinc-400">+</span> : null}
+                    {index > 0 ? <span className="px-0.5 text-zinc-500 dark:text-zinc-400">+</span> : null}
                     <kbd className="rounded border border-zinc-300 bg-zinc-50 px-1.5 py-0.5 font-mono text-xs text-zinc-700 dark:border-zinc-700 dark:bg-zinc-800 dark:text-zinc-200">
                       {key}
                     </kbd>

@@ -96,7 +96,7 @@ function TaskNodeCard({ data, selected }: NodeProps<TaskFlowNode>) {
           <span className="truncate text-[13px] font-semibold text-zinc-900 dark:text-zinc-50" title={data.label}>
             {data.taskKey}
           </span>
-          <span className="shrink-0 text-[10px] font-medium uppercase tracking-wide text-zinc-400">
+          <span className="shrink-0 text-[10px] font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
             {data.diff ? DIFF_LABEL[data.diff] : data.taskType}
           </span>
         </span>

@@ -54,7 +54,7 @@ function MonitorTaskCard({ data, selected }: NodeProps<MonitorFlowNode>) {
         <span className="truncate text-[13px] font-semibold text-zinc-900 dark:text-zinc-50" title={data.label}>
           {data.taskKey}
         </span>
-        <span className="ml-auto shrink-0 text-[10px] font-medium uppercase tracking-wide text-zinc-400">{data.taskType}</span>
+        <span className="ml-auto shrink-0 text-[10px] font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{data.taskType}</span>
       </span>
       <span className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
         <span className="min-w-0 flex-1 truncate" title={data.summary}>
