@@ -7,6 +7,7 @@ import { AppShell } from "@/components/app-shell";
 import { Providers } from "@/app/providers";
 import packageJson from "@/package.json";
 import { currentViewer } from "@/lib/server/page-auth";
+import { THEME_STORAGE_KEY } from "@/components/theme-storage";
 
 export const metadata: Metadata = {
   title: { default: "Flowdeck", template: "%s · Flowdeck" },
@@ -18,8 +19,9 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { themeColor: "#4f46e5" };
 
-// Follows the operating system's theme before the first paint (no flash of the wrong theme).
-const THEME_SCRIPT = `try{if(matchMedia('(prefers-color-scheme: dark)').matches)document.documentElement.classList.add('dark')}catch(e){}`;
+// The theme before the first paint (no flash of the wrong one): the choice kept by the theme
+// switch (components/theme-toggle.tsx), else the operating system's.
+const THEME_SCRIPT = `try{var t=localStorage.getItem(${JSON.stringify(THEME_STORAGE_KEY)});if(t==='dark'||(t!=='light'&&matchMedia('(prefers-color-scheme: dark)').matches))document.documentElement.classList.add('dark')}catch(e){}`;
 
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const viewer = await currentViewer();

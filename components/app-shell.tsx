@@ -6,6 +6,7 @@ import { Activity, LayoutDashboard, Settings, Workflow, type LucideIcon } from "
 import type { ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 import { UserMenu } from "@/components/auth/user-menu";
+import { ThemeToggle } from "@/components/theme-toggle";
 import { BrandMark } from "@/components/brand-mark";
 import type { Viewer } from "@/lib/auth/principal";
 
@@ -59,10 +60,11 @@ export function AppShell({ children, version, viewer }: { children: ReactNode; v
         <div className="mt-auto border-t border-zinc-200 pt-2 dark:border-zinc-800">
           <UserMenu viewer={viewer} />
         </div>
-        <div className="px-2 text-xs text-zinc-500 dark:text-zinc-400">
+        <div className="flex items-center justify-between gap-2 px-2 text-xs text-zinc-500 dark:text-zinc-400">
           <a href="/api/health" className="hover:text-zinc-600 dark:hover:text-zinc-300">
             v{version} · health
           </a>
+          <ThemeToggle />
         </div>
       </aside>
       <main id="main" tabIndex={-1} className="min-w-0 flex-1 focus:outline-none">{children}</main>

@@ -57,3 +57,23 @@ test("the first Tab shows a skip link that moves focus to the page's content; ke
   expect(await focused.evaluate((el) => el.closest("main") !== null)).toBe(true);
   expect(await focused.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe("solid");
 });
+
+test("the theme switch picks dark or light over the system's theme, kept across reloads", async ({ page }) => {
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.goto("/");
+  const html = page.locator("html");
+  await expect(html).not.toHaveClass(/\bdark\b/);
+  const theme = page.getByRole("radiogroup", { name: "Theme" });
+  await expect(theme.getByRole("radio", { name: "Follow the system" })).toHaveAttribute("aria-checked", "true");
+  await theme.getByRole("radio", { name: "Dark" }).click();
+  await expect(html).toHaveClass(/\bdark\b/);
+  await page.reload();
+  await expect(html).toHaveClass(/\bdark\b/);
+  await expect(theme.getByRole("radio", { name: "Dark" })).toHaveAttribute("aria-checked", "true");
+  await page.screenshot({ path: "test-results/screenshots/dashboard-dark.png" });
+  await theme.getByRole("radio", { name: "Follow the system" }).click();
+  await expect(html).not.toHaveClass(/\bdark\b/);
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.reload();
+  await expect(html).toHaveClass(/\bdark\b/);
+});
