@@ -89,7 +89,9 @@ test("the mouse wheel over a workflow page's graph scrolls the page; Ctrl + whee
   await page.mouse.wheel(0, 300);
   await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
   expect(await transform()).toBe(before);
-  // Ctrl + wheel (and a trackpad pinch) still zooms.
+  // Ctrl + wheel (and a trackpad pinch) still zooms; the page scrolled, so aim at the graph again.
+  const moved = (await graph.boundingBox())!;
+  await page.mouse.move(moved.x + moved.width / 2, Math.max(moved.y, 0) + 40);
   await page.keyboard.down("Control");
   await page.mouse.wheel(0, -200);
   await page.keyboard.up("Control");

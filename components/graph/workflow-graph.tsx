@@ -51,6 +51,8 @@ export function WorkflowGraph({
         minZoom={0.1}
         nodesDraggable={false}
         nodesConnectable={false}
+        nodesFocusable={interactive}
+        edgesFocusable={interactive}
         elementsSelectable={interactive}
         panOnDrag={interactive}
         zoomOnScroll={false}
