@@ -90,7 +90,7 @@ async function fireIn(tx: Tx, claim: FireClaim): Promise<FireResult> {
   }
   if ("failure" in claim.start) {
     await tx.triggerFire.create({ data: { id: randomUUID(), triggerId, fireKey: claim.fireKey, outcome: "FAILED", executionId: null, actor: claim.actor, createdAt: now } });
-    await tx.triggerEvent.create({ data: { triggerId, type: "FIRE_FAILED", actor: claim.actor, payload: JSON.stringify({ fireKey: claim.fireKey, message: claim.start.failure }), createdAt: now } });
+    await tx.triggerEvent.create({ data: { id: randomUUID(), triggerId, type: "FIRE_FAILED", actor: claim.actor, payload: JSON.stringify({ fireKey: claim.fireKey, message: claim.start.failure }), createdAt: now } });
     await tx.trigger.update({ where: { id: triggerId }, data: { lastFireAt: now } });
     return { outcome: "failed", message: claim.start.failure };
   }
@@ -107,7 +107,7 @@ export async function skipMissedFires(db: Db, triggerId: string, from: Date, to:
   return db.$transaction(async (tx) => {
     const moved = await tx.trigger.updateMany({ where: { id: triggerId, nextFireAt: from }, data: { nextFireAt: to } });
     if (moved.count !== 1) return false;
-    await tx.triggerEvent.create({ data: { triggerId, type: "MISSED", actor: "engine", payload: JSON.stringify({ missed, from: from.toISOString(), next: to?.toISOString() ?? null }), createdAt: now } });
+    await tx.triggerEvent.create({ data: { id: randomUUID(), triggerId, type: "MISSED", actor: "engine", payload: JSON.stringify({ missed, from: from.toISOString(), next: to?.toISOString() ?? null }), createdAt: now } });
     return true;
   });
 }

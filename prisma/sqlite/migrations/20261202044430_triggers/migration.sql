@@ -1,9 +1,9 @@
 -- AlterTable
-ALTER TABLE "Execution" ADD COLUMN     "trigger" TEXT;
+ALTER TABLE "Execution" ADD COLUMN "trigger" TEXT;
 
 -- CreateTable
 CREATE TABLE "Trigger" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "workflowName" TEXT NOT NULL,
     "key" TEXT NOT NULL,
     "type" TEXT NOT NULL,
@@ -11,48 +11,44 @@ CREATE TABLE "Trigger" (
     "definitionVersion" INTEGER NOT NULL,
     "spec" TEXT NOT NULL,
     "enabled" BOOLEAN NOT NULL,
-    "pausedAt" TIMESTAMP(3),
+    "pausedAt" DATETIME,
     "pausedBy" TEXT,
-    "retiredAt" TIMESTAMP(3),
-    "nextFireAt" TIMESTAMP(3),
-    "lastFireAt" TIMESTAMP(3),
+    "retiredAt" DATETIME,
+    "nextFireAt" DATETIME,
+    "lastFireAt" DATETIME,
     "lastExecutionId" TEXT,
-    "cursorAt" TIMESTAMP(3),
+    "cursorAt" DATETIME,
     "secretCiphertext" TEXT,
     "secretIv" TEXT,
     "secretAuthTag" TEXT,
     "secretKeyId" TEXT,
-    "secretRotatedAt" TIMESTAMP(3),
+    "secretRotatedAt" DATETIME,
     "secretRotatedBy" TEXT,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "Trigger_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "TriggerFire" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "triggerId" TEXT NOT NULL,
     "fireKey" TEXT NOT NULL,
     "outcome" TEXT NOT NULL,
     "executionId" TEXT,
     "actor" TEXT NOT NULL,
-    "createdAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "TriggerFire_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL,
+    CONSTRAINT "TriggerFire_triggerId_fkey" FOREIGN KEY ("triggerId") REFERENCES "Trigger" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "TriggerEvent" (
-    "id" BIGSERIAL NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "triggerId" TEXT NOT NULL,
     "type" TEXT NOT NULL,
     "actor" TEXT NOT NULL,
     "payload" TEXT,
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "TriggerEvent_pkey" PRIMARY KEY ("id")
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "TriggerEvent_triggerId_fkey" FOREIGN KEY ("triggerId") REFERENCES "Trigger" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateIndex
@@ -71,10 +67,4 @@ CREATE INDEX "TriggerFire_triggerId_createdAt_idx" ON "TriggerFire"("triggerId",
 CREATE UNIQUE INDEX "TriggerFire_triggerId_fireKey_key" ON "TriggerFire"("triggerId", "fireKey");
 
 -- CreateIndex
-CREATE INDEX "TriggerEvent_triggerId_id_idx" ON "TriggerEvent"("triggerId", "id");
-
--- AddForeignKey
-ALTER TABLE "TriggerFire" ADD CONSTRAINT "TriggerFire_triggerId_fkey" FOREIGN KEY ("triggerId") REFERENCES "Trigger"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "TriggerEvent" ADD CONSTRAINT "TriggerEvent_triggerId_fkey" FOREIGN KEY ("triggerId") REFERENCES "Trigger"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+CREATE INDEX "TriggerEvent_triggerId_createdAt_idx" ON "TriggerEvent"("triggerId", "createdAt");
