@@ -51,6 +51,13 @@ const EXPECTED: Record<string, Access> = {
   // Not guarded by sessions or tokens: the webhook trigger's own secret authenticates the call
   // (lib/triggers/webhook.ts), so an API token of any role is refused with 401 there too.
   "POST /api/hooks/[workflow]/[key]": "public",
+  "GET /api/triggers": "viewer",
+  "GET /api/triggers/[workflow]/[key]": "viewer",
+  "POST /api/triggers/[workflow]/[key]/pause": "operator",
+  "POST /api/triggers/[workflow]/[key]/resume": "operator",
+  "POST /api/triggers/[workflow]/[key]/run": "operator",
+  "GET /api/triggers/[workflow]/[key]/secret": "operator",
+  "POST /api/triggers/[workflow]/[key]/rotate-secret": "designer",
 };
 /** Public to the session/token layer, but authenticated by a secret of their own. */
 const OWN_SECRET = new Set(["POST /api/hooks/[workflow]/[key]"]);
