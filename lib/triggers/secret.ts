@@ -18,11 +18,16 @@ export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString("base64url")}`;
 }
 
-/** A fresh secret sealed for the trigger, or null when this process has no usable secrets key. */
-export function sealNewSecret(triggerId: string): (SealedTriggerSecret & { secret: string }) | null {
+/**
+ * A fresh secret sealed for the trigger, or null when this process has no usable secrets key.
+ * `create`: make the key file when there is none (a rotation, as setting a secret does); a save
+ * does not (the web server made it at start, lib/secrets/startup.ts): without a key the webhook
+ * answers 409 until someone rotates its secret.
+ */
+export function sealNewSecret(triggerId: string, create = false): (SealedTriggerSecret & { secret: string }) | null {
   let key;
   try {
-    key = loadSecretsKey({ create: true });
+    key = loadSecretsKey({ create });
   } catch {
     return null;
   }

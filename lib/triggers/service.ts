@@ -155,7 +155,7 @@ export async function revealWebhookSecret(db: Db, workflow: string, key: string,
 export async function rotateWebhookSecret(db: Db, workflow: string, key: string, actor: string): Promise<{ secret: string; trigger: TriggerView }> {
   const row = await findRow(db, workflow, key);
   if (row.type !== "webhook") throw new ServiceError("BAD_REQUEST", `trigger '${workflow}/${key}' is a ${row.type} trigger; only webhooks have a secret`);
-  const sealed = sealNewSecret(row.id);
+  const sealed = sealNewSecret(row.id, true);
   if (!sealed) throw new ServiceError("CONFLICT", "this server has no usable secrets key (FLOWDECK_SECRETS_KEY or the key file), so it cannot store a secret");
   const now = new Date();
   await db.$transaction(async (tx) => {
