@@ -7,6 +7,8 @@ import { createPrismaClient, type Db } from "@/lib/db/client";
 import { fireTrigger } from "@/lib/runtime/writes/fire-trigger";
 import { newExecutionRow } from "@/lib/runtime/writes/start-execution";
 import { saveWorkflow } from "@/lib/services/workflows";
+import { searchExecutions } from "@/lib/services/execution-search";
+import { getExecution } from "@/lib/services/executions";
 import { ServiceError } from "@/lib/services/errors";
 import { fireDueSchedules } from "@/lib/triggers/scheduler";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helpers/db";
@@ -53,6 +55,10 @@ describe.each(TEST_PROVIDERS)("schedule triggers on %s", (provider) => {
     const after = await triggerOf("sched-basic");
     expect(after.nextFireAt!.getTime()).toBe(first.getTime() + minute);
     expect(after.lastExecutionId).toBe(execution!.id);
+    // The executions list filters by trigger, and the execution's view shows it.
+    expect((await searchExecutions(db, { workflow: "sched-basic", trigger: "tick" })).executions.map((found) => [found.id, found.trigger])).toEqual([[execution!.id, { type: "schedule", key: "tick", fireTime: first.toISOString() }]]);
+    expect((await searchExecutions(db, { workflow: "sched-basic", trigger: "other" })).executions).toEqual([]);
+    expect((await getExecution(db, execution!.id)).trigger).toEqual({ type: "schedule", key: "tick", fireTime: first.toISOString() });
     // The same fire again: nothing.
     expect(await fireDueSchedules(db, new Date(first.getTime() + 5))).toBe(0);
   });
