@@ -12,6 +12,7 @@ import {
 } from "@/lib/workflow";
 import { fieldsForSchema, type FieldSpec } from "@/lib/editor/form-fields";
 import { getIn, type DraftDefinition, type DraftTask } from "@/lib/editor/document";
+import { TriggerPreview } from "@/components/editor/trigger-preview";
 import { issuesAt, type PlacedIssue } from "@/lib/editor/issues";
 import { TASK_TYPE_VISUAL } from "@/components/graph/task-type-visual";
 import { SchemaField, Section } from "@/components/editor/fields";
@@ -231,6 +232,7 @@ const WORKFLOW_FIELDS: FieldSpec[] = [
   json("input", "Input schema", 'JSON Schema of the execution input: { "type": "object", "properties": { … } } — the Run form is generated from it'),
   json("output", "Output mapping", "Output of the execution: a JSON template, evaluated when it completes"),
   json("variables", "Variables", "Constants available to expressions as $vars"),
+  json("triggers", "Triggers", 'What starts it by itself: [{ "type": "schedule", "key": "nightly", "cron": "0 2 * * *", "timezone": "Europe/Berlin" }, { "type": "webhook", "key": "deploy" }, { "type": "workflow", "key": "after", "workflow": "build" }]'),
 ];
 
 export function WorkflowInspector({
@@ -259,6 +261,7 @@ export function WorkflowInspector({
       <Section title="Workflow">
         <SchemaFields fields={WORKFLOW_FIELDS} base={[]} target={draft} taskKey={undefined} issues={workflowIssues} onChange={onChange} readOnly={readOnly} />
       </Section>
+      <TriggerPreview draft={draft} />
     </div>
   );
 }

@@ -48,6 +48,17 @@ export function ExecutionOverview({ execution, now }: { execution: Execution; no
             <dd>{execution.createdBy}</dd>
           </>
         ) : null}
+        {execution.trigger ? (
+          <>
+            <dt className="text-zinc-500">Trigger</dt>
+            <dd data-testid="execution-trigger">
+              {execution.trigger.type} <span className="font-mono text-xs">{execution.trigger.key}</span>
+              <span className="block text-xs text-zinc-500">
+                {execution.trigger.fireTime ? `fire time ${formatUtc(execution.trigger.fireTime)}` : execution.trigger.sourceExecution ? `after ${execution.trigger.sourceExecution}` : execution.trigger.requestId ? `request ${execution.trigger.requestId.slice(0, 8)}` : null}
+              </span>
+            </dd>
+          </>
+        ) : null}
       </dl>
       {execution.error ? <JsonView label="Error" value={execution.error} /> : null}
       <JsonView label="Input" value={execution.input} />

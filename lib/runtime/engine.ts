@@ -26,6 +26,8 @@ type QueuedOutcome = { item: OutcomeItem; state?: ExecutionState; resolve: (writ
 import { runDecisionStep, StaleExecutionError } from "@/lib/runtime/step";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
 import { fireDueTimers, reapExpiredLeases } from "@/lib/runtime/timers";
+import { fireDueSchedules } from "@/lib/triggers/scheduler";
+import { fireWorkflowEventTriggers } from "@/lib/triggers/workflow-events";
 
 export type EngineOptions = {
   /** Identifies this engine in leases and events. @default "engine:<host>:<pid>:<random>" */
@@ -40,6 +42,8 @@ export type EngineOptions = {
   timerIntervalMs?: number;
   /** Run shell tasks in this process. @default false (FLOWDECK_ENABLE_SHELL=true to enable) */
   shellEnabled?: boolean;
+  /** Fire due schedules and workflow-event triggers on the timer tick (lib/triggers). @default true */
+  triggers?: boolean;
 };
 
 /** What Engine.stop did with the attempts in flight. */
@@ -97,6 +101,7 @@ export class Engine implements Dispatcher {
       leaseMs: options.leaseMs ?? 30_000,
       timerIntervalMs: options.timerIntervalMs ?? 250,
       shellEnabled: options.shellEnabled ?? false,
+      triggers: options.triggers ?? true,
     };
     this.runnerOptions = {
       engineId: this.engineId,
@@ -306,7 +311,7 @@ export class Engine implements Dispatcher {
     if (timerDue || now.getTime() - this.lastTimers >= this.options.timerIntervalMs) {
       this.lastTimers = now.getTime();
       if (timerDue) this.nextTimerAt = null;
-      const fired = (await fireDueTimers(this.db, now)) + (await reapExpiredLeases(this.db, now));
+      const fired = (await fireDueTimers(this.db, now)) + (await reapExpiredLeases(this.db, now)) + (await this.fireTriggers(now));
       worked ||= fired > 0;
     }
     const decisions = await claimDueDecisions(this.db, this.provider, now, new Date(now.getTime() + this.options.leaseMs), 32);
@@ -327,6 +332,17 @@ export class Engine implements Dispatcher {
       worked ||= taskIds.length > 0;
     }
     return worked;
+  }
+
+  /** Schedules and workflow-event triggers due now (lib/triggers); a failure is logged, never stops the loop. */
+  private async fireTriggers(now: Date): Promise<number> {
+    if (!this.options.triggers) return 0;
+    try {
+      return (await fireDueSchedules(this.db, now)) + (await fireWorkflowEventTriggers(this.db, now));
+    } catch (error) {
+      console.error(`[engine ${this.engineId}] firing triggers failed:`, error);
+      return 0;
+    }
   }
 
   private async decide(executionId: string): Promise<void> {

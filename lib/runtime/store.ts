@@ -54,7 +54,7 @@ const RUN_INTS = new Set(["mapIndex", "attempt"]);
 const EXECUTION_COLUMNS = [
   "id", "definitionId", "workflowName", "workflowVersion", "status", "input", "output", "error", "correlationId", "parentExecutionId",
   "parentTaskRunId", "createdBy", "createdAt", "startedAt", "endedAt", "updatedAt", "version", "nextDecisionAt",
-  "depth", "rootExecutionId", "treeSize",
+  "depth", "rootExecutionId", "treeSize", "trigger",
 ] as const satisfies readonly (keyof ExecutionRow)[];
 const EXECUTION_DATES = new Set(["createdAt", "startedAt", "endedAt", "updatedAt", "nextDecisionAt"]);
 /** Compile-time check that the column lists name every column of their model (a new column must be added here). */

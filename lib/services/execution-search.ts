@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import { EXECUTION_STATUSES } from "@/lib/engine/statuses";
 import { ServiceError } from "@/lib/services/errors";
+import type { ExecutionTrigger } from "@/lib/services/executions";
 
 const isoDate = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2026-11-22T10:00:00Z" });
 
@@ -14,6 +15,8 @@ export const executionSearchSchema = z.strictObject({
   workflow: z.string().min(1).optional(),
   version: z.coerce.number().int().min(1).optional(),
   correlationId: z.string().min(1).optional(),
+  /** Started by a trigger: its key (with `workflow`, one trigger), or `*` for any trigger. */
+  trigger: z.string().min(1).max(64).optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
   q: z.string().min(1).max(200).optional(),
@@ -30,6 +33,8 @@ export type ExecutionSummary = {
   correlationId: string | null;
   parentExecutionId: string | null;
   createdBy: string | null;
+  /** What started it, when a trigger did. */
+  trigger: ExecutionTrigger | null;
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
@@ -60,6 +65,8 @@ export async function searchExecutions(db: Db, search: ExecutionSearch): Promise
   if (search.workflow) and.push({ workflowName: search.workflow });
   if (search.version) and.push({ workflowVersion: search.version });
   if (search.correlationId) and.push({ correlationId: search.correlationId });
+  if (search.trigger === "*") and.push({ trigger: { not: null } });
+  else if (search.trigger) and.push({ trigger: { contains: `"key":${JSON.stringify(search.trigger)}` } });
   if (search.from) and.push({ createdAt: { gte: new Date(search.from) } });
   if (search.to) and.push({ createdAt: { lt: new Date(search.to) } });
   if (search.q) {
@@ -73,13 +80,14 @@ export async function searchExecutions(db: Db, search: ExecutionSearch): Promise
     where: and.length > 0 ? { AND: and } : {},
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,
-    select: { id: true, workflowName: true, workflowVersion: true, status: true, correlationId: true, parentExecutionId: true, createdBy: true, createdAt: true, startedAt: true, endedAt: true },
+    select: { id: true, workflowName: true, workflowVersion: true, status: true, correlationId: true, parentExecutionId: true, createdBy: true, trigger: true, createdAt: true, startedAt: true, endedAt: true },
   });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
     executions: page.map((row) => ({
       ...row,
+      trigger: row.trigger ? (JSON.parse(row.trigger) as ExecutionTrigger) : null,
       createdAt: row.createdAt.toISOString(),
       startedAt: row.startedAt?.toISOString() ?? null,
       endedAt: row.endedAt?.toISOString() ?? null,

@@ -68,6 +68,8 @@ export type ExecutionView = {
   parentExecutionId: string | null;
   parentTaskRunId: string | null;
   createdBy: string | null;
+  /** What started it, when a trigger did (lib/triggers). */
+  trigger: ExecutionTrigger | null;
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
@@ -79,6 +81,9 @@ export type ExecutionView = {
 };
 
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+
+/** `Execution.trigger`: `{ type, key, fireTime | requestId | sourceExecution }` (manual: true for run now). */
+export type ExecutionTrigger = { type: string; key: string; fireTime?: string; requestId?: string; sourceExecution?: string; idempotencyKey?: string; manual?: boolean };
 
 /**
  * Starts an execution of a workflow version (the latest unless `version` is given), pinned to that
@@ -212,6 +217,7 @@ export function executionView(
     parentExecutionId: execution.parentExecutionId,
     parentTaskRunId: execution.parentTaskRunId,
     createdBy: execution.createdBy,
+    trigger: fromJsonText<ExecutionTrigger>(execution.trigger) ?? null,
     createdAt: execution.createdAt.toISOString(),
     startedAt: iso(execution.startedAt),
     endedAt: iso(execution.endedAt),

@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
+import { retireTriggersOf, syncTriggers } from "@/lib/triggers/sync";
+import { findTriggerCycle } from "@/lib/triggers/cycles";
 import type { Db } from "@/lib/db/client";
 import {
   findLatestVersion,
@@ -162,7 +164,7 @@ function joinPath(prefix: string, path: string): string {
   return path.startsWith("[") ? `${prefix}${path}` : `${prefix}.${path}`;
 }
 
-type TxDb = Pick<Db, "workflowDefinition">;
+type TxDb = Pick<Db, "workflowDefinition" | "trigger">;
 
 /**
  * Stores a valid definition as the next version of its workflow — unless its content equals the
@@ -199,6 +201,8 @@ async function saveValidDefinition(
     createdBy: actor,
     restoredFrom,
   });
+  // The triggers' runtime state follows the new version, in this transaction (lib/triggers/sync.ts).
+  await syncTriggers(tx, row, definition, row.createdAt);
   return { created: true, workflow: toView(row) };
 }
 
@@ -278,6 +282,12 @@ export async function checkWorkflowReferences(db: Db, definitions: readonly Work
   const results: ValidationIssue[][] = [];
   for (const definition of definitions) {
     const warnings = await referenceWarnings(db, definition, batch);
+    const triggerCycle = await findTriggerCycle(definition, (name) => resolve(name, undefined));
+    if (triggerCycle) {
+      throw conflict(`workflow '${definition.name}' is not saved: its workflow triggers would form a cycle ${triggerCycle.chain.join(" → ")}`, [
+        { path: triggerCycle.path, message: `trigger "${triggerCycle.key}" starts "${definition.name}" when "${triggerCycle.chain[1]}" ends, and the chain of workflow triggers leads back: ${triggerCycle.chain.join(" → ")}` },
+      ]);
+    }
     const cycle = await findCycle(definition, resolve);
     if (cycle) {
       const chain = cycle.chain.join(" → ");
@@ -438,6 +448,10 @@ export async function deleteWorkflow(db: Db, name: string, version?: number): Pr
     const what = version === undefined ? `workflow '${name}'` : `version ${version} of workflow '${name}'`;
     throw conflict(`${what} is pinned by ${used} execution${used === 1 ? "" : "s"}; it is kept so that they stay readable and can be rerun`);
   }
-  await db.workflowDefinition.deleteMany({ where: { id: { in: ids } } });
+  const remaining = version === undefined ? 0 : await db.workflowDefinition.count({ where: { name } }) - ids.length;
+  await db.$transaction(async (tx) => {
+    await tx.workflowDefinition.deleteMany({ where: { id: { in: ids } } });
+    if (remaining === 0) await retireTriggersOf(tx, name, new Date());
+  });
   return { name, deleted: versions.map((v) => v.version).sort((a, b) => a - b) };
 }

@@ -14,6 +14,7 @@ import { buildTaskGraph } from "./graph";
 import { formatPath, type ValidationIssue } from "./paths";
 import {
   layoutPointSchema,
+  triggerDefinitionSchema,
   paramsSchemas,
   retryPolicySchema,
   switchCaseSchema,
@@ -124,6 +125,13 @@ function canonicalItemTask(task: Json): Json {
   });
 }
 
+/** A trigger: its variant's field order (input keeps its authored order, as every template). */
+function canonicalTrigger(trigger: Json): Json {
+  const type = isRecord(trigger) ? trigger.type : undefined;
+  const variant = triggerDefinitionSchema.options.find((option) => option.shape.type.value === type);
+  return ordered(trigger, variant ? Object.keys(variant.shape) : ["type", "key"]);
+}
+
 function canonicalTask(task: Json): Json {
   const type = isRecord(task) ? task.type : undefined;
   return ordered(task, TASK_KEYS, {
@@ -172,6 +180,7 @@ export function canonicalize(definition: WorkflowDefinition): WorkflowDefinition
       input: (input) => ordered(input, INPUT_SCHEMA_KEYS, { properties: cloneJson }),
       variables: sortedRecord,
       tasks: () => (Array.isArray(tasks) ? tasks.map(canonicalTask) : cloneJson(tasks)),
+      triggers: (triggers) => (Array.isArray(triggers) ? triggers.map(canonicalTrigger) : cloneJson(triggers)),
     },
   ) as Record<string, unknown>;
   if (source.layout !== undefined) setOwn(withoutLayout, "layout", canonicalLayout(source.layout, taskKeys));

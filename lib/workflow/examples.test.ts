@@ -21,6 +21,8 @@ describe("example files", () => {
       "build-test-deploy",
       "serial-chain",
       "user-email",
+      "nightly-report",
+      "deploy-hook",
     ]);
   });
 

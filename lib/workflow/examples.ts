@@ -5,6 +5,8 @@
  */
 import buildTestDeploy from "../../examples/build-test-deploy.json";
 import childProcessItem from "../../examples/child-process-item.json";
+import deployHook from "../../examples/deploy-hook.json";
+import nightlyReport from "../../examples/nightly-report.json";
 import parentMapChildren from "../../examples/parent-map-children.json";
 import serialChain from "../../examples/serial-chain.json";
 import userEmail from "../../examples/user-email.json";
@@ -14,6 +16,8 @@ import { workflowDefinitionSchema, type WorkflowDefinition } from "./schema";
 export const exampleFiles: Readonly<Record<string, unknown>> = {
   "build-test-deploy": buildTestDeploy,
   "child-process-item": childProcessItem,
+  "deploy-hook": deployHook,
+  "nightly-report": nightlyReport,
   "parent-map-children": parentMapChildren,
   "serial-chain": serialChain,
   "user-email": userEmail,
@@ -29,4 +33,6 @@ export const exampleDefinitions: WorkflowDefinition[] = [
   buildTestDeploy,
   serialChain,
   userEmail,
+  nightlyReport,
+  deployHook,
 ].map((definition) => workflowDefinitionSchema.parse(definition));

@@ -331,6 +331,8 @@ export interface ExpressionContext {
   execution?: { id: string; name: string; version: number; [field: string]: unknown };
   /** `$secrets`: the decrypted secrets a task's params read, by name — set only there (lib/secrets). */
   secrets?: Record<string, string>;
+  /** `$trigger`: what started the execution, in a trigger's input template only (schedule, webhook, workflow event). */
+  trigger?: Record<string, unknown>;
 }
 
 export interface EvaluateOptions {
@@ -442,6 +444,7 @@ function bindingsOf(context: ExpressionContext): Record<string, unknown> {
     index: context.index,
     execution: context.execution,
     secrets: nullPrototypeCopy(context.secrets),
+    trigger: context.trigger,
   };
 }
 

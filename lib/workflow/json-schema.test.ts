@@ -54,6 +54,7 @@ describe("workflowJsonSchema", () => {
       "failureWorkflow",
       "tasks",
       "output",
+      "triggers",
       "layout",
     ]);
     expect(schema.required).toEqual(["name", "tasks"]);

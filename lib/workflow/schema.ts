@@ -14,6 +14,7 @@
  */
 import * as z from "zod";
 import { isExpression } from "./expressions";
+import { cronProblem, parseInterval, timezoneProblem } from "./schedule";
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -612,6 +613,166 @@ export type TaskDefinition = z.infer<typeof taskDefinitionSchema>;
 export type TaskOfType<T extends TaskType> = Extract<TaskDefinition, { type: T }>;
 
 // ---------------------------------------------------------------------------------------------
+// Triggers: what starts an execution by itself (schedules, webhooks, other workflows' ends)
+
+export const TRIGGER_TYPES = ["schedule", "webhook", "workflow"] as const;
+export type TriggerType = (typeof TRIGGER_TYPES)[number];
+/** Trigger keys appear in URLs (`/api/hooks/{workflow}/{key}`), so they are slugs. */
+export const TRIGGER_KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+export const TRIGGER_KEY_MAX_LENGTH = 64;
+export const MAX_TRIGGERS = 50;
+export const OVERLAP_POLICIES = ["skip", "queue", "allow", "cancelPrevious"] as const;
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+export const CATCH_UP_POLICIES = ["none", "latest", "all"] as const;
+export type CatchUpPolicy = (typeof CATCH_UP_POLICIES)[number];
+export const WEBHOOK_RESPONSES = ["accepted", "result"] as const;
+/** The statuses an execution ends with (a workflow trigger listens for some of them). */
+export const ENDED_EXECUTION_STATUSES = ["COMPLETED", "FAILED", "TERMINATED", "TIMED_OUT"] as const;
+/** Most bytes of a webhook body (`maxBodyBytes` may lower it). */
+export const WEBHOOK_MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+export const TRIGGER_DEFAULTS = {
+  enabled: true,
+  timezone: "UTC",
+  overlap: "allow",
+  catchUp: "none",
+  catchUpLimit: 10,
+  jitterMs: 0,
+  respond: "accepted",
+  waitSeconds: 30,
+  maxBodyBytes: 1024 * 1024,
+  idempotencyWindowSeconds: 86_400,
+} as const;
+
+export const triggerKeySchema = z
+  .string()
+  .min(1, { error: "must not be empty" })
+  .max(TRIGGER_KEY_MAX_LENGTH, { error: `must be at most ${TRIGGER_KEY_MAX_LENGTH} characters` })
+  .regex(TRIGGER_KEY_PATTERN, {
+    error: "must start with a letter or digit and contain only letters, digits, '_' and '-' (it appears in the webhook URL)",
+  })
+  .describe("Unique key of the trigger within the workflow; a webhook's URL ends with it");
+
+function triggerBase<const T extends TriggerType>(type: T) {
+  return {
+    type: z.literal(type),
+    key: triggerKeySchema,
+    description: z.string().max(1000, { error: "must be at most 1000 characters" }).optional().describe("What the trigger is for, for people"),
+    /**
+     * A trigger is active as soon as its version is saved, unless this is false. Operators pause
+     * and resume it at run time without a new version.
+     * @default true
+     */
+    enabled: z.boolean().optional().meta({ description: "false: saved but inactive (operators may still run it by hand)", default: true }),
+  };
+}
+
+export const scheduleTriggerSchema = z
+  .strictObject({
+    ...triggerBase("schedule"),
+    cron: z
+      .string()
+      .superRefine((cron, ctx) => {
+        const problem = cronProblem(cron);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional()
+      .describe('Cron expression: 5 fields (minute hour day month weekday) or 6 (seconds first), e.g. "0 2 * * *"'),
+    every: z
+      .string()
+      .superRefine((every, ctx) => {
+        const interval = parseInterval(every);
+        if (!interval.ok) ctx.addIssue({ code: "custom", message: interval.message });
+      })
+      .optional()
+      .describe('A fixed interval instead of cron: "30s", "5m", "2h", "1d" (anchored at start, or the Unix epoch)'),
+    /** @default "UTC" */
+    timezone: z
+      .string()
+      .superRefine((timezone, ctx) => {
+        const problem = timezoneProblem(timezone);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional()
+      .meta({ description: "IANA time zone the cron expression is read in (DST as cron users expect)", default: "UTC" }),
+    start: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time with offset, e.g. 2030-01-01T00:00:00Z" }).optional().describe("No fire before this time"),
+    end: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time with offset, e.g. 2030-01-01T00:00:00Z" }).optional().describe("No fire after this time"),
+    input: jsonTemplateSchema.optional().describe("Input of each execution (a template; $trigger.scheduledTime is the fire time)"),
+    /**
+     * What a fire does while the previous execution it started still runs: skip it, queue it
+     * (fire when the previous one ends), allow both, or cancel (terminate) the previous one.
+     * @default "allow"
+     */
+    overlap: z.enum(OVERLAP_POLICIES).optional().meta({ description: "While the previous execution still runs: skip, queue, allow or cancelPrevious", default: "allow" }),
+    /**
+     * Fires missed while no engine ran: none (skipped), latest (the most recent one fires), all
+     * (the most recent catchUpLimit fire, oldest first).
+     * @default "none"
+     */
+    catchUp: z.enum(CATCH_UP_POLICIES).optional().meta({ description: "Fires missed during downtime: none, latest, or all (up to catchUpLimit)", default: "none" }),
+    /** @default 10 */
+    catchUpLimit: z.number().int({ error: "must be an integer" }).min(1, { error: "must be ≥ 1" }).max(1000, { error: "must be ≤ 1000" }).optional().meta({ description: "Most missed fires catchUp all starts", default: 10 }),
+    /** @default 0 */
+    jitterMs: z.number().int({ error: "must be an integer number of milliseconds" }).min(0, { error: "must be ≥ 0" }).max(3_600_000, { error: "must be ≤ 3600000" }).optional().meta({ description: "Each fire waits a stable pseudo-random delay below this, in milliseconds", default: 0 }),
+  })
+  .superRefine((trigger, ctx) => {
+    const given = (trigger.cron !== undefined ? 1 : 0) + (trigger.every !== undefined ? 1 : 0);
+    if (given !== 1) {
+      ctx.addIssue({ code: "custom", path: [], message: given === 0 ? "a schedule needs exactly one of cron or every" : "a schedule takes cron or every, not both" });
+    }
+    if (trigger.start && trigger.end && Date.parse(trigger.end) <= Date.parse(trigger.start)) {
+      ctx.addIssue({ code: "custom", path: ["end"], message: "end must be after start" });
+    }
+    if (trigger.every !== undefined && trigger.timezone !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["timezone"], message: "timezone applies to cron only (an interval is the same in every zone)" });
+    }
+    if (trigger.catchUpLimit !== undefined && trigger.catchUp !== "all") {
+      ctx.addIssue({ code: "custom", path: ["catchUpLimit"], message: 'catchUpLimit applies only with catchUp "all"' });
+    }
+  })
+  .describe("Start an execution on a schedule (cron or a fixed interval)")
+  .meta({ id: "ScheduleTrigger" });
+
+export const webhookTriggerSchema = z
+  .strictObject({
+    ...triggerBase("webhook"),
+    input: jsonTemplateSchema.optional().describe("Input of the execution (a template over $trigger.body, $trigger.headers, $trigger.query); the JSON body when absent"),
+    /** @default "accepted" */
+    respond: z.enum(WEBHOOK_RESPONSES).optional().meta({ description: "accepted: 202 with the execution id at once; result: wait up to waitSeconds and answer with its output or error", default: "accepted" }),
+    /** @default 30 */
+    waitSeconds: z.number().int({ error: "must be an integer" }).min(1, { error: "must be ≥ 1" }).max(300, { error: "must be ≤ 300" }).optional().meta({ description: "With respond result: longest wait for the execution to end", default: 30 }),
+    /** @default 1048576 */
+    maxBodyBytes: z.number().int({ error: "must be an integer" }).min(1, { error: "must be ≥ 1" }).max(WEBHOOK_MAX_BODY_BYTES, { error: `must be ≤ ${WEBHOOK_MAX_BODY_BYTES}` }).optional().meta({ description: "Largest request body accepted (413 above)", default: 1_048_576 }),
+    /** @default 86400 */
+    idempotencyWindowSeconds: z.number().int({ error: "must be an integer" }).min(1, { error: "must be ≥ 1" }).max(30 * 86_400, { error: "must be ≤ 2592000" }).optional().meta({ description: "How long an Idempotency-Key returns the first execution instead of starting another", default: 86_400 }),
+  })
+  .describe("Start an execution from a signed HTTP call: POST /api/hooks/{workflow}/{key}")
+  .meta({ id: "WebhookTrigger" });
+
+export const workflowTriggerSchema = z
+  .strictObject({
+    ...triggerBase("workflow"),
+    workflow: workflowNameSchema.describe("The workflow whose executions' ends start this one"),
+    status: z
+      .array(z.enum(ENDED_EXECUTION_STATUSES))
+      .min(1, { error: "must list at least one status" })
+      .optional()
+      .describe("The ending statuses that start this workflow; any end when absent"),
+    input: jsonTemplateSchema.optional().describe("Input of the execution (a template; $trigger.sourceExecution has id, workflow, version, status, output, error)"),
+  })
+  .describe("Start an execution when an execution of another workflow ends")
+  .meta({ id: "WorkflowTrigger" });
+
+export const triggerDefinitionSchema = z
+  .discriminatedUnion("type", [scheduleTriggerSchema, webhookTriggerSchema, workflowTriggerSchema])
+  .describe("A trigger: what starts an execution by itself")
+  .meta({ id: "Trigger" });
+export type TriggerDefinition = z.infer<typeof triggerDefinitionSchema>;
+export type ScheduleTrigger = z.infer<typeof scheduleTriggerSchema>;
+export type WebhookTrigger = z.infer<typeof webhookTriggerSchema>;
+export type WorkflowTrigger = z.infer<typeof workflowTriggerSchema>;
+
+// ---------------------------------------------------------------------------------------------
 // Workflow
 
 /** The JSON Schema of an execution's input: an object schema, kept as written. */
@@ -653,6 +814,11 @@ export const workflowDefinitionSchema = z
       .max(MAX_TASKS, { error: `must have at most ${MAX_TASKS} tasks` })
       .describe("The tasks; edges are each task's dependsOn"),
     output: jsonTemplateSchema.optional().describe("Output of the execution (a template); evaluated when it completes"),
+    triggers: z
+      .array(triggerDefinitionSchema)
+      .max(MAX_TRIGGERS, { error: `must have at most ${MAX_TRIGGERS} triggers` })
+      .optional()
+      .describe("What starts an execution by itself: schedules, webhooks, other workflows' ends"),
     layout: z
       .record(z.string(), layoutPointSchema)
       .optional()

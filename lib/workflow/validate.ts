@@ -14,10 +14,11 @@ import type * as z from "zod";
 import { inspectTemplate } from "./expressions";
 import { buildTaskGraph } from "./graph";
 import { formatPath, joinPath, type ValidationIssue } from "./paths";
-import { TASK_TYPES, workflowDefinitionSchema, type WorkflowDefinition } from "./schema";
+import { TASK_TYPES, TRIGGER_TYPES, workflowDefinitionSchema, type WorkflowDefinition } from "./schema";
 import { illFormedMessage, loneSurrogate, type IllFormedText } from "./well-formed";
 import { versionLabel, workflowReferences } from "./references";
 import { switchWarnings } from "./switch-branches";
+import { checkTriggers } from "./trigger-checks";
 
 export type { ValidationIssue } from "./paths";
 
@@ -261,14 +262,15 @@ function rewordZodIssue(issue: ZodIssue, input: unknown): ValidationIssue[] {
       });
     case "invalid_union": {
       if ("discriminator" in issue && issue.discriminator === "type") {
-        const options = (issue as { options?: unknown[] }).options ?? [...TASK_TYPES];
+        const isTrigger = issue.path[0] === "triggers" && issue.path.length <= 3;
+        const options = (issue as { options?: unknown[] }).options ?? [...(isTrigger ? TRIGGER_TYPES : TASK_TYPES)];
         const list = options.map(String).join(", ");
         if (actual === undefined) return [{ path, code: "required", message: `type is required: one of ${list}` }];
         return [
           {
             path,
-            code: "unknown_task_type",
-            message: `unknown task type ${truncate(JSON.stringify(actual))}: use one of ${list}`,
+            code: isTrigger ? "unknown_trigger_type" : "unknown_task_type",
+            message: `unknown ${isTrigger ? "trigger" : "task"} type ${truncate(JSON.stringify(actual))}: use one of ${list}`,
           },
         ];
       }
@@ -540,6 +542,8 @@ function checkSemantics(definition: Record<string, unknown>): ValidationIssue[] 
       });
     }
   }
+
+  issues.push(...checkTriggers(definition));
 
   if (typeof definition.failureWorkflow === "string" && definition.failureWorkflow === definition.name) {
     issues.push({

@@ -50,7 +50,19 @@ const EXPECTED: Record<string, Access> = {
   "GET /api/secrets": "admin",
   "PUT /api/secrets/[name]": "admin",
   "DELETE /api/secrets/[name]": "admin",
+  // Not guarded by sessions or tokens: the webhook trigger's own secret authenticates the call
+  // (lib/triggers/webhook.ts), so an API token of any role is refused with 401 there too.
+  "POST /api/hooks/[workflow]/[key]": "public",
+  "GET /api/triggers": "viewer",
+  "GET /api/triggers/[workflow]/[key]": "viewer",
+  "POST /api/triggers/[workflow]/[key]/pause": "operator",
+  "POST /api/triggers/[workflow]/[key]/resume": "operator",
+  "POST /api/triggers/[workflow]/[key]/run": "operator",
+  "GET /api/triggers/[workflow]/[key]/secret": "operator",
+  "POST /api/triggers/[workflow]/[key]/rotate-secret": "designer",
 };
+/** Public to the session/token layer, but authenticated by a secret of their own. */
+const OWN_SECRET = new Set(["POST /api/hooks/[workflow]/[key]"]);
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 const ROLES: TokenRole[] = ["viewer", "operator", "designer", "admin", "worker"];
@@ -89,6 +101,7 @@ function requestFor(endpoint: Endpoint): { url: string; params: Record<string, s
     "POST /api/users": { email: "walk@example.com", password: "x" },
     "PATCH /api/users/[userId]": { name: "Walked" },
     "PUT /api/secrets/[name]": { value: "walked" },
+    "POST /api/hooks/[workflow]/[key]": { walked: true },
   };
   return { url, params, body: bodies[endpoint.key] };
 }
@@ -109,11 +122,11 @@ beforeAll(async () => {
   db = getDb();
   for (const role of ROLES) tokens[role] = await tokenFor(db, `walk-${role}`, role);
   const { saveWorkflow } = await import("@/lib/services/workflows");
-  await saveWorkflow(db, { name: "walked-target", tasks: [{ key: "a", type: "transform", params: { output: { ok: true } } }] }, "test");
+  await saveWorkflow(db, { name: "walked-target", tasks: [{ key: "a", type: "transform", params: { output: { ok: true } } }], triggers: [{ type: "webhook", key: "walk" }] }, "test");
   const { startExecution } = await import("@/lib/services/executions");
   const execution = await startExecution(db, { workflow: "walked-target" }, "test");
   const victim = await (await import("@/lib/auth/api-tokens")).createApiToken(db, { name: "walk-victim", role: "viewer" }, "test");
-  fixtures = { name: "walked-target", version: "1", executionId: execution.id, operation: "pause", taskId: "no-such-task", tokenId: victim.id, userId: "usr_missing" };
+  fixtures = { name: "walked-target", version: "1", workflow: "walked-target", key: "walk", executionId: execution.id, operation: "pause", taskId: "no-such-task", tokenId: victim.id, userId: "usr_missing" };
 });
 
 afterAll(async () => {
@@ -136,7 +149,8 @@ describe("every route in app/api", () => {
     for (const endpoint of endpoints) {
       const { url, params, body } = requestFor(endpoint);
       const response = await callRoute(endpoint.handler, endpoint.method, url, { token: null, params, body });
-      if (EXPECTED[endpoint.key] === "public") expect(response.status, endpoint.key).toBe(200);
+      if (OWN_SECRET.has(endpoint.key)) expect(response.status, endpoint.key).toBe(401);
+      else if (EXPECTED[endpoint.key] === "public") expect(response.status, endpoint.key).toBe(200);
       else {
         expect(response.status, endpoint.key).toBe(401);
         expect(((await response.json()) as { error: { code: string } }).error.code).toBe("UNAUTHORIZED");
@@ -153,7 +167,11 @@ describe("every route in app/api", () => {
         const response = await callRoute(endpoint.handler, endpoint.method, url, { token: tokens[role], params, body });
         const label = `${endpoint.key} as ${role}`;
         expect(response.status, label).toBeLessThan(500);
-        if (allows(role, access)) {
+        if (OWN_SECRET.has(endpoint.key)) {
+          // No API token opens a webhook: only the trigger's secret does.
+          expect(response.status, label).toBe(401);
+          expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(/^missing or wrong webhook secret/);
+        } else if (allows(role, access)) {
           expect([401, 403], `${label}: ${response.status}`).not.toContain(response.status);
         } else {
           expect(response.status, label).toBe(403);

@@ -14,6 +14,8 @@ import { serializeDefinition, summarizeTask, TASK_TYPE_INFO } from "@/lib/workfl
 import { requirePage } from "@/lib/server/page-auth";
 import { allows } from "@/lib/auth/roles";
 import { getDb } from "@/lib/db/client";
+import { listTriggers } from "@/lib/triggers/service";
+import { TriggerTable } from "@/components/triggers/trigger-table";
 import { searchExecutions } from "@/lib/services/execution-search";
 import { RunWorkflowButton } from "@/components/workflows/run-workflow-button";
 import { RecentExecutions } from "@/components/workflows/recent-executions";
@@ -36,6 +38,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   const recent = await searchExecutions(getDb(), { workflow: name, limit: RECENT_EXECUTIONS });
   const exportHref = `/api/workflows/${encodeURIComponent(name)}/export?version=${workflow.version}`;
   const now = requestTime();
+  const triggers = await listTriggers(getDb(), { workflow: name });
   return (
     <>
       <PageHeader
@@ -146,6 +149,12 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
             </tbody>
           </table>
         </section>
+        {triggers.length > 0 ? (
+          <section aria-label="Triggers" className="overflow-hidden rounded-xl border border-zinc-200 bg-white lg:col-span-2 dark:border-zinc-800 dark:bg-zinc-900">
+            <h2 className="border-b border-zinc-100 px-4 py-2.5 text-sm font-semibold dark:border-zinc-800">Triggers (latest version)</h2>
+            <TriggerTable triggers={triggers} showWorkflow={false} canOperate={allows(principal.role, "operator")} canRotate={allows(principal.role, "designer")} />
+          </section>
+        ) : null}
         <section aria-label="Definition" className="lg:col-span-2">
           <details className="rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
             <summary className="cursor-pointer px-4 py-2.5 text-sm font-semibold">Definition JSON</summary>

@@ -18,6 +18,8 @@ export type NewExecution = {
   parent?: { executionId: string; taskRunId: string; depth: number; rootExecutionId: string } | null;
   /** Who asked: the actor, or "engine" for a child. */
   createdBy: string;
+  /** What started it, when a trigger did (lib/triggers): `{ type, key, fireTime | requestId | sourceExecution }`. */
+  trigger?: Record<string, unknown> | null;
   now: Date;
 };
 
@@ -45,6 +47,7 @@ export function newExecutionRow(spec: NewExecution): ExecutionRow {
     depth: spec.parent ? spec.parent.depth + 1 : 0,
     rootExecutionId: spec.parent?.rootExecutionId ?? id,
     treeSize: 1,
+    trigger: spec.trigger ? toJsonText(spec.trigger) : null,
   };
 }
 
