@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { Activity, LayoutDashboard, Settings, Workflow, type LucideIcon } from "lucide-react";
+import { Activity, BookOpen, LayoutDashboard, Settings, Workflow, type LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 import { UserMenu } from "@/components/auth/user-menu";
@@ -13,6 +13,7 @@ const NAV: { href: string; label: string; icon: LucideIcon }[] = [
   { href: "/", label: "Dashboard", icon: LayoutDashboard },
   { href: "/workflows", label: "Workflows", icon: Workflow },
   { href: "/executions", label: "Executions", icon: Activity },
+  { href: "/api-docs", label: "API", icon: BookOpen },
 ];
 
 const ADMIN_NAV = [{ href: "/settings", label: "Settings", icon: Settings }];

@@ -1,0 +1,178 @@
+// The real `flowdeck` CLI (bin/flowdeck.mjs, a child process) against the real production server
+// of the e2e run: no browser. Covers the exit codes scripts branch on and the bad-input paths:
+// an unreachable server (exit 4 naming the URL), a wrong token, an input file that is not JSON
+// (path and line), rerun --from an unknown task, a --wait that times out.
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test } from "./fixtures";
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+let token = "";
+let baseURL = "";
+const dir = join(process.cwd(), ".tmp");
+mkdirSync(dir, { recursive: true });
+const work = mkdtempSync(join(dir, "e2e-cli-"));
+
+function flowdeck(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(process.cwd(), "bin", "flowdeck.mjs"), ...args], {
+      cwd: work, // not the repo: the CLI must find its own tsconfig
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", FLOWDECK_URL: baseURL, FLOWDECK_TOKEN: token, ...env } as unknown as NodeJS.ProcessEnv,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const workflows = [
+  { name: "cli-ok", tasks: [{ key: "a", type: "transform", params: { output: { n: "{% $input.n * 2 %}" } } }, { key: "b", type: "transform", dependsOn: ["a"], params: { output: { done: true } } }] },
+  { name: "cli-fails", tasks: [{ key: "stop", type: "terminate", params: { status: "FAILED", reason: "on purpose" } }] },
+  { name: "cli-slow", tasks: [{ key: "nap", type: "wait", params: { durationMs: 60_000 } }] },
+];
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async ({ request }, info) => {
+  baseURL = info.project.use.baseURL!;
+  const response = await request.post("/api/tokens", { data: { name: `cli-e2e-${Date.now()}`, role: "admin" } });
+  expect(response.status(), await response.text()).toBe(201);
+  token = ((await response.json()) as { token: string }).token;
+});
+
+test("help, usage errors and connection errors have their exit codes", async () => {
+  const help = await flowdeck(["--help"]);
+  expect(help.code).toBe(0);
+  expect(help.stdout).toContain("Exit codes:");
+  expect(help.stdout).toMatch(/execute \[options\] <workflows\.\.\.>/);
+  const executeHelp = await flowdeck(["execute", "--help"]);
+  expect(executeHelp.code).toBe(0);
+  expect(executeHelp.stdout).toContain("--parallel <n>");
+  expect(executeHelp.stdout).toContain("3  --wait timed out");
+  expect(executeHelp.stdout).not.toContain("\x1b["); // no colours off a terminal
+
+  const unknown = await flowdeck(["frobnicate"]);
+  expect(unknown.code).toBe(2);
+  expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+  const conflicting = await flowdeck(["execute", "cli-ok", "--wait", "--serial", "--parallel", "2"]);
+  expect(conflicting.code).toBe(2);
+  expect(conflicting.stderr).toContain("give --parallel N or --serial, not both");
+
+  const unreachable = await flowdeck(["workflow", "list"], { FLOWDECK_URL: "http://127.0.0.1:3399" });
+  expect(unreachable.code).toBe(4);
+  expect(unreachable.stderr).toContain("cannot reach the Flowdeck server at http://127.0.0.1:3399");
+  const wrongToken = await flowdeck(["workflow", "list"], { FLOWDECK_TOKEN: "fdk_not_a_real_token" });
+  expect(wrongToken.code).toBe(4);
+  expect(wrongToken.stderr).toContain(`${baseURL} refused the credentials (the token is not accepted)`);
+  const noToken = await flowdeck(["workflow", "list"], { FLOWDECK_TOKEN: "" });
+  expect(noToken.code).toBe(4);
+  expect(noToken.stderr).toContain("no token given: set FLOWDECK_TOKEN or --token");
+});
+
+test("workflow import, list, get, export and delete; a file that is not JSON is named with its line", async () => {
+  const file = join(work, "workflows.json");
+  writeFileSync(file, JSON.stringify(workflows, null, 2));
+  const imported = await flowdeck(["workflow", "import", file]);
+  expect(imported.stderr).toBe("");
+  expect(imported.code).toBe(0);
+  expect(imported.stdout).toContain("cli-ok: saved v1");
+
+  const bad = join(work, "bad.json");
+  writeFileSync(bad, '{\n  "name": "cli-bad",\n  "tasks": [,]\n}\n');
+  const refused = await flowdeck(["workflow", "import", bad]);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain(`${bad}:3:`);
+  expect(refused.stderr).toContain("not valid JSON");
+
+  const list = await flowdeck(["--json", "workflow", "list"]);
+  expect(list.code).toBe(0);
+  expect((JSON.parse(list.stdout) as { name: string }[]).map((w) => w.name)).toEqual(expect.arrayContaining(["cli-ok", "cli-fails", "cli-slow"]));
+  const get = await flowdeck(["workflow", "get", "cli-ok"]);
+  expect(JSON.parse(get.stdout)).toMatchObject({ name: "cli-ok", tasks: [{ key: "a" }, { key: "b" }] });
+  const missing = await flowdeck(["workflow", "get", "cli-nope"]);
+  expect(missing.code).toBe(2);
+  expect(missing.stderr).toContain("workflow 'cli-nope' not found");
+
+  const out = join(work, "cli-ok.json");
+  expect((await flowdeck(["workflow", "export", "cli-ok", "-o", out])).code).toBe(0);
+  expect(JSON.parse(readFileSync(out, "utf8"))).toMatchObject({ name: "cli-ok" });
+
+  writeFileSync(join(work, "temp.json"), JSON.stringify({ name: "cli-temp", tasks: [{ key: "a", type: "transform", params: { output: {} } }] }));
+  expect((await flowdeck(["workflow", "import", join(work, "temp.json")])).code).toBe(0);
+  const deleted = await flowdeck(["workflow", "delete", "cli-temp"]);
+  expect(deleted.code).toBe(0);
+  expect(deleted.stdout).toContain("deleted cli-temp v1");
+});
+
+test("execute --wait: 0 when all complete (in parallel), 1 when one fails, 3 when the wait times out", async () => {
+  const input = join(work, "input.json");
+  writeFileSync(input, JSON.stringify({ n: 21 }));
+  const ok = await flowdeck(["execute", "cli-ok", "cli-ok", "--input", `@${input}`, "--wait", "--parallel", "2", "--timeout", "60"]);
+  expect(ok.stderr).toBe("");
+  expect(ok.code).toBe(0);
+  // Not a terminal: one line per execution and status change, the last one COMPLETED.
+  expect(ok.stdout.split("\n").filter((l) => /^cli-ok {2}exe?_?\S*\s+COMPLETED {2}2\/2 tasks/.test(l) || /COMPLETED {2}2\/2 tasks/.test(l)).length).toBe(2);
+
+  const json = await flowdeck(["--json", "execute", "cli-ok", "--input", '{"n": 2}', "--wait", "--serial"]);
+  expect(json.code).toBe(0);
+  const outcomes = JSON.parse(json.stdout) as { workflow: string; id: string; status: string }[];
+  expect(outcomes).toEqual([expect.objectContaining({ workflow: "cli-ok", status: "COMPLETED" })]);
+
+  const failed = await flowdeck(["execute", "cli-ok", "cli-fails", "--wait", "--serial"]);
+  expect(failed.code).toBe(1);
+  expect(failed.stderr).toContain("FAILED cli-fails");
+  expect(failed.stderr).toContain("1 of 2 executions did not complete");
+
+  const notJson = await flowdeck(["execute", "cli-ok", "--input", "{n: 1}"]);
+  expect(notJson.code).toBe(2);
+  expect(notJson.stderr).toContain("--input:1:2: not valid JSON");
+
+  const slow = await flowdeck(["execute", "cli-slow", "--wait", "--timeout", "1"]);
+  expect(slow.code).toBe(3);
+  expect(slow.stderr).toContain("--timeout 1s: 1 execution still running");
+  const slowId = /\b(\S+)\)/.exec(slow.stderr)?.[1] ?? "";
+  expect(slowId).not.toBe("");
+  const terminated = await flowdeck(["terminate", slowId, "--reason", "e2e: enough"]);
+  expect(terminated.code).toBe(0);
+  expect(terminated.stdout).toContain("TERMINATED");
+  const watched = await flowdeck(["watch", slowId]);
+  expect(watched.code).toBe(1);
+  expect(watched.stdout).toContain("TERMINATED");
+  expect(watched.stdout).toContain("nap");
+});
+
+test("status, logs, execution list, and rerun --dry-run / --from an unknown task", async () => {
+  const started = await flowdeck(["--json", "execute", "cli-ok", "--input", '{"n": 5}', "--wait"]);
+  const id = (JSON.parse(started.stdout) as { id: string }[])[0]?.id;
+  const raw = await flowdeck(["status", id!, "--raw"]);
+  expect(raw.code).toBe(0);
+  expect(JSON.parse(raw.stdout)).toMatchObject({ id, status: "COMPLETED", output: { done: true } });
+  const human = await flowdeck(["status", id!]);
+  expect(human.stdout).toMatch(/cli-ok v1 {2}\S+ {2}COMPLETED/);
+  expect(human.stdout).toMatch(/\ba\s+transform\s+COMPLETED/);
+  const logs = await flowdeck(["logs", id!, "--task", "a"]);
+  expect(logs.code).toBe(0);
+  expect(logs.stdout).toContain("── a attempt 1 COMPLETED");
+  const noTask = await flowdeck(["logs", id!, "--task", "zz"]);
+  expect(noTask.code).toBe(2);
+  expect(noTask.stderr).toContain("has no task 'zz'; its tasks: a, b");
+
+  const list = await flowdeck(["--json", "execution", "list", "--workflow", "cli-ok", "--status", "completed", "--limit", "50"]);
+  expect(list.code).toBe(0);
+  expect((JSON.parse(list.stdout) as { executions: { id: string }[] }).executions.map((e) => e.id)).toContain(id);
+
+  const preview = await flowdeck(["rerun", id!, "--from", "b", "--dry-run"]);
+  expect(preview.code).toBe(0);
+  expect(preview.stdout).toContain("dry run: rerun would re-run 1 task: b");
+  expect(preview.stdout).toContain("kept: a");
+  const unknown = await flowdeck(["rerun", id!, "--from", "nope"]);
+  expect(unknown.code).toBe(2);
+  expect(unknown.stderr).toContain("nope");
+  const after = await flowdeck(["status", id!, "--raw"]);
+  expect(JSON.parse(after.stdout)).toMatchObject({ status: "COMPLETED" }); // the refused rerun changed nothing
+});
