@@ -3,34 +3,24 @@
  * that names the file, line and column when it does not parse (exit 2, nothing is sent).
  */
 import { readFileSync } from "node:fs";
+import { locateJsonError } from "@/lib/workflow/canonical";
 import { CliError, EXIT } from "./exit-codes";
 
 /** Line and column (1-based) of a character offset. */
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {
   const before = text.slice(0, offset);
-  const line = before.split("\n").length;
-  return { line, column: offset - before.lastIndexOf("\n") };
+  return { line: before.split("\n").length, column: offset - before.lastIndexOf("\n") };
 }
 
-/** The position in V8's JSON.parse messages: "at position N" or "(line L column C)". */
-function positionOf(message: string, text: string): { line: number; column: number } | null {
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) return { line: Number(lc[1]), column: Number(lc[2]) };
-  const at = /at position (\d+)/.exec(message);
-  if (at) return lineAndColumn(text, Number(at[1]));
-  if (/Unexpected end of JSON input/.test(message)) return lineAndColumn(text, text.length);
-  return null;
-}
-
+/** JSON.parse, or a usage error naming the source, line and column (positions: lib/workflow's scanner, the app's one source). */
 export function parseJsonText(text: string, source: string): unknown {
+  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
   try {
-    return JSON.parse(text);
-  } catch (error) {
-    const message = (error as Error).message;
-    const where = positionOf(message, text);
-    const at = where ? `:${where.line}:${where.column}` : "";
-    const reason = message.replace(/^JSON\.parse: /, "").replace(/ in JSON at position \d+.*$/, "").replace(/\s*\(line \d+ column \d+\)$/, "");
-    throw new CliError(`${source}${at}: not valid JSON (${reason})`, EXIT.usage);
+    return JSON.parse(body);
+  } catch {
+    const { offset, problem } = locateJsonError(body);
+    const { line, column } = lineAndColumn(body, offset);
+    throw new CliError(`${source}:${line}:${column}: not valid JSON (${problem})`, EXIT.usage);
   }
 }
 

@@ -11,6 +11,7 @@ import { registerWorkflow } from "./commands/workflow";
 import { registerExecute } from "./commands/execute";
 import { registerExecutions } from "./commands/executions";
 import { registerOperations } from "./commands/operations";
+import { registerApply } from "./commands/apply";
 
 export function buildProgram(): Command {
   const program = new Command("flowdeck")
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerExecute(program);
   registerExecutions(program);
   registerOperations(program);
+  registerApply(program);
   for (const command of program.commands) {
     command.showHelpAfterError("(run with --help for usage)");
     for (const sub of command.commands) sub.showHelpAfterError("(run with --help for usage)");

@@ -176,3 +176,72 @@ test("status, logs, execution list, and rerun --dry-run / --from an unknown task
   const after = await flowdeck(["status", id!, "--raw"]);
   expect(JSON.parse(after.stdout)).toMatchObject({ status: "COMPLETED" }); // the refused rerun changed nothing
 });
+
+test("export --all then apply is a no-op; apply shows the semantic diff, is all or nothing, and --dry-run changes nothing", async () => {
+  const repo = join(work, "repo");
+  const exported = await flowdeck(["export", "--all", repo]);
+  expect(exported.stderr).toBe("");
+  expect(exported.code).toBe(0);
+  const okFile = join(repo, "cli-ok.json");
+  const text = readFileSync(okFile, "utf8");
+  expect(text).not.toMatch(/"version"/); // no server-assigned version in files kept in git
+  const versions = async () => Object.fromEntries((JSON.parse((await flowdeck(["--json", "workflow", "list"])).stdout) as { name: string; version: number }[]).map((w) => [w.name, w.version]));
+  const before = await versions();
+
+  const noop = await flowdeck(["apply", repo]);
+  expect(noop.stderr).toBe("");
+  expect(noop.code).toBe(0);
+  expect(noop.stdout).toContain("= cli-ok unchanged");
+  expect(noop.stdout).toMatch(/applied: 0 created, 0 updated, \d+ unchanged, 0 deleted/);
+  expect(await versions()).toEqual(before);
+
+  // A real change, a layout-only change (with $schema, which apply ignores) and a new workflow.
+  const ok = JSON.parse(text) as { tasks: unknown[] };
+  ok.tasks.push({ key: "c", type: "transform", dependsOn: ["b"], params: { output: { extra: true } } });
+  writeFileSync(okFile, JSON.stringify(ok, null, 2));
+  const slow = JSON.parse(readFileSync(join(repo, "cli-slow.json"), "utf8")) as Record<string, unknown>;
+  writeFileSync(join(repo, "cli-slow.json"), JSON.stringify({ $schema: `${baseURL}/schema/workflow.json`, ...slow, version: 99, layout: { nap: { x: 10, y: 20 } } }, null, 2));
+  writeFileSync(join(repo, "cli-new.json"), JSON.stringify({ name: "cli-new", tasks: [{ key: "only", type: "transform", params: { output: {} } }] }));
+
+  const dry = await flowdeck(["apply", repo, "--dry-run"]);
+  expect(dry.code).toBe(0);
+  expect(dry.stdout).toContain("~ cli-ok update");
+  expect(dry.stdout).toContain("+ task c");
+  expect(dry.stdout).toContain("~ cli-slow update");
+  expect(dry.stdout).toContain("layout only: 1 task moved (nap)");
+  expect(dry.stdout).toContain("+ cli-new create");
+  expect(dry.stdout).toContain("nothing was changed");
+  expect(await versions()).toEqual(before);
+
+  // One invalid file and a duplicate name: nothing is applied, each problem names its file.
+  const broken = join(repo, "zz-broken.json");
+  writeFileSync(broken, JSON.stringify({ name: "cli-broken", tasks: [{ key: "x", type: "transform", dependsOn: ["nope"], params: { output: {} } }] }));
+  const duplicate = join(repo, "zz-duplicate.json");
+  writeFileSync(duplicate, JSON.stringify({ name: "cli-ok", tasks: [{ key: "a", type: "transform", params: { output: {} } }] }));
+  const refused = await flowdeck(["apply", repo]);
+  expect(refused.code).toBe(2);
+  expect(refused.stderr).toContain("nothing was changed");
+  expect(refused.stderr).toContain(`${broken}: tasks[0].dependsOn[0]:`);
+  expect(refused.stderr).toContain(`${duplicate}: workflow 'cli-ok' is also defined in ${okFile}`);
+  expect(await versions()).toEqual(before);
+  const { rmSync } = await import("node:fs");
+  rmSync(broken);
+  rmSync(duplicate);
+
+  const applied = await flowdeck(["apply", repo]);
+  expect(applied.stderr).toBe("");
+  expect(applied.code).toBe(0);
+  expect(applied.stdout).toContain("applied: 1 created, 2 updated");
+  const after = await versions();
+  expect(after["cli-ok"]).toBe(before["cli-ok"]! + 1);
+  expect(after["cli-slow"]).toBe(before["cli-slow"]! + 1);
+  expect(after["cli-new"]).toBe(1);
+  expect((await flowdeck(["apply", repo])).stdout).toMatch(/applied: 0 created, 0 updated/); // applying again: a no-op
+
+  // --prune of workflows that executions pin is refused before anything changes.
+  rmSync(join(repo, "cli-fails.json"));
+  const prune = await flowdeck(["apply", repo, "--prune"]);
+  expect(prune.code).toBe(1);
+  expect(prune.stderr).toContain("apply --prune refused: executions pin 'cli-fails'");
+  expect((await versions())["cli-fails"]).toBe(before["cli-fails"]);
+});

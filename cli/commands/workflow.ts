@@ -5,8 +5,34 @@ import type { WorkflowSummaryView, WorkflowVersionView, SaveResult } from "@/lib
 import { contextOf, positiveInt } from "../context";
 import { readJsonFile } from "../input";
 import { printJson, table } from "../output";
+import { usageError } from "../exit-codes";
+import { exportAll } from "./apply";
 
 const enc = encodeURIComponent;
+
+function addExport(parent: Command): void {
+  parent
+    .command("export")
+    .description("the canonical JSON file of a workflow, byte for byte as stored (to stdout, or -o FILE); --all DIR: every workflow as DIR/<name>.json, without version, for git")
+    .argument("[name]", "the workflow")
+    .option("--version <n>", "that version", positiveInt("--version"))
+    .option("-o, --output <file>", "write it to this file")
+    .option("--all <dir>", "every workflow's latest version into this folder (what apply reads)")
+    .action(async (name: string | undefined, options: { version?: number; output?: string; all?: string }, command: Command) => {
+      if (options.all !== undefined) {
+        if (name !== undefined || options.version !== undefined || options.output !== undefined) throw usageError("--all takes no workflow name, --version or --output");
+        return exportAll(command, options.all);
+      }
+      if (name === undefined) throw usageError("name a workflow, or give --all DIR");
+      const { client, output } = contextOf(command);
+      const response = await client.raw("GET", `/api/workflows/${enc(name)}/export`, { query: { version: options.version } });
+      const text = await response.text();
+      if (options.output) {
+        writeFileSync(options.output, text.endsWith("\n") ? text : `${text}\n`);
+        if (!output.json) output.err(`wrote ${options.output}`);
+      } else output.write(text.endsWith("\n") ? text : `${text}\n`);
+    });
+}
 
 export function registerWorkflow(program: Command): void {
   const workflow = program.command("workflow").description("list, show, export, import and delete workflow definitions");
@@ -39,21 +65,8 @@ export function registerWorkflow(program: Command): void {
       printJson(output, output.json ? view : view.definition);
     });
 
-  workflow
-    .command("export")
-    .description("the canonical JSON file of a workflow, byte for byte as stored (to stdout, or -o FILE)")
-    .argument("<name>", "the workflow")
-    .option("--version <n>", "that version", positiveInt("--version"))
-    .option("-o, --output <file>", "write it to this file")
-    .action(async (name: string, options: { version?: number; output?: string }, command: Command) => {
-      const { client, output } = contextOf(command);
-      const response = await client.raw("GET", `/api/workflows/${enc(name)}/export`, { query: { version: options.version } });
-      const text = await response.text();
-      if (options.output) {
-        writeFileSync(options.output, text.endsWith("\n") ? text : `${text}\n`);
-        if (!output.json) output.err(`wrote ${options.output}`);
-      } else output.write(text.endsWith("\n") ? text : `${text}\n`);
-    });
+  addExport(workflow);
+  addExport(program); // `flowdeck export …` is `flowdeck workflow export …`
 
   workflow
     .command("import")
