@@ -12,6 +12,7 @@ import { registerExecute } from "./commands/execute";
 import { registerExecutions } from "./commands/executions";
 import { registerOperations } from "./commands/operations";
 import { registerApply } from "./commands/apply";
+import { registerWorker } from "./commands/worker";
 
 export function buildProgram(): Command {
   const program = new Command("flowdeck")
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerExecutions(program);
   registerOperations(program);
   registerApply(program);
+  registerWorker(program);
   for (const command of program.commands) {
     command.showHelpAfterError("(run with --help for usage)");
     for (const sub of command.commands) sub.showHelpAfterError("(run with --help for usage)");

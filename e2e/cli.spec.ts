@@ -245,3 +245,40 @@ test("export --all then apply is a no-op; apply shows the semantic diff, is all 
   expect(prune.stderr).toContain("apply --prune refused: executions pin 'cli-fails'");
   expect((await versions())["cli-fails"]).toBe(before["cli-fails"]);
 });
+
+test("worker runs a command per task: stdout JSON is the output, a non-zero exit fails the attempt; SIGTERM stops it", async ({ request }) => {
+  const created = await request.post("/api/tokens", { data: { name: `cli-e2e-worker-${Date.now()}`, role: "worker" } });
+  expect(created.status()).toBe(201);
+  const workerToken = ((await created.json()) as { token: string }).token;
+  const file = join(work, "worker-flow.json");
+  writeFileSync(
+    file,
+    JSON.stringify({ name: "cli-worker", tasks: [{ key: "shell", type: "worker", params: { taskType: "cli.e2e" }, retry: { maxAttempts: 1, nonRetryableErrors: ["EXIT_3"] } }] }),
+  );
+  expect((await flowdeck(["workflow", "import", file])).code).toBe(0);
+  const script = "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const i=JSON.parse(s);if(i.fail){console.error('asked to fail');process.exit(3)}console.log(JSON.stringify({twice:i.n*2,key:process.env.FLOWDECK_TASK_KEY}))})";
+  const badToken = await flowdeck(["worker", "--type", "cli.e2e", "--", process.execPath, "-e", script], { FLOWDECK_TOKEN: "fdk_wrong" });
+  expect(badToken.code).toBe(4);
+  expect(badToken.stderr).toContain("refused the token");
+
+  const worker = spawn(process.execPath, [join(process.cwd(), "bin", "flowdeck.mjs"), "worker", "--type", "cli.e2e", "--", process.execPath, "-e", script], {
+    cwd: work,
+    env: { PATH: process.env.PATH ?? "", FLOWDECK_URL: baseURL, FLOWDECK_TOKEN: workerToken } as unknown as NodeJS.ProcessEnv,
+  });
+  let workerLog = "";
+  worker.stderr.on("data", (d: Buffer) => (workerLog += d.toString()));
+  const exited = new Promise<number | null>((resolve) => worker.on("close", resolve));
+  try {
+    const ok = await flowdeck(["--json", "execute", "cli-worker", "--input", '{"n": 4}', "--wait", "--timeout", "60"]);
+    expect(ok.code, workerLog).toBe(0);
+    const id = (JSON.parse(ok.stdout) as { id: string }[])[0]!.id;
+    expect(JSON.parse((await flowdeck(["status", id, "--raw"])).stdout)).toMatchObject({ tasks: [{ taskKey: "shell", attempts: [{ output: { twice: 8, key: "shell" } }] }] });
+    const failed = await flowdeck(["execute", "cli-worker", "--input", '{"fail": true}', "--wait", "--timeout", "60"]);
+    expect(failed.code, workerLog).toBe(1);
+    expect(failed.stderr).toContain("EXIT_3");
+  } finally {
+    worker.kill("SIGTERM");
+  }
+  expect(await exited).toBe(0);
+  expect(workerLog).toContain("stopping");
+});
