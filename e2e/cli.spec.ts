@@ -137,13 +137,17 @@ test("execute --wait: 0 when all complete (in parallel), 1 when one fails, 3 whe
   expect(slow.stderr).toContain("--timeout 1s: 1 execution still running");
   const slowId = /\b(\S+)\)/.exec(slow.stderr)?.[1] ?? "";
   expect(slowId).not.toBe("");
+  // watch follows the live event stream of the running execution until it ends.
+  const watching = flowdeck(["watch", slowId]);
+  await new Promise((resolve) => setTimeout(resolve, 3000));
   const terminated = await flowdeck(["terminate", slowId, "--reason", "e2e: enough"]);
   expect(terminated.code).toBe(0);
   expect(terminated.stdout).toContain("TERMINATED");
-  const watched = await flowdeck(["watch", slowId]);
-  expect(watched.code).toBe(1);
-  expect(watched.stdout).toContain("TERMINATED");
-  expect(watched.stdout).toContain("nap");
+  const watched = await watching;
+  expect(watched.code, watched.stderr).toBe(1);
+  expect(watched.stdout).toMatch(/cli-slow v1 {2}\S+ {2}RUNNING/); // the table while it ran
+  expect(watched.stdout).toMatch(/cli-slow v1 {2}\S+ {2}TERMINATED/); // and when it ended
+  expect(watched.stdout).toMatch(/\bnap\s+wait\s+/);
 });
 
 test("status, logs, execution list, and rerun --dry-run / --from an unknown task", async () => {
