@@ -116,7 +116,7 @@ test("execute --wait: 0 when all complete (in parallel), 1 when one fails, 3 whe
   expect(ok.stderr).toBe("");
   expect(ok.code).toBe(0);
   // Not a terminal: one line per execution and status change, the last one COMPLETED.
-  expect(ok.stdout.split("\n").filter((l) => /^cli-ok {2}exe?_?\S*\s+COMPLETED {2}2\/2 tasks/.test(l) || /COMPLETED {2}2\/2 tasks/.test(l)).length).toBe(2);
+  expect(ok.stdout.split("\n").filter((l) => /^cli-ok {2}\S+ {2}COMPLETED {2}2\/2 tasks {2}\d+s$/.test(l)).length).toBe(2);
 
   const json = await flowdeck(["--json", "execute", "cli-ok", "--input", '{"n": 2}', "--wait", "--serial"]);
   expect(json.code).toBe(0);
