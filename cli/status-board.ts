@@ -45,6 +45,7 @@ export class StatusBoard {
       return;
     }
     for (const row of this.rows) {
+      if (row.id === undefined) continue; // not started yet
       const key = `${row.id}:${row.status}`;
       if (this.lastPrinted.get(row) === key) continue;
       this.lastPrinted.set(row, key);

@@ -257,7 +257,7 @@ test("worker runs a command per task: stdout JSON is the output, a non-zero exit
   const file = join(work, "worker-flow.json");
   writeFileSync(
     file,
-    JSON.stringify({ name: "cli-worker", tasks: [{ key: "shell", type: "worker", params: { taskType: "cli.e2e" }, retry: { maxAttempts: 1, nonRetryableErrors: ["EXIT_3"] } }] }),
+    JSON.stringify({ name: "cli-worker", tasks: [{ key: "shell", type: "worker", params: { taskType: "cli.e2e" }, retry: { maximumAttempts: 1 } }] }),
   );
   expect((await flowdeck(["workflow", "import", file])).code).toBe(0);
   const script = "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const i=JSON.parse(s);if(i.fail){console.error('asked to fail');process.exit(3)}console.log(JSON.stringify({twice:i.n*2,key:process.env.FLOWDECK_TASK_KEY}))})";
@@ -279,7 +279,7 @@ test("worker runs a command per task: stdout JSON is the output, a non-zero exit
     expect(JSON.parse((await flowdeck(["status", id, "--raw"])).stdout)).toMatchObject({ tasks: [{ taskKey: "shell", attempts: [{ output: { twice: 8, key: "shell" } }] }] });
     const failed = await flowdeck(["execute", "cli-worker", "--input", '{"fail": true}', "--wait", "--timeout", "60"]);
     expect(failed.code, workerLog).toBe(1);
-    expect(failed.stderr).toContain("EXIT_3");
+    expect(failed.stderr).toContain("exited with 3: asked to fail");
   } finally {
     worker.kill("SIGTERM");
   }

@@ -138,6 +138,7 @@ function logLines(logs: unknown): string[] {
 async function watch({ client, output }: Context, id: string): Promise<string> {
   let lastEventId: string | undefined;
   let drawn = 0;
+  let last = "";
   const draw = async () => {
     const view = await client.get<ExecutionView>(`/api/executions/${enc(id)}`);
     const lines = [...summary(output, view), "", ...taskRows(output, view)];
@@ -145,7 +146,8 @@ async function watch({ client, output }: Context, id: string): Promise<string> {
     if (output.tty) {
       output.write((drawn > 0 ? `\x1b[${drawn}A` : "") + lines.map((l) => `\x1b[2K${l}\n`).join("") + (drawn > lines.length ? "\x1b[J" : ""));
       drawn = lines.length;
-    } else output.out([...lines, ""].join("\n"));
+    } else if (lines.join("\n") !== last) output.out([...lines, ""].join("\n")); // off a terminal: only when something changed
+    last = lines.join("\n");
     return view;
   };
   let view = await draw();

@@ -9,6 +9,10 @@ import { usageError } from "../exit-codes";
 import { exportAll } from "./apply";
 
 const enc = encodeURIComponent;
+const oneLine = (text: string, max: number) => {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
 
 function addExport(parent: Command): void {
   parent
@@ -49,7 +53,7 @@ export function registerWorkflow(program: Command): void {
       output.out(
         table([
           ["NAME", "VERSION", "TASKS", "VERSIONS", "SAVED", "DESCRIPTION"].map((h) => c.bold(h)),
-          ...workflows.map((w) => [w.name, `v${w.version}`, String(w.taskCount), String(w.versionCount), w.createdAt.slice(0, 19).replace("T", " "), w.description ?? ""]),
+          ...workflows.map((w) => [w.name, `v${w.version}`, String(w.taskCount), String(w.versionCount), w.createdAt.slice(0, 19).replace("T", " "), oneLine(w.description ?? "", 60)]),
         ]).join("\n"),
       );
     });
