@@ -155,7 +155,7 @@ test("status, logs, execution list, and rerun --dry-run / --from an unknown task
   const id = (JSON.parse(started.stdout) as { id: string }[])[0]?.id;
   const raw = await flowdeck(["status", id!, "--raw"]);
   expect(raw.code).toBe(0);
-  expect(JSON.parse(raw.stdout)).toMatchObject({ id, status: "COMPLETED", output: { done: true } });
+  expect(JSON.parse(raw.stdout)).toMatchObject({ id, status: "COMPLETED", output: { a: { n: 10 }, b: { done: true } } });
   const human = await flowdeck(["status", id!]);
   expect(human.stdout).toMatch(/cli-ok v1 {2}\S+ {2}COMPLETED/);
   expect(human.stdout).toMatch(/\ba\s+transform\s+COMPLETED/);
