@@ -10,7 +10,7 @@ const nextConfig = {
   // size as the API routes (FLOWDECK_MAX_BODY_BYTES, see lib/http/api.ts), not Next's 1 MB default.
   experimental: { serverActions: { bodySizeLimit: Number(process.env.FLOWDECK_MAX_BODY_BYTES ?? 5 * 1024 * 1024) } },
   // Native and server-only packages stay external to the server bundle.
-  serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "jsonata", "undici"],
+  serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "jsonata", "undici", "prom-client"],
   // `npm test` runs `tsc --noEmit` over the whole project; checking again in every build only
   // slows down `npm start`.
   typescript: { ignoreBuildErrors: true },

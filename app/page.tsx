@@ -57,7 +57,7 @@ export default async function DashboardPage() {
               </div>
             ))}
           </div>
-          <div className="mt-1 flex justify-between text-[11px] text-zinc-400">
+          <div className="mt-1 flex justify-between text-[11px] text-zinc-500 dark:text-zinc-400">
             <span>60 min ago</span>
             <span className="flex gap-3">
               <span className="flex items-center gap-1">
@@ -78,7 +78,7 @@ export default async function DashboardPage() {
               {data.running.map((execution) => (
                 <li key={execution.id} className="flex items-center justify-between gap-3 px-4 py-2 text-sm">
                   <Link href={`/executions/${execution.id}`} className="truncate hover:text-accent-600">
-                    {execution.workflowName} <span className="text-zinc-400">v{execution.workflowVersion}</span>
+                    {execution.workflowName} <span className="text-zinc-500 dark:text-zinc-400">v{execution.workflowVersion}</span>
                   </Link>
                   <span className="flex items-center gap-3 text-xs text-zinc-500">
                     {execution.startedAt ? <RelativeTime iso={execution.startedAt} now={now} /> : null}
@@ -96,7 +96,7 @@ export default async function DashboardPage() {
                 <li key={execution.id} className="px-4 py-2 text-sm">
                   <div className="flex items-center justify-between gap-3">
                     <Link href={`/executions/${execution.id}`} className="truncate hover:text-accent-600">
-                      {execution.workflowName} <span className="text-zinc-400">v{execution.workflowVersion}</span>
+                      {execution.workflowName} <span className="text-zinc-500 dark:text-zinc-400">v{execution.workflowVersion}</span>
                     </Link>
                     <span className="flex items-center gap-3 text-xs text-zinc-500">
                       {execution.endedAt ? <RelativeTime iso={execution.endedAt} now={now} /> : null}

@@ -6,6 +6,7 @@ import { Activity, BookOpen, LayoutDashboard, Settings, Workflow, type LucideIco
 import type { ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 import { UserMenu } from "@/components/auth/user-menu";
+import { ThemeToggle } from "@/components/theme-toggle";
 import { BrandMark } from "@/components/brand-mark";
 import type { Viewer } from "@/lib/auth/principal";
 
@@ -21,10 +22,16 @@ const ADMIN_NAV = [{ href: "/settings", label: "Settings", icon: Settings }];
 /** The sidebar and the page; without a signed-in user (sign-in, setup) only the page. */
 export function AppShell({ children, version, viewer }: { children: ReactNode; version: string; viewer: Viewer | null }) {
   const pathname = usePathname();
-  if (!viewer) return <main className="min-w-0 flex-1">{children}</main>;
+  if (!viewer) return <main id="main" className="min-w-0 flex-1">{children}</main>;
   const nav = viewer.role === "admin" ? [...NAV, ...ADMIN_NAV] : NAV;
   return (
     <div className="flex min-h-screen">
+      <a
+        href="#main"
+        className="sr-only rounded-md bg-accent-600 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:fixed focus:top-3 focus:left-3 focus:z-[100]"
+      >
+        Skip to content
+      </a>
       <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col border-r border-zinc-200 bg-white px-3 py-4 dark:border-zinc-800 dark:bg-zinc-900">
         <Link href="/" className="mb-6 flex items-center gap-2 px-2">
           <BrandMark />
@@ -54,13 +61,14 @@ export function AppShell({ children, version, viewer }: { children: ReactNode; v
         <div className="mt-auto border-t border-zinc-200 pt-2 dark:border-zinc-800">
           <UserMenu viewer={viewer} />
         </div>
-        <div className="px-2 text-xs text-zinc-400">
+        <div className="flex items-center justify-between gap-2 px-2 text-xs text-zinc-500 dark:text-zinc-400">
           <a href="/api/health" className="hover:text-zinc-600 dark:hover:text-zinc-300">
             v{version} · health
           </a>
+          <ThemeToggle />
         </div>
       </aside>
-      <main className="min-w-0 flex-1">{children}</main>
+      <main id="main" tabIndex={-1} className="min-w-0 flex-1 focus:outline-none">{children}</main>
     </div>
   );
 }

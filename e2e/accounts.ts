@@ -26,3 +26,11 @@ export async function freshPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   return context.newPage();
 }
+
+/** Headers that act as an API token named `name` with `role` (created by the signed-in admin's `request`); events record the actor `token:<name>`. */
+export async function tokenHeaders(request: APIRequestContext, name: string, role: string): Promise<Record<string, string>> {
+  const response = await request.post("/api/tokens", { data: { name, role } });
+  expect(response.status(), await response.text()).toBe(201);
+  const { token } = (await response.json()) as { token: string };
+  return { authorization: `Bearer ${token}` };
+}

@@ -1,4 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from "./fixtures";
+import { tokenHeaders } from "./accounts";
 
 // Saving never overwrites work the designer has not seen (issue 12, points 1 and 2): a new workflow
 // may not take an existing name, and a save based on an older version opens a conflict dialog with
@@ -43,11 +44,11 @@ test("a save based on an older version shows both sides' changes; take theirs, t
 
   // Meanwhile someone else saves v2 with another task.
   const theirs = { ...definition, tasks: [...definition.tasks, { key: "theirs", type: "transform", dependsOn: ["first"], params: { output: 2 } }] };
-  expect((await request.post(`/api/workflows?baseVersion=1`, { data: theirs, headers: { "x-flowdeck-actor": "bob" } })).status()).toBe(201);
+  expect((await request.post(`/api/workflows?baseVersion=1`, { data: theirs, headers: await tokenHeaders(request, `bob-${Date.now()}`, "designer") })).status()).toBe(201);
 
   await page.getByRole("button", { name: "Save", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: `${name} changed since you opened it` });
-  await expect(dialog).toContainText("You edited v1; bob saved v2 since");
+  await expect(dialog).toContainText(/You edited v1; token:bob-\d+ saved v2 since/);
   await expect(dialog.getByTestId("conflict-theirs")).toContainText("+ task theirs");
   await expect(dialog.getByTestId("conflict-mine")).toContainText("~ workflow description");
   await shot(page, "designer-save-conflict");

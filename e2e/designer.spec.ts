@@ -49,7 +49,12 @@ async function expectValid(page: Page) {
 test("a person builds the fan-out/fan-in workflow from an empty canvas, saves it, and finds it intact after a reload", async ({ page }) => {
   await page.goto("/workflows/new");
   await expect(page.getByText("An empty canvas")).toBeVisible();
+  // Nothing typed yet: not checked, so no problems in red (issue 12, point 9).
+  await page.waitForTimeout(600); // past the validation debounce (250 ms), which must not run
+  await expect(page.getByTestId("validation-state")).toHaveAttribute("data-state", "pristine");
+  await expect(page.getByTestId("validation-state")).toHaveText("Not checked yet");
   await field(page, "name").fill("fan-e2e");
+  await expect(page.getByTestId("validation-state")).toHaveAttribute("data-state", "invalid"); // no tasks yet
   await field(page, "description").fill("Build, two tests in parallel, deploy");
 
   //   build ─┬─ test_1 ─┬─ deploy
@@ -328,4 +333,150 @@ test("a sub-workflow naming a workflow that does not exist saves, with a warning
   const start = await page.request.post("/api/executions", { data: { workflow: "e2e-sub-parent" } });
   expect(start.status()).toBe(409);
   expect((await start.json()).error.details).toEqual([{ path: "tasks[0].params.workflow", message: 'task "child" runs workflow "no-such-child", which does not exist' }]);
+});
+
+test("renaming a key, then clicking Name or pressing Tab, keeps focus and every typed character", async ({ page }) => {
+  await page.goto("/workflows/new");
+  await page.locator('[data-palette-type="transform"]').click();
+  // By clicking: the rename happens on the key field's blur, as the click lands in Name.
+  await field(page, "key").fill("renamed_by_click");
+  await field(page, "name").click();
+  await page.keyboard.type("Typed after a click");
+  await expect(node(page, "renamed_by_click")).toBeVisible();
+  await expect(field(page, "name")).toBeFocused();
+  await expect(field(page, "name")).toHaveValue("Typed after a click");
+  // By Tab: focus moves on to the next field of the same inspector.
+  await field(page, "key").fill("renamed_by_tab");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("Typed after Tab");
+  await expect(node(page, "renamed_by_tab")).toBeVisible();
+  await expect(field(page, "name")).toHaveValue(/Typed after Tab$/);
+  await expect(page.getByTestId("task-inspector")).toHaveAttribute("data-task-key", "renamed_by_tab");
+  // Selecting another task still shows that task's own fields.
+  await page.locator('[data-palette-type="transform"]').click();
+  await expect(field(page, "name")).toHaveValue("");
+});
+
+test("an older version is restored as a new version, recorded with who did it; nothing older changes", async ({ page, request }) => {
+  const name = `e2e-restore-${Date.now()}`;
+  const v1 = { name, tasks: [{ key: "first", type: "transform", params: { output: 1 } }] };
+  expect((await request.post("/api/workflows", { data: v1 })).status()).toBe(201);
+  expect((await request.post("/api/workflows", { data: { ...v1, tasks: [...v1.tasks, { key: "second", type: "transform", dependsOn: ["first"], params: { output: 2 } }] } })).status()).toBe(201);
+
+  await page.goto(`/workflows/${name}/edit?version=1`);
+  await expect(page.getByText("read-only · latest is v2")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
+  await shot(page, "designer-restore-older-version");
+  await page.getByRole("button", { name: "Restore as new version" }).click();
+  await expect(page.getByText("Restored v1 as v3")).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/workflows/${name}/edit$`));
+  await expect(page.getByTestId("editor-title")).toHaveText(name);
+  await expect(node(page, "second")).toHaveCount(0);
+  await expect(node(page, "first")).toBeVisible();
+
+  const latest = (await (await request.get(`/api/workflows/${name}`)).json()) as { version: number; restoredFrom: number | null; createdBy: string; taskCount: number };
+  expect(latest).toMatchObject({ version: 3, restoredFrom: 1, createdBy: "ada@example.com", taskCount: 1 });
+  const { versions } = (await (await request.get(`/api/workflows/${name}/versions`)).json()) as { versions: { version: number; taskCount: number }[] };
+  expect(versions.map((v) => [v.version, v.taskCount])).toEqual([[3, 1], [2, 2], [1, 1]]);
+  await page.getByRole("button", { name: "Versions" }).click();
+  await expect(page.getByLabel("Versions")).toContainText("restores v1");
+});
+
+test("? lists the keyboard shortcuts, except while typing in a field", async ({ page }) => {
+  await page.goto("/workflows/build-test-deploy/edit");
+  await expect(node(page, "build")).toBeVisible();
+  await field(page, "description").click();
+  await field(page, "description").press("End");
+  await page.keyboard.type("why?");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toHaveCount(0);
+  await expect(field(page, "description")).toHaveValue(/why\?$/);
+  await clickPane(page);
+  await page.keyboard.press("?");
+  const dialog = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("table", { name: "Keyboard shortcuts" })).toContainText("Save as a new version");
+  await expect(dialog).toContainText("Duplicate the selected tasks");
+  await shot(page, "designer-shortcuts");
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  // The toolbar button opens the same list.
+  await page.getByRole("button", { name: "Keyboard shortcuts" }).click();
+  await expect(dialog).toBeVisible();
+});
+
+test("an imported definition without a layout gets its cards placed, not stacked on one spot", async ({ page }) => {
+  await page.goto("/workflows/new");
+  await page.getByRole("button", { name: "Import" }).click();
+  const definition = {
+    name: "imported-no-layout",
+    tasks: [
+      { key: "fetch", type: "transform", params: { output: 1 } },
+      { key: "left", type: "transform", dependsOn: ["fetch"], params: { output: 2 } },
+      { key: "right", type: "transform", dependsOn: ["fetch"], params: { output: 3 } },
+      { key: "join", type: "transform", dependsOn: ["left", "right"], params: { output: 4 } },
+    ],
+  };
+  await page.getByLabel("Definition JSON").fill(JSON.stringify(definition));
+  await page.getByRole("button", { name: "Import", exact: true }).last().click();
+  await expect(page.getByText("Imported imported-no-layout")).toBeVisible();
+  const boxes = await Promise.all(definition.tasks.map(async (task) => (await node(page, task.key).boundingBox())!));
+  // Left to right by dependency, and no two cards on top of each other.
+  expect(boxes[0]!.x).toBeLessThan(boxes[1]!.x);
+  expect(boxes[1]!.x).toBeLessThan(boxes[3]!.x);
+  expect(Math.abs(boxes[1]!.y - boxes[2]!.y)).toBeGreaterThanOrEqual(boxes[1]!.height);
+  await shot(page, "designer-import-placed");
+});
+
+test("a switch has one labelled handle per branch; an edge drawn from one joins exactly that branch", async ({ page, request }) => {
+  const name = `e2e-switch-${Date.now()}`;
+  const definition = {
+    name,
+    tasks: [
+      { key: "route", type: "switch", params: { cases: [{ name: "few", when: "{% $count($input.items) < 3 %}", next: ["small"] }, { name: "many", when: "{% true %}", next: [] }], default: [] } },
+      { key: "small", type: "transform", dependsOn: ["route"], params: { output: 1 } },
+      { key: "big", type: "transform", params: { output: 2 } },
+      { key: "fallback", type: "transform", params: { output: 3 } },
+    ],
+    layout: { route: { x: 0, y: 120 }, small: { x: 420, y: 0 }, big: { x: 420, y: 120 }, fallback: { x: 420, y: 240 } },
+  };
+  expect((await request.post("/api/workflows", { data: definition })).status()).toBe(201);
+  await page.goto(`/workflows/${name}/edit`);
+  const route = node(page, "route");
+  await expect(route.locator("[data-branch]")).toHaveCount(3);
+  await expect(route.locator('[data-branch="case-0"]')).toContainText("few");
+  await expect(route.locator('[data-branch="case-1"]')).toContainText("many");
+  await expect(route.locator('[data-branch="default"]')).toContainText("default");
+
+  const drag = async (handle: string, to: string) => {
+    const from = (await route.locator(`[data-branch="${handle}"]`).boundingBox())!;
+    const target = (await node(page, to).locator(".react-flow__handle.target").boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 60, from.y + 5, { steps: 5 });
+    await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 10 });
+    await page.mouse.up();
+  };
+  await drag("case-1", "big");
+  await drag("default", "fallback");
+  await expect(page.locator(`.react-flow__edge[data-id="route->big"]`)).toBeAttached();
+  await expect(page.locator(`.react-flow__edge[data-id="route->fallback"]`)).toBeAttached();
+
+  // The cases are a form: names and conditions are typed, the tasks each runs come from the edges.
+  await route.click({ position: { x: 40, y: 32 } });
+  const cases = page.getByTestId("switch-cases");
+  await expect(cases.locator("[data-case]")).toHaveCount(2);
+  await expect(cases.locator('[data-case="1"]')).toContainText("big");
+  await expect(cases).toContainText("Default runs");
+  await cases.getByRole("button", { name: "Add case" }).click();
+  await expect(route.locator("[data-branch]")).toHaveCount(4);
+  await cases.locator('[data-field="params.cases.2.name"] input').fill("huge");
+  await expect(route.locator('[data-branch="case-2"]')).toContainText("huge");
+  await shot(page, "designer-switch-branches");
+
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText("Saved v2")).toBeVisible();
+  const saved = (await (await request.get(`/api/workflows/${name}`)).json()) as { definition: { tasks: { key: string; params: { cases?: { next: string[] }[]; default?: string[] } }[] } };
+  const params = saved.definition.tasks.find((task) => task.key === "route")!.params;
+  expect(params.cases!.map((entry) => entry.next)).toEqual([["small"], ["big"], []]);
+  expect(params.default).toEqual(["fallback"]);
 });

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "./fixtures";
+import { tokenHeaders } from "./accounts";
 
 // Reruns keep their history (issue 12, point 4): the attempts a rerun superseded stay in the
 // attempts list and the timeline, marked with the rerun; the original input and the rerun's input
@@ -12,7 +13,7 @@ test("after a rerun from test_3 with new input, the failed attempt, both inputs 
   expect(failed.status).toBe("FAILED");
   const rerun = await request.post(`/api/executions/${failed.id}/rerun`, {
     data: { fromTaskKey: "test_3", input: { branch: "main", failTest: "" }, reason: "flaky runner fixed" },
-    headers: { "x-flowdeck-actor": "dana" },
+    headers: await tokenHeaders(request, `dana-${Date.now()}`, "operator"),
   });
   expect(rerun.ok(), await rerun.text()).toBe(true);
   await expect.poll(async () => (await (await request.get(`/api/executions/${failed.id}`)).json()).status, { timeout: 20_000 }).toBe("COMPLETED");
@@ -31,7 +32,7 @@ test("after a rerun from test_3 with new input, the failed attempt, both inputs 
   const superseded = page.getByRole("region", { name: "Superseded attempts" });
   await expect(superseded).toContainText("Before reruns (1)");
   await expect(superseded.locator('[data-superseded="true"]')).toContainText("superseded by rerun from test_3");
-  await expect(superseded.locator('[data-superseded="true"]')).toContainText("dana");
+  await expect(superseded.locator('[data-superseded="true"]')).toContainText("token:dana-");
   await expect(superseded.locator('[data-status="FAILED"]')).toBeVisible();
   await expect(superseded).toContainText("acceptance test test_3 failed");
   await page.screenshot({ path: "test-results/screenshots/monitor-history-superseded.png", fullPage: true });
@@ -41,7 +42,7 @@ test("after a rerun from test_3 with new input, the failed attempt, both inputs 
   const rerunRow = table.locator('tr[data-event-type="EXECUTION_RERUN"]');
   await expect(rerunRow).toContainText("Execution rerun");
   await expect(rerunRow).toContainText("test_3");
-  await expect(rerunRow).toContainText("dana");
+  await expect(rerunRow).toContainText("token:dana-");
   await expect(rerunRow).toContainText("flaky runner fixed");
   await expect(table.locator('tr[data-event-type="TASK_RESET"]')).toHaveCount(2);
   await page.screenshot({ path: "test-results/screenshots/monitor-history-events.png", fullPage: true });

@@ -134,3 +134,13 @@ test("only actions that do something are offered: no Retry failed without a fail
   await page.getByRole("dialog", { name: "Reject sign_off?" }).getByRole("button", { name: "Cancel" }).click();
   await request.post(`/api/executions/${waiting}/terminate`, { data: { reason: "e2e clean-up" } });
 });
+
+test("the executions filter names statuses as the badges do, and filters by the status value", async ({ page }) => {
+  await page.goto("/executions");
+  const status = page.getByRole("form", { name: "Filters" }).getByLabel("Status");
+  await expect(status.locator("option")).toContainText(["Any", "Queued", "Running", "Completed", "Failed"]);
+  await status.selectOption({ label: "Failed" });
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/status=FAILED/);
+  await expect(page.getByRole("form", { name: "Filters" }).getByLabel("Status")).toHaveValue("FAILED");
+});

@@ -57,6 +57,47 @@ test("a workflow's page shows its graph, versions and an export link", async ({ 
   await page.screenshot({ path: "test-results/screenshots/workflow-detail.png", fullPage: true });
 });
 
+test("a workflow's page runs it and lists its recent executions, each linked to its monitor", async ({ page }) => {
+  await page.goto("/workflows/serial-chain");
+  await page.getByRole("button", { name: "Run", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Run workflow" });
+  await expect(dialog.getByLabel(/^failAt/)).toHaveValue("");
+  await dialog.getByRole("button", { name: "Start execution" }).click();
+  await expect(page).toHaveURL(/\/executions\/[^/]+$/);
+  const id = page.url().split("/").at(-1)!;
+  await expect(page.locator('.react-flow__node[data-id="load"] [data-status]').first()).toHaveAttribute("data-status", "COMPLETED");
+
+  await page.goto("/workflows/serial-chain");
+  const recent = page.getByRole("region", { name: "Recent executions" });
+  const row = recent.locator(`tr[data-execution="${id}"]`);
+  await expect(row).toContainText("Completed");
+  await expect(row).toContainText("ada@example.com");
+  await page.screenshot({ path: "test-results/screenshots/workflow-detail-recent.png", fullPage: true });
+  await row.getByRole("link", { name: id.slice(0, 8) }).click();
+  await expect(page).toHaveURL(new RegExp(`/executions/${id}$`));
+});
+
+test("the mouse wheel over a workflow page's graph scrolls the page; Ctrl + wheel zooms the graph", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 560 });
+  await page.goto("/workflows/build-test-deploy");
+  const graph = page.getByTestId("workflow-graph");
+  await expect(graph.locator(".react-flow__node")).toHaveCount(6);
+  const transform = () => graph.locator(".react-flow__viewport").evaluate((el) => getComputedStyle(el).transform);
+  const before = await transform();
+  const box = (await graph.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, 300);
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+  expect(await transform()).toBe(before);
+  // Ctrl + wheel (and a trackpad pinch) still zooms; the page scrolled, so aim at the graph again.
+  const moved = (await graph.boundingBox())!;
+  await page.mouse.move(moved.x + moved.width / 2, Math.max(moved.y, 0) + 40);
+  await page.keyboard.down("Control");
+  await page.mouse.wheel(0, -200);
+  await page.keyboard.up("Control");
+  await expect.poll(transform).not.toBe(before);
+});
+
 test("an unknown workflow shows a 404 page", async ({ page }) => {
   // The browser logs the 404 of the document itself: expected here, and only here.
   allowConsoleError(page, /Failed to load resource: the server responded with a status of 404 \(Not Found\) \(http:\/\/127\.0\.0\.1:\d+\/workflows\/does-not-exist:0\)/);

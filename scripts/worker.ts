@@ -10,8 +10,11 @@ import { engineOptionsFromEnv } from "@/lib/server/engine";
 import { startPgNotify } from "@/lib/runtime/pg-notify";
 import { installShutdownHandlers, registerShutdownCloser, registerShutdownEngine } from "@/lib/server/shutdown";
 import { prepareSecretsKey } from "@/lib/secrets/startup";
+import { metricsServerOptionsFromEnv, startMetricsServer } from "@/lib/metrics/server";
 
 const config = resolveDatabaseConfig();
+// FLOWDECK_METRICS_PORT: this process's Prometheus metrics at GET /metrics (a bad value stops it here, named).
+const metricsOptions = metricsServerOptionsFromEnv();
 await applyMigrations(config);
 // Reads the secrets key (FLOWDECK_SECRETS_KEY, or the data directory's key file); never creates one.
 await prepareSecretsKey(getDb(), "worker", config.provider);
@@ -22,4 +25,15 @@ registerShutdownEngine(engine);
 // (default 10 s), give back the rest, close, exit (lib/server/shutdown.ts).
 installShutdownHandlers("worker");
 engine.start();
+if (metricsOptions) {
+  const server = await startMetricsServer(getDb(), metricsOptions);
+  registerShutdownCloser(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // a scraper's kept-alive connection must not hold the exit
+      }),
+  );
+  console.log(`[worker] metrics at http://${metricsOptions.host ?? "0.0.0.0"}:${metricsOptions.port}/metrics`);
+}
 console.log(`[worker] ${engine.engineId} running on ${describeDatabase(config)}`);

@@ -10,6 +10,7 @@ import { ensureReady } from "@/lib/server/bootstrap";
 import { requestTime } from "@/lib/server/request-time";
 import { executionSearchSchema, searchExecutions } from "@/lib/services/execution-search";
 import { requirePage } from "@/lib/server/page-auth";
+import { statusLook } from "@/components/monitor/status-palette";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Executions" };
@@ -38,7 +39,7 @@ export default async function ExecutionsPage({ searchParams }: Props) {
               <option value="">Any</option>
               {EXECUTION_STATUSES.map((status) => (
                 <option key={status} value={status}>
-                  {status}
+                  {statusLook(status).label}
                 </option>
               ))}
             </select>

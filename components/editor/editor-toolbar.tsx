@@ -1,8 +1,9 @@
 "use client";
 
 import { useReactFlow } from "@xyflow/react";
-import { AlertTriangle, CheckCircle2, Download, LayoutGrid, Loader2, Maximize, Play, Redo2, Save, Undo2, Upload } from "lucide-react";
+import { AlertTriangle, CheckCircle2, CircleDashed, Download, Keyboard, LayoutGrid, Loader2, Maximize, Play, Redo2, Save, Undo2, Upload } from "lucide-react";
 import { VersionsMenu, type EditorVersion } from "@/components/editor/versions-menu";
+import { RestoreVersionButton } from "@/components/editor/restore-version-button";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { useCan } from "@/components/auth/viewer-context";
@@ -11,7 +12,7 @@ import { cn } from "@/components/ui/cn";
 /** What the editor is waiting for; while it waits, Save does nothing. */
 export type EditorBusy = "save" | "run" | "layout";
 /** The editor's dialogs. */
-export type EditorDialog = "import" | "export" | "run";
+export type EditorDialog = "import" | "export" | "run" | "shortcuts";
 
 type EditorToolbarProps = {
   /** The workflow's name, or "untitled workflow". */
@@ -23,6 +24,8 @@ type EditorToolbarProps = {
   /** Changes since the last save. */
   dirty: boolean;
   validating: boolean;
+  /** A new workflow nothing was done to yet: not checked, so neither valid nor in error. */
+  pristine: boolean;
   problemCount: number;
   /** Warnings (saved anyway, e.g. a sub-workflow that does not exist): named beside "Valid". */
   warningCount: number;
@@ -49,6 +52,7 @@ export function EditorToolbar({
   readOnly,
   dirty,
   validating,
+  pristine,
   problemCount,
   warningCount,
   onToggleProblems,
@@ -73,7 +77,7 @@ export function EditorToolbar({
           {title}
         </h1>
         {version ? <Badge tone="accent">v{version}</Badge> : <Badge tone="outline">new</Badge>}
-        {readOnly ? <Badge tone="outline">read-only{latestVersion ? ` · latest is v${latestVersion}` : ""}</Badge> : null}
+        {readOnly ? <Badge tone="outline" className="whitespace-nowrap">read-only{latestVersion ? ` · latest is v${latestVersion}` : ""}</Badge> : null}
         {dirty ? (
           <span className="text-xs text-zinc-500" data-testid="unsaved">
             • unsaved changes
@@ -84,24 +88,28 @@ export function EditorToolbar({
         type="button"
         onClick={onToggleProblems}
         data-testid="validation-state"
-        data-state={validating ? "checking" : problemCount > 0 ? "invalid" : "valid"}
+        data-state={pristine ? "pristine" : validating ? "checking" : problemCount > 0 ? "invalid" : "valid"}
         className={cn(
           "inline-flex items-center gap-1.5 rounded-md px-2 py-1 text-xs font-medium",
-          validating
+          validating || pristine
             ? "text-zinc-500"
             : problemCount > 0
               ? "bg-red-50 text-red-700 hover:bg-red-100 dark:bg-red-500/10 dark:text-red-300"
               : "text-emerald-700 dark:text-emerald-400",
         )}
       >
-        {validating ? (
+        {pristine ? (
+          <CircleDashed className="size-3.5" aria-hidden />
+        ) : validating ? (
           <Loader2 className="size-3.5 animate-spin" aria-hidden />
         ) : problemCount > 0 ? (
           <AlertTriangle className="size-3.5" aria-hidden />
         ) : (
           <CheckCircle2 className="size-3.5" aria-hidden />
         )}
-        {validating
+        {pristine
+          ? "Not checked yet"
+          : validating
           ? "Checking…"
           : problemCount > 0
             ? `${problemCount} problem${problemCount === 1 ? "" : "s"}`
@@ -120,6 +128,9 @@ export function EditorToolbar({
         <span className="mx-1 h-5 w-px bg-zinc-200 dark:bg-zinc-700" aria-hidden />
         <Button variant="ghost" title="Auto-layout (left to right)" disabled={readOnly || taskCount === 0 || busy === "layout"} onClick={onLayout}>
           <LayoutGrid className="size-4" aria-hidden /> Layout
+        </Button>
+        <Button variant="ghost" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => onOpenDialog("shortcuts")} className="px-2">
+          <Keyboard className="size-4" aria-hidden />
         </Button>
         <Button variant="ghost" aria-label="Zoom to fit" title="Zoom to fit" onClick={() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 })} className="px-2">
           <Maximize className="size-4" aria-hidden />
@@ -141,6 +152,7 @@ export function EditorToolbar({
           <Play className="size-4" aria-hidden /> Run
         </Button>
         ) : null}
+        {readOnly && savedName && version !== undefined && version !== latestVersion ? <RestoreVersionButton name={savedName} version={version} /> : null}
         {readOnly ? null : (
           <Button variant="primary" onClick={onSave} disabled={busy === "save"} title="Save as a new version (Ctrl/Cmd+S)">
             {busy === "save" ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <Save className="size-4" aria-hidden />} Save

@@ -16,6 +16,10 @@ import { issuesAt, type PlacedIssue } from "@/lib/editor/issues";
 import { TASK_TYPE_VISUAL } from "@/components/graph/task-type-visual";
 import { SchemaField, Section } from "@/components/editor/fields";
 import { KeyField } from "@/components/editor/key-field";
+import { SwitchCasesField } from "@/components/editor/switch-cases-field";
+
+/** A switch's params drawn by SwitchCasesField instead of JSON fields. */
+const SWITCH_FORM_FIELDS = new Set(["cases", "default"]);
 
 export type FieldChange = (path: string[], value: unknown) => void;
 
@@ -187,8 +191,9 @@ export function TaskInspector({
             {issue.message}
           </p>
         ))}
+        {task.type === "switch" ? <SwitchCasesField task={task} issues={issues} onChange={onChange} readOnly={readOnly} /> : null}
         <SchemaFields
-          fields={fieldsForSchema(paramsSchemas[task.type as TaskType])}
+          fields={fieldsForSchema(paramsSchemas[task.type as TaskType]).filter((spec) => !(task.type === "switch" && SWITCH_FORM_FIELDS.has(spec.name)))}
           base={["params"]}
           target={task}
           taskKey={task.key}

@@ -41,7 +41,7 @@ export function Palette({ onAdd, disabled }: { onAdd: (type: TaskType) => void; 
         {groups.length === 0 ? <p className="px-2 py-4 text-xs text-zinc-500">No task type matches “{query}”.</p> : null}
         {groups.map(({ group, types }) => (
           <section key={group} className="mb-3">
-            <h3 className="px-2 pb-1 text-[10px] font-semibold uppercase tracking-wider text-zinc-400">{group}</h3>
+            <h3 className="px-2 pb-1 text-[10px] font-semibold uppercase tracking-wider text-zinc-500 dark:text-zinc-400">{group}</h3>
             <ul className="flex flex-col gap-0.5">
               {types.map((info) => {
                 const visual = TASK_TYPE_VISUAL[info.type];

@@ -39,7 +39,7 @@ export function ProblemsPanel({ issues, onFocus, onClose }: { issues: PlacedIssu
                 )}
                 <span className="w-28 shrink-0 truncate font-mono text-xs font-semibold text-zinc-700 dark:text-zinc-300">{issue.taskKey ?? "workflow"}</span>
                 <span className="min-w-0 flex-1 text-zinc-700 dark:text-zinc-300">{issue.message}</span>
-                <code className="shrink-0 font-mono text-[11px] text-zinc-400">{issue.path || "(root)"}</code>
+                <code className="shrink-0 font-mono text-[11px] text-zinc-500 dark:text-zinc-400">{issue.path || "(root)"}</code>
               </button>
             </li>
           ))}

@@ -60,7 +60,7 @@ export function useCanvasHandlers({ draft, selection, setSelection, commit, read
   );
   const onConnect = useCallback(
     (connection: Connection) => {
-      const result = connect(draft, connection.source, connection.target);
+      const result = connect(draft, connection.source, connection.target, connection.sourceHandle);
       if (result.check.ok) commit(result.draft);
     },
     [commit, draft],

@@ -9,7 +9,7 @@ export const workflowVersionsKey = (name: string | undefined) => ["workflow-vers
 
 /** GET /api/workflows/{name}/versions, read as far as the version menu needs it. */
 const versionsResponseSchema = z.object({
-  versions: z.array(z.object({ version: z.number(), createdAt: z.string(), createdBy: z.string().nullable() })),
+  versions: z.array(z.object({ version: z.number(), createdAt: z.string(), createdBy: z.string().nullable(), restoredFrom: z.number().nullable().optional() })),
 });
 
 /**

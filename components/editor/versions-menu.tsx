@@ -5,7 +5,7 @@ import { Popover } from "radix-ui";
 import { GitCompare, History } from "lucide-react";
 import { cn } from "@/components/ui/cn";
 
-export type EditorVersion = { version: number; createdAt: string; createdBy: string | null };
+export type EditorVersion = { version: number; createdAt: string; createdBy: string | null; restoredFrom?: number | null };
 
 function when(iso: string): string {
   return new Date(iso).toLocaleString("en", { dateStyle: "medium", timeStyle: "short" });
@@ -31,6 +31,7 @@ export function VersionsMenu({ name, versions, current }: { name: string; versio
                 </Link>
                 <span className="min-w-0 flex-1 truncate text-xs text-zinc-500">
                   {when(v.createdAt)} · {v.createdBy ?? "unknown"}
+                  {v.restoredFrom ? ` · restores v${v.restoredFrom}` : ""}
                 </span>
                 {current !== undefined && v.version !== current ? (
                   <Link

@@ -16,18 +16,20 @@ import { DesignerCanvas, EmptyCanvasHint } from "@/components/editor/designer-ca
 import { EditorToolbar, type EditorBusy, type EditorDialog } from "@/components/editor/editor-toolbar";
 import { ProblemsPanel } from "@/components/editor/problems-panel";
 import { SaveConflictDialog } from "@/components/editor/save-conflict-dialog";
-import { useAutoLayout } from "@/components/editor/use-auto-layout";
+import { useAutoLayout, withPlacedTasks } from "@/components/editor/use-auto-layout";
 import { useCanvasHandlers } from "@/components/editor/use-canvas-handlers";
 import { useClipboard } from "@/components/editor/use-clipboard";
 import { useDebouncedValidation } from "@/components/editor/use-debounced-validation";
 import { useDraftHistory } from "@/components/editor/use-draft-history";
 import { useEditorShortcuts } from "@/components/editor/use-editor-shortcuts";
+import { ShortcutsDialog } from "@/components/editor/shortcuts-dialog";
 import { useFlowElements } from "@/components/editor/use-flow-elements";
 import { useLeaveGuard } from "@/components/editor/use-leave-guard";
 import { useOpeningView } from "@/components/editor/use-opening-view";
 import { useSaveWorkflow } from "@/components/editor/use-save-workflow";
 import { NO_SELECTION, useSelection } from "@/components/editor/use-selection";
 import { useStartRun } from "@/components/editor/use-start-run";
+import { useInspectorIdentity } from "@/components/editor/use-inspector-identity";
 import { useWorkflowVersions } from "@/components/editor/use-workflow-versions";
 
 export type WorkflowEditorProps = {
@@ -61,7 +63,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
   const [dialog, setDialog] = useState<EditorDialog | null>(null);
   const [busy, setBusy] = useState<EditorBusy | null>(null);
 
-  const { issues, issueCounts, validating, showIssues } = useDebouncedValidation(draft, initial, initialWarnings);
+  const { issues, issueCounts, validating, pristine, showIssues } = useDebouncedValidation(draft, initial, initialWarnings);
   const showProblems = useCallback(
     (checked: DraftDefinition, found: PlacedIssue[], open = true) => {
       showIssues(checked, found);
@@ -89,9 +91,11 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
   const selectAll = useCallback(() => setSelection({ nodes: draft.tasks.map((task) => task.key), edges: [] }), [draft.tasks, setSelection]);
   const saveNow = useCallback(() => void save(), [save]);
   const copy = useCallback(() => void copySelection(), [copySelection]);
-  useEditorShortcuts({ readOnly, hasSelection: selection.nodes.length > 0, save: saveNow, undo, redo, copy, removeSelection, paste, duplicate, selectAll });
+  const showHelp = useCallback(() => setDialog("shortcuts"), []);
+  useEditorShortcuts({ readOnly, hasSelection: selection.nodes.length > 0, save: saveNow, undo, redo, copy, removeSelection, paste, duplicate, selectAll, showHelp });
 
   const selectedTask = selection.nodes.length === 1 ? draft.tasks.find((task) => task.key === selection.nodes[0]) : undefined;
+  const inspector = useInspectorIdentity(selectedTask?.key);
   const exportText = useMemo(() => {
     if (dialog !== "export") return null;
     const result = validateDefinition(toSubmission(draft));
@@ -111,6 +115,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
         readOnly={readOnly}
         dirty={dirty}
         validating={validating}
+        pristine={pristine}
         problemCount={problemCount}
         warningCount={issues.length - problemCount}
         onToggleProblems={() => setErrorsOpen((open) => !open)}
@@ -156,7 +161,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
         <aside aria-label="Inspector" className="w-[22rem] shrink-0 overflow-y-auto border-l border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
           {selectedTask ? (
             <TaskInspector
-              key={selectedTask.key}
+              key={inspector.id}
               task={selectedTask}
               draft={draft}
               issues={errors}
@@ -164,6 +169,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
               onSelectTask={canvas.focusTask}
               onChange={(path, value) => commit(setTaskField(draft, selectedTask.key, path, value), `${selectedTask.key}:${path.join(".")}`)}
               onRename={(newKey) => {
+                inspector.renamed(newKey);
                 commit(renameTask(draft, selectedTask.key, newKey));
                 setSelection({ nodes: [newKey], edges: [] });
               }}
@@ -181,8 +187,8 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
       <ImportDialog
         open={dialog === "import"}
         onOpenChange={(open) => setDialog(open ? "import" : null)}
-        onApply={(definition) => {
-          commit(asDraft(definition));
+        onApply={async (definition) => {
+          commit(await withPlacedTasks(asDraft(definition)));
           setSelection(NO_SELECTION);
           toast.success(`Imported ${definition.name}`, { description: `${definition.tasks.length} task${definition.tasks.length === 1 ? "" : "s"}; save to make it a version.` });
           requestFit();
@@ -196,6 +202,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
         problems={problemCount}
       />
       <SaveConflictDialog conflict={conflict} saving={busy === "save"} onKeepMine={keepMine} onTakeTheirs={takeTheirs} onClose={dismissConflict} />
+      <ShortcutsDialog open={dialog === "shortcuts"} onOpenChange={(open) => setDialog(open ? "shortcuts" : null)} readOnly={readOnly} />
       {dialog === "run" ? (
         <RunDialog
           open

@@ -5,6 +5,7 @@ import { Handle, Position, useStore, type Node, type NodeProps, type ReactFlowSt
 import { AlertCircle } from "lucide-react";
 import { TASK_NODE_HEIGHT, TASK_NODE_WIDTH, type TaskNodeData } from "@/lib/canvas/definition-to-flow";
 import { TASK_TYPE_VISUAL } from "@/components/graph/task-type-visual";
+import { SourceHandles } from "@/components/graph/branch-handles";
 
 /** How a node compares with another version (the diff view). */
 export type TaskDiffMark = "added" | "removed" | "changed";
@@ -73,7 +74,7 @@ function TaskNodeCard({ data, selected }: NodeProps<TaskFlowNode>) {
         data-detail="simple"
       >
         <Handle type="target" position={Position.Left} isConnectable={data.editable === true} />
-        <Handle type="source" position={Position.Right} isConnectable={data.editable === true} />
+        <SourceHandles branches={data.branches} connectable={data.editable === true} labels={false} />
       </div>
     );
   }
@@ -95,7 +96,7 @@ function TaskNodeCard({ data, selected }: NodeProps<TaskFlowNode>) {
           <span className="truncate text-[13px] font-semibold text-zinc-900 dark:text-zinc-50" title={data.label}>
             {data.taskKey}
           </span>
-          <span className="shrink-0 text-[10px] font-medium uppercase tracking-wide text-zinc-400">
+          <span className="shrink-0 text-[10px] font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
             {data.diff ? DIFF_LABEL[data.diff] : data.taskType}
           </span>
         </span>
@@ -113,7 +114,7 @@ function TaskNodeCard({ data, selected }: NodeProps<TaskFlowNode>) {
           {issues}
         </span>
       ) : null}
-      <Handle type="source" position={Position.Right} isConnectable={data.editable === true} className={handleClass} />
+      <SourceHandles branches={data.branches} connectable={data.editable === true} className={handleClass} />
     </div>
   );
 }

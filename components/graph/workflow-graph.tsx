@@ -10,7 +10,9 @@ const nodeTypes = { task: TaskNode };
 
 /**
  * A read-only rendering of a workflow graph with positions already laid out (server-side), so it
- * draws in its final shape with no layout flash.
+ * draws in its final shape with no layout flash. It sits inside a scrolling page, so the mouse
+ * wheel scrolls the page; an `interactive` graph pans by drag and zooms with Ctrl/Cmd + wheel, a
+ * pinch, a double click or its zoom buttons.
  */
 export function WorkflowGraph({
   nodes,
@@ -49,12 +51,15 @@ export function WorkflowGraph({
         minZoom={0.1}
         nodesDraggable={false}
         nodesConnectable={false}
+        nodesFocusable={interactive}
+        edgesFocusable={interactive}
         elementsSelectable={interactive}
         panOnDrag={interactive}
-        zoomOnScroll={interactive}
+        zoomOnScroll={false}
+        zoomActivationKeyCode={interactive ? ["Control", "Meta"] : null}
         zoomOnPinch={interactive}
         zoomOnDoubleClick={interactive}
-        preventScrolling={interactive}
+        preventScrolling={false}
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--color-zinc-300)" />

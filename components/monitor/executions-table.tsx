@@ -106,8 +106,8 @@ export function ExecutionsTable({ executions, now }: { executions: ExecutionSumm
                   <StatusBadge status={execution.status} />
                 </td>
                 <td className="px-4 py-2">
-                  {execution.workflowName} <span className="text-zinc-400">v{execution.workflowVersion}</span>
-                  {execution.parentExecutionId ? <span className="ml-2 text-xs text-zinc-400">child</span> : null}
+                  {execution.workflowName} <span className="text-zinc-500 dark:text-zinc-400">v{execution.workflowVersion}</span>
+                  {execution.parentExecutionId ? <span className="ml-2 text-xs text-zinc-500 dark:text-zinc-400">child</span> : null}
                 </td>
                 <td className="px-4 py-2">
                   <Link href={`/executions/${execution.id}`} className="font-mono text-xs text-accent-600 hover:underline">

@@ -32,7 +32,7 @@ export function JsonView({ value, label, empty = "—" }: { value: unknown; labe
           {text}
         </pre>
       ) : (
-        <p className="text-xs text-zinc-400">{empty}</p>
+        <p className="text-xs text-zinc-500 dark:text-zinc-400">{empty}</p>
       )}
     </section>
   );

@@ -6,6 +6,7 @@ import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import { TASK_NODE_HEIGHT, TASK_NODE_WIDTH } from "@/lib/canvas/definition-to-flow";
 import { formatDurationMs, type MonitorNodeData } from "@/lib/canvas/execution-overlay";
 import { TASK_TYPE_VISUAL } from "@/components/graph/task-type-visual";
+import { SourceHandles } from "@/components/graph/branch-handles";
 import { statusLook } from "@/components/monitor/status-palette";
 import { StatusIcon } from "@/components/monitor/status-visual";
 import { cn } from "@/components/ui/cn";
@@ -53,7 +54,7 @@ function MonitorTaskCard({ data, selected }: NodeProps<MonitorFlowNode>) {
         <span className="truncate text-[13px] font-semibold text-zinc-900 dark:text-zinc-50" title={data.label}>
           {data.taskKey}
         </span>
-        <span className="ml-auto shrink-0 text-[10px] font-medium uppercase tracking-wide text-zinc-400">{data.taskType}</span>
+        <span className="ml-auto shrink-0 text-[10px] font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">{data.taskType}</span>
       </span>
       <span className="flex items-center gap-2 text-xs text-zinc-500 dark:text-zinc-400">
         <span className="min-w-0 flex-1 truncate" title={data.summary}>
@@ -71,7 +72,7 @@ function MonitorTaskCard({ data, selected }: NodeProps<MonitorFlowNode>) {
         {attempts ? <span className="font-normal text-zinc-500">· attempt {attempts}</span> : null}
         {data.durationMs !== null ? <span className="ml-auto font-normal tabular-nums text-zinc-500">{formatDurationMs(data.durationMs)}</span> : null}
       </span>
-      <Handle type="source" position={Position.Right} isConnectable={false} />
+      <SourceHandles branches={data.branches} connectable={false} />
     </div>
   );
 }

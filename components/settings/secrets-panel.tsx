@@ -174,7 +174,7 @@ function SecretRow({ secret, currentKeyId, pending, save, startTransition }: Row
           </form>
         ) : (
           <span className="flex items-center gap-2">
-            <span className="font-mono text-xs tracking-widest text-zinc-400" aria-label="hidden value">
+            <span className="font-mono text-xs tracking-widest text-zinc-500 dark:text-zinc-400" aria-label="hidden value">
               ••••••••
             </span>
             {otherKey ? (

@@ -46,11 +46,33 @@ describe("definitionToFlow", () => {
     expect(nodes[1]!.position).toEqual({ x: 0, y: 0 });
   });
 
-  it("labels switch edges with their branch", () => {
-    const { edges } = definitionToFlow(withSwitch);
+  it("labels switch edges with their branch, leaving from that branch's handle", () => {
+    const { nodes, edges } = definitionToFlow(withSwitch);
     expect(edges).toEqual([
-      { id: "route->heavy", source: "route", target: "heavy", label: "big" },
-      { id: "route->light", source: "route", target: "light", label: "default" },
+      { id: "route->heavy", source: "route", target: "heavy", label: "big", sourceHandle: "case-0" },
+      { id: "route->light", source: "route", target: "light", label: "default", sourceHandle: "default" },
+    ]);
+    expect(nodes[0]!.data.branches).toEqual([
+      { id: "case-0", name: "big" },
+      { id: "default", name: "default" },
+    ]);
+    expect(nodes[1]!.data.branches).toBeUndefined();
+  });
+
+  it("draws a task in two branches once, from the first, labelled with both; one in none from the default", () => {
+    const definition = {
+      name: "two",
+      tasks: [
+        { key: "route", type: "switch", params: { cases: [{ name: "few", when: "{% true %}", next: ["a"] }, { name: "many", when: "{% true %}", next: ["a", "b"] }] } },
+        { key: "a", type: "transform", dependsOn: ["route"], params: { output: 1 } },
+        { key: "b", type: "transform", dependsOn: ["route"], params: { output: 1 } },
+        { key: "stray", type: "transform", dependsOn: ["route"], params: { output: 1 } },
+      ],
+    } as WorkflowDefinition;
+    expect(definitionToFlow(definition).edges.map(({ id, label, sourceHandle }) => ({ id, label, sourceHandle }))).toEqual([
+      { id: "route->a", label: "few, many", sourceHandle: "case-0" },
+      { id: "route->b", label: "many", sourceHandle: "case-1" },
+      { id: "route->stray", label: undefined, sourceHandle: "default" },
     ]);
   });
 });

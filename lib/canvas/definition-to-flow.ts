@@ -1,9 +1,11 @@
-import type { TaskDefinition, TaskType, WorkflowDefinition } from "@/lib/workflow";
+import type { TaskType, WorkflowDefinition } from "@/lib/workflow";
 import { summarizeTask } from "@/lib/workflow";
+import { switchBranches, type BranchId } from "@/lib/workflow/switch-branches";
 
 /**
  * The pure mapping from a definition to the graph the canvas draws: one node per task, one edge
- * per dependency, switch edges labelled with their branch. No React here, so the mapping is
+ * per dependency, switch edges labelled with their branch and leaving from that branch's handle
+ * (a switch card has one source handle per case and one for the default). No React here, so the mapping is
  * unit-tested and shared by the read-only preview, the designer and the monitor.
  */
 export type TaskNodeData = {
@@ -12,10 +14,13 @@ export type TaskNodeData = {
   label: string;
   taskType: TaskType;
   summary: string;
+  /** A switch's branches, each drawn as a source handle (id = branch id): its cases, then the default. */
+  branches?: { id: BranchId; name: string }[];
 };
 
 export type FlowNode = { id: string; type: "task"; position: { x: number; y: number }; data: TaskNodeData };
-export type FlowEdge = { id: string; source: string; target: string; label?: string };
+/** `sourceHandle`: the switch branch (handle id) an edge out of a switch leaves from. */
+export type FlowEdge = { id: string; source: string; target: string; label?: string; sourceHandle?: BranchId };
 
 /** The size every task card is laid out with (the card's CSS uses the same numbers). */
 export const TASK_NODE_WIDTH = 240;
@@ -25,12 +30,13 @@ export function edgeId(source: string, target: string): string {
   return `${source}->${target}`;
 }
 
-function switchBranchLabels(task: TaskDefinition): Map<string, string> {
-  const labels = new Map<string, string>();
-  if (task.type !== "switch") return labels;
-  for (const branch of task.params.cases) for (const target of branch.next) labels.set(target, branch.name);
-  for (const target of task.params.default ?? []) labels.set(target, "default");
-  return labels;
+/** Per target of a switch: the branches listing it (the first one is where its edge leaves from). */
+function branchesByTarget(params: unknown): Map<string, { id: BranchId; name: string }[]> {
+  const byTarget = new Map<string, { id: BranchId; name: string }[]>();
+  for (const branch of switchBranches(params)) {
+    for (const target of new Set(branch.targets)) byTarget.set(target, [...(byTarget.get(target) ?? []), { id: branch.id, name: branch.name }]);
+  }
+  return byTarget;
 }
 
 export function definitionToFlow(definition: WorkflowDefinition): { nodes: FlowNode[]; edges: FlowEdge[] } {
@@ -39,15 +45,25 @@ export function definitionToFlow(definition: WorkflowDefinition): { nodes: FlowN
     id: task.key,
     type: "task",
     position: definition.layout?.[task.key] ?? { x: 0, y: 0 },
-    data: { taskKey: task.key, label: task.name ?? task.key, taskType: task.type, summary: summarizeTask(task) },
+    data: {
+      taskKey: task.key,
+      label: task.name ?? task.key,
+      taskType: task.type,
+      summary: summarizeTask(task),
+      ...(task.type === "switch" ? { branches: switchBranches(task.params).map(({ id, name }) => ({ id, name })) } : {}),
+    },
   }));
+  const switchTargets = new Map(definition.tasks.filter((task) => task.type === "switch").map((task) => [task.key, branchesByTarget(task.params)]));
   const edges: FlowEdge[] = [];
   for (const task of definition.tasks) {
     for (const source of task.dependsOn ?? []) {
-      const upstream = tasksByKey.get(source);
-      if (!upstream) continue;
-      const label = switchBranchLabels(upstream).get(task.key);
-      edges.push({ id: edgeId(source, task.key), source, target: task.key, ...(label ? { label } : {}) });
+      if (!tasksByKey.has(source)) continue;
+      const branches = switchTargets.get(source)?.get(task.key);
+      const edge: FlowEdge = { id: edgeId(source, task.key), source, target: task.key };
+      if (branches) Object.assign(edge, { label: branches.map((b) => b.name).join(", "), sourceHandle: branches[0]!.id });
+      // A dependent of a switch in none of its branches (a validation error) leaves from the default.
+      else if (switchTargets.has(source)) edge.sourceHandle = "default";
+      edges.push(edge);
     }
   }
   return { nodes, edges };

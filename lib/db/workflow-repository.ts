@@ -11,6 +11,8 @@ export type WorkflowDefinitionRow = {
   taskCount: number;
   createdAt: Date;
   createdBy: string | null;
+  /** The version this one restores ("Restore as new version"), or null. */
+  restoredFrom: number | null;
 };
 
 /** Transaction client or the root client: both expose the model delegates used here. */
@@ -33,7 +35,7 @@ export function listVersions(db: DbLike, name: string): Promise<Omit<WorkflowDef
   return db.workflowDefinition.findMany({
     where: { name },
     orderBy: { version: "desc" },
-    select: { id: true, name: true, version: true, checksum: true, description: true, taskCount: true, createdAt: true, createdBy: true },
+    select: { id: true, name: true, version: true, checksum: true, description: true, taskCount: true, createdAt: true, createdBy: true, restoredFrom: true },
   });
 }
 

@@ -50,6 +50,13 @@ describe("document operations", () => {
     expect(second.draft.tasks[0]).toEqual({ key: "http", type: "http", params: { url: "", method: "GET" } });
   });
 
+  it("starts a map as a valid working example that shows $item and $index (issue 12, point 9)", () => {
+    const { draft } = addTask(emptyDraft("mapped"), "map", { x: 0, y: 0 });
+    expect(draft.tasks[0]!.params).toEqual({ items: "{% $input.items %}", task: { type: "transform", params: { output: '{% { "item": $item, "index": $index } %}' } } });
+    const { layout: _layout, ...definition } = draft;
+    expect(validateDefinition(definition)).toMatchObject({ ok: true });
+  });
+
   it("makes keys unique and valid", () => {
     expect(uniqueKey("test_1", ["test_1"])).toBe("test_2");
     expect(uniqueKey("test_1", ["test_1", "test_2"])).toBe("test_3");
@@ -75,6 +82,27 @@ describe("document operations", () => {
     draft = connect(draft, "route", "extra").draft;
     expect(draft.tasks[0]!.params.default).toEqual(["light", "extra"]);
     expect(validateDefinition(draft).ok).toBe(true);
+  });
+
+  it("an edge drawn from a switch's branch handle joins exactly that branch, once (issue 12, point 6)", () => {
+    const base: DraftDefinition = {
+      name: "sw",
+      tasks: [
+        { key: "route", type: "switch", params: { cases: [{ name: "few", when: "{% true %}", next: ["a"] }, { name: "many", when: "{% false %}", next: [] }], default: ["b"] } },
+        { key: "a", type: "transform", dependsOn: ["route"], params: { output: 1 } },
+        { key: "b", type: "transform", dependsOn: ["route"], params: { output: 1 } },
+        { key: "c", type: "transform", params: { output: 1 } },
+        { key: "d", type: "transform", params: { output: 1 } },
+      ],
+    };
+    const toMany = connect(base, "route", "c", "case-1").draft;
+    expect(toMany.tasks[0]!.params).toEqual({ cases: [{ name: "few", when: "{% true %}", next: ["a"] }, { name: "many", when: "{% false %}", next: ["c"] }], default: ["b"] });
+    const toDefault = connect(toMany, "route", "d", "default").draft;
+    expect(toDefault.tasks[0]!.params.default).toEqual(["b", "d"]);
+    expect((toDefault.tasks[0]!.params.cases as { next: string[] }[]).map((entry) => entry.next)).toEqual([["a"], ["c"]]);
+    expect(validateDefinition(toDefault).ok).toBe(true);
+    // A handle that names no branch of this switch (a stale id) joins the default.
+    expect(connect(base, "route", "c", "case-9").draft.tasks[0]!.params.default).toEqual(["b", "c"]);
   });
 
   it("removes tasks with their edges, layout and switch branch entries", () => {

@@ -12,6 +12,7 @@ import {
   type TaskType,
   type WorkflowDefinition,
 } from "@/lib/workflow";
+import { parseBranchId } from "@/lib/workflow/switch-branches";
 
 export type DraftTask = {
   key: string;
@@ -39,7 +40,11 @@ export function emptyDraft(name = ""): DraftDefinition {
   return { name, tasks: [], layout: {} };
 }
 
-/** Starting params per type: the required fields, empty, so the form shows what to fill in. */
+/**
+ * Starting params per type: the required fields, empty, so the form shows what to fill in. A map
+ * starts as a working example instead (a transform per item that shows `$item` and `$index`), since
+ * an empty workflow reference says nothing about how a map is written.
+ */
 export function initialParams(type: TaskType): Record<string, unknown> {
   switch (type) {
     case "http":
@@ -55,7 +60,7 @@ export function initialParams(type: TaskType): Record<string, unknown> {
     case "switch":
       return { cases: [{ name: "yes", when: "{% true %}", next: [] }] };
     case "map":
-      return { items: "{% $input.items %}", workflow: { name: "" } };
+      return { items: "{% $input.items %}", task: { type: "transform", params: { output: '{% { "item": $item, "index": $index } %}' } } };
     case "subworkflow":
       return { workflow: "" };
     case "terminate":
@@ -196,26 +201,32 @@ function pathBetween(draft: DraftDefinition, from: string, to: string): string[]
   return undefined;
 }
 
-/** Adds `source → target` when allowed; a new edge out of a switch joins its default branch (or its first case). */
-export function connect(draft: DraftDefinition, source: string, target: string): { draft: DraftDefinition; check: ConnectCheck } {
+/**
+ * Adds `source → target` when allowed. An edge out of a switch joins exactly the branch whose handle
+ * it was drawn from (`sourceHandle`: `case-N` or `default`, lib/workflow/switch-branches.ts); drawn
+ * without one (a drop on the card), it joins the default branch.
+ */
+export function connect(draft: DraftDefinition, source: string, target: string, sourceHandle?: string | null): { draft: DraftDefinition; check: ConnectCheck } {
   const check = checkConnection(draft, source, target);
   if (!check.ok) return { draft, check };
   const tasks = draft.tasks.map((task) => {
     if (task.key === target) return setDependsOn(task, [...(task.dependsOn ?? []), source]);
-    if (task.key === source && task.type === "switch") return addSwitchTarget(task, target);
+    if (task.key === source && task.type === "switch") return addSwitchTarget(task, target, parseBranchId(sourceHandle) ?? "default");
     return task;
   });
   return { draft: { ...draft, tasks }, check };
 }
 
-function addSwitchTarget(task: DraftTask, target: string): DraftTask {
+/** Adds `target` to one branch of a switch (a case by index, or the default), once. */
+function addSwitchTarget(task: DraftTask, target: string, branch: number | "default"): DraftTask {
   const params = task.params;
-  if (Array.isArray(params.default)) return { ...task, params: { ...params, default: [...params.default, target] } };
   const cases = Array.isArray(params.cases) ? (params.cases as SwitchCase[]) : [];
-  if (cases.length === 0) return { ...task, params: { ...params, default: [target] } };
-  const [first, ...rest] = cases;
-  const next = Array.isArray(first!.next) ? first!.next : [];
-  return { ...task, params: { ...params, cases: [{ ...first, next: [...next, target] }, ...rest] } };
+  const withTarget = (list: unknown) => {
+    const keys = Array.isArray(list) ? (list as string[]) : [];
+    return keys.includes(target) ? keys : [...keys, target];
+  };
+  if (branch === "default" || !cases[branch]) return { ...task, params: { ...params, default: withTarget(params.default) } };
+  return { ...task, params: { ...params, cases: cases.map((entry, index) => (index === branch ? { ...entry, next: withTarget(entry.next) } : entry)) } };
 }
 
 /** Moves tasks; positions are rounded to integers so that a nudge does not produce JSON noise. */

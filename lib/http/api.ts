@@ -8,6 +8,8 @@ import type { Principal } from "@/lib/auth/principal";
 import type { Access } from "@/lib/auth/roles";
 import { decodeUtf8, findIllFormedText, illFormedMessage, mayHoldSurrogateEscape } from "@/lib/workflow/well-formed";
 import { ensureReady } from "@/lib/server/bootstrap";
+import { observeHttpRequest } from "@/lib/metrics/observe";
+import { routePattern } from "@/lib/metrics/route-pattern";
 
 /** The error body every API route returns: `{ error: { code, message, details } }`. */
 export type ApiErrorBody = { error: { code: string; message: string; details: ErrorDetail[] } };
@@ -142,12 +144,14 @@ export type RouteHandler<P> = ((request: Request, context: RouteContext<P>) => P
  * credentials, 403 naming the role needed, 403 for a cookie-authenticated state change from
  * another site; then runs the handler with the principal. Maps service errors to their status
  * (validation → 400, not found → 404, conflict → 409, …), zod errors to 400, and anything else
- * to a 500 without a stack trace (which is logged on the server).
+ * to a 500 without a stack trace (which is logged on the server). Measures every request for
+ * flowdeck_http_request_duration_seconds, labelled with the route's pattern (lib/metrics/route-pattern.ts),
+ * until the response starts (a live event stream counts until its headers, not its end).
  */
 export function route<P = Record<string, never>>(access: "public", handler: Handler<P, null>): RouteHandler<P>;
 export function route<P = Record<string, never>>(access: Exclude<Access, "public">, handler: Handler<P, Principal>): RouteHandler<P>;
 export function route<P>(access: Access, handler: Handler<P, never>): RouteHandler<P> {
-  const wrapped = async (request: Request, context: RouteContext<P>): Promise<Response> => {
+  const answer = async (request: Request, params: P): Promise<Response> => {
     try {
       await ensureReady();
       const principal = await authorize(getDb(), request.headers, access);
@@ -155,7 +159,6 @@ export function route<P>(access: Access, handler: Handler<P, never>): RouteHandl
         const refusal = crossSiteRefusal(request.headers, request.method, ownOrigin(request.headers, request.url));
         if (refusal) throw forbidden(refusal);
       }
-      const params = context?.params ? await context.params : ({} as P);
       // `principal` is null exactly for public routes (the overloads give each handler its type).
       return await handler(request, params, principal as never);
     } catch (error) {
@@ -168,6 +171,14 @@ export function route<P>(access: Access, handler: Handler<P, never>): RouteHandl
       console.error(`[api] ${request.method} ${new URL(request.url).pathname} failed`, error);
       return errorResponse(500, "INTERNAL", "internal error; see the server log");
     }
+  };
+  const wrapped = async (request: Request, context: RouteContext<P>): Promise<Response> => {
+    const startedAt = performance.now();
+    const params = context?.params ? await context.params : ({} as P);
+    const response = await answer(request, params);
+    const pattern = routePattern(new URL(request.url).pathname, (params ?? {}) as Record<string, unknown>);
+    observeHttpRequest(request.method, pattern, response.status, performance.now() - startedAt);
+    return response;
   };
   return Object.assign(wrapped, { access });
 }

@@ -80,7 +80,9 @@ function withTasks(context: ExpressionContext, reads: TaskReads): ExpressionCont
 async function inPool(job: Extract<PoolJob, { kind: "evaluate-template" | "evaluate-expression" }>, options: EvaluateOptions): Promise<EvaluateResult> {
   const budgetMs = options.timeoutMs ?? EVALUATE_DEFAULTS.timeoutMs;
   try {
-    return await expressionPool().run<EvaluateResult>(job, { lane: "background", hardTimeoutMs: budgetMs + HARD_GRACE_MS });
+    // The budget (own running time) stops an expression that takes steps; the hard deadline, one
+    // stuck in a single step (no step for HARD_GRACE_MS): a thread waiting for a core is let run on.
+    return await expressionPool().run<EvaluateResult>(job, { lane: "background", hardTimeoutMs: budgetMs + HARD_GRACE_MS, stallMs: HARD_GRACE_MS });
   } catch (error) {
     return { ok: false, error: poolError(error, options.basePath ?? "", budgetMs) };
   }

@@ -1,14 +1,19 @@
 // ThreadPool with real threads running a small script (no TypeScript, so the test needs no loader):
 // jobs { op, ms?, value? } — "echo" answers value, "sleep" answers after ms, "spin" blocks the
 // thread (nothing can interrupt it), "throw" answers with an error, "crash" throws uncaught,
-// "oom" allocates until its heap limit.
+// "oom" allocates until its heap limit, "steps" spins for ms while reporting a step every few ms
+// into the progress cell the pool sends with each job ([job id, time of the last step]).
 import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { PoolBusyError, PoolClosedError, PoolThreadError, PoolTimeoutError, ThreadPool } from "./thread-pool";
 
 const SCRIPT = `
 const { parentPort } = require("node:worker_threads");
-parentPort.on("message", async ({ id, job }) => {
+parentPort.on("message", async ({ id, job, progress }) => {
+  const cell = new Float64Array(progress);
+  cell[0] = id;
+  cell[1] = performance.timeOrigin + performance.now();
+  if (job.op === "steps") { const end = Date.now() + job.ms; while (Date.now() < end) { cell[1] = performance.timeOrigin + performance.now(); } return parentPort.postMessage({ id, ok: true, result: "stepped" }); }
   if (job.op === "echo") return parentPort.postMessage({ id, ok: true, result: job.value });
   if (job.op === "sleep") { await new Promise((r) => setTimeout(r, job.ms)); return parentPort.postMessage({ id, ok: true, result: job.value }); }
   if (job.op === "spin") { const end = Date.now() + job.ms; while (Date.now() < end) {} return parentPort.postMessage({ id, ok: true, result: "spun" }); }
@@ -63,6 +68,20 @@ describe("ThreadPool", () => {
     expect(Date.now() - startedAt).toBeLessThan(5_000);
     expect(await next).toBe("after");
     expect(p.stats()).toMatchObject({ threads: 1, started: 2, lost: 1 });
+  });
+
+  it("lets a job that still takes steps run past its deadline (stallMs), and stops one stuck in a single step", async () => {
+    const p = pool(1, 10);
+    // Busy for 1.2 s, four times its deadline, but stepping all along: a slow thread, not a stuck one.
+    expect(await p.run({ op: "steps", ms: 1_200 }, { hardTimeoutMs: 300, stallMs: 200 })).toBe("stepped");
+    expect(p.stats()).toMatchObject({ lost: 0 });
+    // One step that never ends: stopped once no step came for stallMs after the deadline.
+    const startedAt = Date.now();
+    await expect(p.run({ op: "spin", ms: 60_000 }, { hardTimeoutMs: 300, stallMs: 200 })).rejects.toBeInstanceOf(PoolTimeoutError);
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+    // Stepping forever still ends at the ceiling (PROGRESS_CEILING × the deadline).
+    await expect(p.run({ op: "steps", ms: 60_000 }, { hardTimeoutMs: 100, stallMs: 50 })).rejects.toBeInstanceOf(PoolTimeoutError);
+    expect(p.stats()).toMatchObject({ lost: 2 });
   });
 
   it("fails the job of a thread that crashes or runs out of memory, and goes on with a new thread", async () => {

@@ -8,6 +8,11 @@
  *   "background" ones (the engine's evaluations), so a save waits for at most the jobs running.
  * - **A hard deadline per job:** a job still running at its deadline (a regular expression that
  *   cannot be interrupted, a bug) has its thread terminated and replaced (`PoolTimeoutError`).
+ *   With `stallMs`, a job that is still making progress is let run on: each thread shares a
+ *   progress cell with the pool (a SharedArrayBuffer sent with every job: `[job id, time of its
+ *   last step]`, written by the thread), and at the deadline a job whose last step is more recent
+ *   than `stallMs` gets more time, up to {@link PROGRESS_CEILING}× its deadline. On a busy machine a
+ *   thread may wait long for a core and still be fine; a thread stuck in one step is not.
  * - **A crashed thread** (out of memory under `resourceLimits`, an uncaught error) fails its job
  *   (`PoolThreadError`) and is replaced; the process itself is unharmed.
  * - **Idle threads do not keep the process alive** (unref'd); a thread with a job does.
@@ -26,6 +31,8 @@ export type Lane = "interactive" | "background";
 
 /** How long a new thread may take to load its modules. */
 const STARTUP_TIMEOUT_MS = 30_000;
+/** A job still making progress (see `stallMs`) is stopped at this many times its deadline all the same. */
+export const PROGRESS_CEILING = 20;
 
 export type ThreadPoolOptions = {
   /** Shown in errors, e.g. "expression pool". */
@@ -43,6 +50,11 @@ export type RunOptions = {
   lane?: Lane;
   /** The job's thread is terminated if it has not answered this long after it started the job. */
   hardTimeoutMs: number;
+  /**
+   * At the deadline, a job whose thread reported a step within this many milliseconds is let run
+   * on (it is making progress, only slowly: the thread waits for a core). Unset: the deadline is hard.
+   */
+  stallMs?: number;
 };
 
 export class PoolBusyError extends Error {
@@ -85,12 +97,15 @@ type Job = {
   id: number;
   payload: unknown;
   hardTimeoutMs: number;
+  stallMs: number | undefined;
+  /** When its deadline started (performance.now() of this thread). */
+  deadlineFrom: number;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 };
 
 /** `ready`: the thread has loaded its modules (its first message); a job's deadline counts from then. */
-type Thread = { worker: Worker; job: Job | null; timer: NodeJS.Timeout | null; gone: boolean; ready: boolean };
+type Thread = { worker: Worker; job: Job | null; timer: NodeJS.Timeout | null; gone: boolean; ready: boolean; progress: Float64Array };
 
 type Answer = { ready: true } | { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string };
 
@@ -114,7 +129,7 @@ export class ThreadPool {
   run<T>(payload: unknown, options: RunOptions): Promise<T> {
     if (this.closed) return Promise.reject(new PoolClosedError(this.options.name));
     return new Promise<T>((resolve, reject) => {
-      const job: Job = { id: this.nextId++, payload, hardTimeoutMs: options.hardTimeoutMs, resolve: resolve as (value: unknown) => void, reject };
+      const job: Job = { id: this.nextId++, payload, hardTimeoutMs: options.hardTimeoutMs, stallMs: options.stallMs, deadlineFrom: 0, resolve: resolve as (value: unknown) => void, reject };
       const idle = [...this.threads].find((thread) => thread.job === null && !thread.gone);
       if (idle) return this.assign(idle, job);
       if (this.threads.size < this.options.size) return this.assign(this.spawnThread(), job);
@@ -145,7 +160,7 @@ export class ThreadPool {
 
   private spawnThread(): Thread {
     const worker = this.options.spawn();
-    const thread: Thread = { worker, job: null, timer: null, gone: false, ready: false };
+    const thread: Thread = { worker, job: null, timer: null, gone: false, ready: false, progress: new Float64Array(new SharedArrayBuffer(2 * Float64Array.BYTES_PER_ELEMENT)) };
     this.started += 1;
     this.threads.add(thread);
     // A thread that never gets its modules loaded (a broken build) fails its job instead of holding it.
@@ -178,7 +193,7 @@ export class ThreadPool {
     thread.worker.ref();
     if (thread.ready) this.startDeadline(thread, job);
     try {
-      thread.worker.postMessage({ id: job.id, job: job.payload });
+      thread.worker.postMessage({ id: job.id, job: job.payload, progress: thread.progress.buffer });
     } catch (error) {
       // The payload cannot be sent (not structured-cloneable): this job fails, the thread is fine.
       this.release(thread);
@@ -188,7 +203,21 @@ export class ThreadPool {
   }
 
   private startDeadline(thread: Thread, job: Job): void {
-    thread.timer = setTimeout(() => this.lose(thread, new PoolTimeoutError(this.options.name, job.hardTimeoutMs)), job.hardTimeoutMs);
+    job.deadlineFrom = performance.now();
+    thread.timer = setTimeout(() => this.atDeadline(thread, job), job.hardTimeoutMs);
+  }
+
+  /** The deadline passed: stop the job, unless it still makes progress (stallMs) and is below the ceiling. */
+  private atDeadline(thread: Thread, job: Job): void {
+    if (thread.job !== job) return;
+    const now = performance.now();
+    const lastStepAgo = thread.progress[0] === job.id ? performance.timeOrigin + now - thread.progress[1]! : Infinity;
+    const ran = now - job.deadlineFrom;
+    if (job.stallMs !== undefined && lastStepAgo < job.stallMs && ran < job.hardTimeoutMs * PROGRESS_CEILING) {
+      thread.timer = setTimeout(() => this.atDeadline(thread, job), Math.max(1, job.stallMs - lastStepAgo));
+      return;
+    }
+    this.lose(thread, new PoolTimeoutError(this.options.name, job.hardTimeoutMs));
   }
 
   /** Clears a thread's job and timer; returns the job it had. */

@@ -6,6 +6,7 @@
  */
 import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
+import { reportStepsTo } from "@/lib/workflow/expressions";
 import { runPoolJob, type PoolJob } from "./jobs";
 
 const port = parentPort;
@@ -25,7 +26,18 @@ if (process.platform === "linux") {
   }
 }
 
-port.on("message", (message: { id: number; job: PoolJob }) => {
+/** The progress cell shared with the pool (thread-pool.ts): [job id, time of the job's last step]. */
+let progress: Float64Array | null = null;
+
+port.on("message", (message: { id: number; job: PoolJob; progress?: SharedArrayBuffer }) => {
+  if (!progress && message.progress) {
+    progress = new Float64Array(message.progress);
+    reportStepsTo(progress);
+  }
+  if (progress) {
+    progress[0] = message.id;
+    progress[1] = performance.timeOrigin + performance.now();
+  }
   runPoolJob(message.job).then(
     (result) => port.postMessage({ id: message.id, ok: true, result }),
     (error: unknown) => port.postMessage({ id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) }),

@@ -11,6 +11,7 @@ import { recordOutcomes } from "@/lib/runtime/writes/record-outcome";
 import { writeTransaction } from "@/lib/runtime/writes/transaction";
 import { loadState } from "@/lib/runtime/step";
 import { boundFromEnv, LruCache } from "@/lib/workflow/lru";
+import { observeEngineLoopLag, trackEngine } from "@/lib/metrics/observe";
 
 /** How many executions' states an engine keeps (see Engine.states) (FLOWDECK_ENGINE_STATE_CACHE_ENTRIES). @default 256 */
 export const ENGINE_STATE_CACHE_ENTRIES = boundFromEnv("FLOWDECK_ENGINE_STATE_CACHE_ENTRIES", 256);
@@ -115,6 +116,16 @@ export class Engine implements Dispatcher {
     return this.options.shellEnabled;
   }
 
+  /** Runner slots (the metrics' flowdeck_engine_slots). */
+  get slots(): number {
+    return this.options.maxConcurrentTasks;
+  }
+
+  /** Slots in use: attempts in flight and slots promised to attempts being created (flowdeck_engine_busy_slots). */
+  busySlots(): number {
+    return this.inFlight.size + this.reserved;
+  }
+
   /** Dispatcher: free runner slots, only while running (a stopping engine takes no new work). */
   reserve(wanted: number): number {
     if (!this.running) return 0;
@@ -202,6 +213,7 @@ export class Engine implements Dispatcher {
       this.runnerOptions = { ...this.runnerOptions, stopping: this.stopping.signal, abort: this.abort.signal };
     }
     this.running = true;
+    trackEngine(this, true);
     engineBus.on("wake", this.onWake);
     engineBus.on("timerAt", this.onTimer);
     this.loopDone = this.loop();
@@ -223,6 +235,7 @@ export class Engine implements Dispatcher {
     if (!this.running) return { finished: this.inFlight.size === 0, abandoned: 0, waitedMs: 0 };
     this.stopping.abort();
     this.running = false;
+    trackEngine(this, false);
     engineBus.off("wake", this.onWake);
     engineBus.off("timerAt", this.onTimer);
     this.wakeResolver?.();
@@ -269,13 +282,18 @@ export class Engine implements Dispatcher {
     }
     // Sleep until the next poll, or the next known timer if that is sooner.
     const untilTimer = this.nextTimerAt === null ? Infinity : Math.max(0, this.nextTimerAt - Date.now());
+    const sleepMs = Math.min(this.options.pollIntervalMs, untilTimer);
+    // When the loop was due to go on (its timer, or the moment it was woken): how late it does is its lag.
+    let dueAt = performance.now() + sleepMs;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.min(this.options.pollIntervalMs, untilTimer));
+      const timer = setTimeout(resolve, sleepMs);
       this.wakeResolver = () => {
+        dueAt = Math.min(dueAt, performance.now());
         clearTimeout(timer);
         resolve();
       };
     });
+    observeEngineLoopLag(performance.now() - dueAt);
     this.wakeResolver = null;
     this.wakeRequested = false;
   }

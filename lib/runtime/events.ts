@@ -9,4 +9,13 @@ export type NewEvent = {
   reason?: string | null;
   payload?: unknown;
   createdAt: Date;
+  /**
+   * What the metrics need of the event's execution and attempt (lib/metrics/observe.ts):
+   * never stored. Set where the writer has it at hand (no read for it); an event without it is
+   * not counted.
+   */
+  labels?: EventLabels;
 };
+
+/** The workflow (name), the attempt's task type, and when the execution or attempt started (for durations). */
+export type EventLabels = { workflow: string; taskType?: string; startedAt?: Date | null };

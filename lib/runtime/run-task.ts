@@ -58,7 +58,7 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
   if (!state || !run || run.lockedBy !== options.engineId) return;
   const { execution, runs, definition } = state;
   const taskRunId = claimed.id;
-  const holder: RunnerClaim = { taskRunId, lockedBy: options.engineId, known: { executionId: run.executionId, taskKey: run.taskKey, mapIndex: run.mapIndex, attempt: run.attempt, startedAt: run.startedAt }, state, dispatcher: options.dispatcher };
+  const holder: RunnerClaim = { taskRunId, lockedBy: options.engineId, known: { executionId: run.executionId, taskKey: run.taskKey, mapIndex: run.mapIndex, attempt: run.attempt, startedAt: run.startedAt, taskType: run.taskType, workflow: execution.workflowName }, state, dispatcher: options.dispatcher };
   const task = taskOf(definition, run.taskKey);
   if (await releasedForShutdown(db, holder, options)) return;
 

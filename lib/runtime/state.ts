@@ -16,7 +16,16 @@ export type AttemptOutcome =
 export type Holder = { taskRunId: string; lockedBy: string };
 
 /** What the caller already knows of the attempt (saves a read on the hot path). */
-export type KnownRun = { executionId: string; taskKey: string; mapIndex: number; attempt: number; startedAt: Date | null };
+export type KnownRun = {
+  executionId: string;
+  taskKey: string;
+  mapIndex: number;
+  attempt: number;
+  startedAt: Date | null;
+  /** For the metrics' labels (lib/metrics): the attempt's task type and its execution's workflow, when known. */
+  taskType?: string;
+  workflow?: string;
+};
 
 /** What an attempt's holder reports besides the outcome. */
 export type OutcomeExtra = { input?: unknown; startedAt?: Date; actor?: string; logs?: unknown };

@@ -9,11 +9,12 @@ export async function fireDueTimers(db: Db, now: Date, limit = 100): Promise<num
     where: { status: "WAITING", nextRunAt: { lte: now } },
     orderBy: { nextRunAt: "asc" },
     take: limit,
-    select: { id: true, executionId: true, taskKey: true, mapIndex: true, taskType: true, startedAt: true, attempt: true },
+    // The workflow name labels the metrics (lib/metrics); a join by key in the same statement.
+    select: { id: true, executionId: true, taskKey: true, mapIndex: true, taskType: true, startedAt: true, attempt: true, execution: { select: { workflowName: true } } },
   });
   let fired = 0;
-  for (const run of due) {
-    const changed = await fireTimer(db, run, now);
+  for (const { execution, ...run } of due) {
+    const changed = await fireTimer(db, { ...run, workflow: execution.workflowName }, now);
     if (changed) {
       fired++;
       announceExecutionChanged(run.executionId);
@@ -28,11 +29,11 @@ export async function reapExpiredLeases(db: Db, now: Date, limit = 100): Promise
   const expired = await db.taskRun.findMany({
     where: { status: "RUNNING", lockedBy: { not: null }, leaseExpiresAt: { lt: now } },
     take: limit,
-    select: { id: true, executionId: true, taskKey: true, mapIndex: true, lockedBy: true, attempt: true },
+    select: { id: true, executionId: true, taskKey: true, mapIndex: true, lockedBy: true, attempt: true, taskType: true, startedAt: true, execution: { select: { workflowName: true } } },
   });
   let reaped = 0;
-  for (const run of expired) {
-    const changed = await reapLease(db, { ...run, lockedBy: run.lockedBy! }, now);
+  for (const { execution, ...run } of expired) {
+    const changed = await reapLease(db, { ...run, lockedBy: run.lockedBy!, workflow: execution.workflowName }, now);
     if (changed) {
       reaped++;
       announceExecutionChanged(run.executionId);

@@ -1,9 +1,10 @@
 // What the designer's server actions (app/workflows/actions.ts) do, as plain functions of the
 // actor: save a definition and start a run, with the results the designer reads. Kept out of the
 // "use server" module so that nothing here is callable from a browser with a made-up actor.
+import { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { ValidationIssue } from "@/lib/workflow";
-import { saveWorkflow } from "@/lib/services/workflows";
+import { restoreWorkflowVersion, saveWorkflow } from "@/lib/services/workflows";
 import { savePreconditionSchema, type SavePrecondition } from "@/lib/services/save-precondition";
 import { startExecution, startExecutionSchema } from "@/lib/services/executions";
 
@@ -21,6 +22,15 @@ export async function saveFromDesigner(db: Db, definition: unknown, actor: strin
   const { created, workflow, warnings } = await saveWorkflow(db, definition, actor, savePreconditionSchema.parse(basedOn));
   return { created, name: workflow.name, version: workflow.version, warnings };
 }
+
+/** "Restore as new version": saves version `version` of `name` as the next version, recorded with `actor`. */
+export async function restoreFromDesigner(db: Db, name: unknown, version: unknown, actor: string): Promise<SavedWorkflow> {
+  const target = restoreTargetSchema.parse({ name, version });
+  const { created, workflow, warnings } = await restoreWorkflowVersion(db, target.name, target.version, actor);
+  return { created, name: workflow.name, version: workflow.version, warnings };
+}
+
+const restoreTargetSchema = z.object({ name: z.string().min(1).max(200), version: z.number().int().positive() });
 
 /** Starts an execution of a stored workflow version; answers with the new execution's id. */
 export async function runFromDesigner(db: Db, request: unknown, actor: string): Promise<{ executionId: string }> {

@@ -2,6 +2,7 @@ import type { Db } from "@/lib/db/client";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
 import { engineBus } from "@/lib/runtime/bus";
 import { readExecutionEvents } from "@/lib/services/executions";
+import { countSseConnection } from "@/lib/metrics/observe";
 
 /** Poll interval for changes made by other processes (in-process changes arrive at once). */
 const POLL_MS = 500;
@@ -24,6 +25,16 @@ export function streamExecutionEvents(db: Db, executionId: string, after: bigint
   const onChange = (changedId: string) => {
     if (changedId === executionId) wake?.();
   };
+  // flowdeck_sse_connections: +1 when the stream starts, -1 once when it ends (either way).
+  let open = false;
+  const opened = () => {
+    open = true;
+    countSseConnection(1);
+  };
+  const ended = () => {
+    if (open) countSseConnection(-1);
+    open = false;
+  };
   return new ReadableStream<Uint8Array>({
     async start(controller) {
       const send = (text: string) => !closed && controller.enqueue(encoder.encode(text));
@@ -31,6 +42,7 @@ export function streamExecutionEvents(db: Db, executionId: string, after: bigint
         if (closed) return;
         closed = true;
         engineBus.off("executionChanged", onChange);
+        ended();
         wake?.();
         try {
           controller.close();
@@ -40,6 +52,8 @@ export function streamExecutionEvents(db: Db, executionId: string, after: bigint
       };
       signal.addEventListener("abort", close);
       engineBus.on("executionChanged", onChange);
+      opened();
+      if (signal.aborted) close();
       send(`retry: 1000\n\n`);
       let lastSent = Date.now();
       while (!closed) {
@@ -82,6 +96,7 @@ export function streamExecutionEvents(db: Db, executionId: string, after: bigint
     cancel() {
       closed = true;
       engineBus.off("executionChanged", onChange);
+      ended();
       wake?.();
     },
   });

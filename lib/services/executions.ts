@@ -7,6 +7,7 @@ import { loadDefinition } from "@/lib/runtime/definitions";
 import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
 import { engineStore } from "@/lib/runtime/store";
 import { insertNewExecution, newExecutionRow } from "@/lib/runtime/writes/start-execution";
+import { writeTransaction } from "@/lib/runtime/writes/transaction";
 import { fromJsonText } from "@/lib/runtime/json";
 import { prepareExecutionInput } from "@/lib/services/execution-input";
 import { readExecutionHistory, type ExecutionHistory } from "@/lib/services/execution-history";
@@ -100,7 +101,7 @@ export async function startExecution(db: Db, request: StartExecutionRequest, act
   const input = prepareExecutionInput(version, request.input ?? {}, `the input does not fit workflow '${definition.name}' v${definitionRow.version}`);
 
   const row = newExecutionRow({ definition: definitionRow, input, correlationId: request.correlationId, createdBy: actor, now: new Date() });
-  await store.transaction((tx) => insertNewExecution(tx, row, { workflow: definitionRow.name, version: definitionRow.version }));
+  await writeTransaction(db, false, (tx) => insertNewExecution(tx, row, { workflow: definitionRow.name, version: definitionRow.version }));
   announceExecutionChanged(row.id);
   wakeEngine();
   if (!request.waitSeconds) return executionView(row, [], []); // as started (the engine may be on it already)

@@ -38,6 +38,8 @@ export type WorkflowVersionView = {
   taskCount: number;
   createdAt: string;
   createdBy: string | null;
+  /** The version this one restores ("Restore as new version"), or null. */
+  restoredFrom: number | null;
   definition: WorkflowDefinition;
 };
 
@@ -79,6 +81,7 @@ function toView(row: WorkflowDefinitionRow): WorkflowVersionView {
     taskCount: row.taskCount,
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,
+    restoredFrom: row.restoredFrom,
     definition: JSON.parse(row.definition) as WorkflowDefinition,
   };
 }
@@ -168,7 +171,13 @@ type TxDb = Pick<Db, "workflowDefinition">;
  * transaction; two saves based on one version both pass it only to collide on the unique
  * (name, version) index, and the retry then finds the other one's version and refuses.
  */
-async function saveValidDefinition(tx: TxDb, parsed: ParsedDefinition, actor: string, precondition: SavePrecondition = {}): Promise<Omit<SaveResult, "warnings">> {
+async function saveValidDefinition(
+  tx: TxDb,
+  parsed: ParsedDefinition,
+  actor: string,
+  precondition: SavePrecondition = {},
+  restoredFrom: number | null = null,
+): Promise<Omit<SaveResult, "warnings">> {
   const { definition, checksum } = parsed;
   const latest = await findLatestVersion(tx, definition.name);
   await checkSavePrecondition(definition.name, precondition, latest && toView(latest), checksum, async (by) => {
@@ -188,6 +197,7 @@ async function saveValidDefinition(tx: TxDb, parsed: ParsedDefinition, actor: st
     taskCount: definition.tasks.length,
     createdAt: new Date(),
     createdBy: actor,
+    restoredFrom,
   });
   return { created: true, workflow: toView(row) };
 }
@@ -221,6 +231,22 @@ export async function saveWorkflow(db: Db, input: unknown, actor: string, precon
   await assertSecretReferences(db, [parsed.definition]);
   const warnings = await checkWorkflowReferences(db, [parsed.definition]);
   const saved = await withVersionRetry(() => db.$transaction((tx) => saveValidDefinition(tx, parsed, actor, precondition)));
+  return { ...saved, warnings: warnings[0]! };
+}
+
+/**
+ * "Restore as new version": saves version `version`'s definition as the next version, recorded
+ * with who did it and which version it restores. Nothing older is changed or removed. The
+ * definition is checked as any save is (its secrets and the workflows it runs may be gone since);
+ * restoring content equal to the latest version writes nothing and answers `created: false`.
+ */
+export async function restoreWorkflowVersion(db: Db, name: string, version: number, actor: string, precondition: SavePrecondition = {}): Promise<SaveResult> {
+  const row = await findVersion(db, name, version);
+  if (!row) throw notFound((await findLatestVersion(db, name)) ? `workflow '${name}' has no version ${version}` : `workflow '${name}' not found`);
+  const parsed = await parseDefinitionOrThrow(JSON.parse(row.definition));
+  await assertSecretReferences(db, [parsed.definition]);
+  const warnings = await checkWorkflowReferences(db, [parsed.definition]);
+  const saved = await withVersionRetry(() => db.$transaction((tx) => saveValidDefinition(tx, parsed, actor, precondition, version)));
   return { ...saved, warnings: warnings[0]! };
 }
 

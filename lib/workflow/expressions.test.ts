@@ -200,6 +200,24 @@ describe("evaluateTemplate", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it("counts each evaluation's own running time: many at once finish, though together they take longer than one budget", async () => {
+    // Each takes about 20 ms of its own; 40 at once interleave at every JSONata step, so each one's
+    // wall-clock span is the whole batch's. A wall-clock budget would fail them all.
+    const work = "{% $sum([1..500].($ * 2)) %}";
+    const started = performance.now();
+    const results = await Promise.all(Array.from({ length: 40 }, () => evaluateTemplate(work, context, { timeoutMs: 150 })));
+    const batchMs = performance.now() - started;
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(results[0]).toEqual({ ok: true, value: 250500 });
+    expect(batchMs).toBeGreaterThan(150);
+  });
+
+  it("still stops runaway loops that run at the same time as each other", async () => {
+    const loop = "{% ($f := function($n) { $f($n + 1) }; $f(0)) %}";
+    const results = await Promise.all(Array.from({ length: 5 }, () => evaluateTemplate(loop, context, { timeoutMs: 100 })));
+    for (const result of results) expect(result).toMatchObject({ ok: false, error: { code: "expression_timeout" } });
+  });
+
   it("stops runaway recursion at the depth budget", async () => {
     const result = await evaluateTemplate("{% ($f := function($n) { 1 + $f($n + 1) }; $f(0)) %}", context);
     expect(result).toMatchObject({ ok: false, error: { code: "expression_too_large" } });

@@ -335,7 +335,8 @@ export interface ExpressionContext {
 
 export interface EvaluateOptions {
   /**
-   * Time budget of the whole template, in milliseconds.
+   * Time budget of the whole template, in milliseconds of its own running time (not the wall clock:
+   * evaluations running at once and a wait for a core do not count).
    * @default 1000
    */
   timeoutMs?: number;
@@ -406,9 +407,10 @@ class NotJson {
 }
 
 interface Budget {
-  deadline: number;
-  /** When a sliced evaluation gives up (sliceMs); Infinity without a slice. */
-  sliceDeadline: number;
+  /** Milliseconds of this evaluation's own running time so far (see {@link chargeStep}). */
+  usedMs: number;
+  /** When a sliced evaluation gives up, in its own running time (sliceMs); Infinity without a slice. */
+  sliceMs: number;
   timeoutMs: number;
   maxDepth: number;
   maxResultBytes: number;
@@ -450,17 +452,48 @@ interface HookEnvironment {
   isParallelCall?: boolean;
 }
 
+/**
+ * The time budget counts an evaluation's own running time, not the wall clock: JSONata awaits at
+ * every step, so evaluations running at once interleave, and on a busy machine a thread waits for a
+ * core. Every step (an entry or exit hook of any evaluation on this thread) charges the time since
+ * the previous step to the evaluation that took that previous step: that is who ran in between. A
+ * gap counts at most {@link MAX_STEP_CHARGE_MS}: a longer one is the thread waiting for a core, or
+ * work that is not an expression's (the engine between two evaluations). A runaway expression takes
+ * many short steps, so it still meets its budget; one that cannot be interrupted at all (a
+ * backtracking regular expression) is stopped by the pool's hard deadline (lib/pool).
+ */
+const MAX_STEP_CHARGE_MS = 10;
+let lastStep: { budget: Budget | undefined; at: number } = { budget: undefined, at: 0 };
+/** Where an expression pool thread reports its steps (lib/pool/thread.ts): index 1 is the time of the last one. */
+let stepSink: Float64Array | null = null;
+
+/**
+ * Reports the time of every evaluation step into `sink[1]` (absolute milliseconds:
+ * performance.timeOrigin + performance.now()): the expression pool sees that a slow job still
+ * makes progress (lib/pool/thread-pool.ts, `stallMs`). One sink per thread.
+ */
+export function reportStepsTo(sink: Float64Array | null): void {
+  stepSink = sink;
+}
+
+function chargeStep(budget: Budget): void {
+  const now = performance.now();
+  if (lastStep.budget) lastStep.budget.usedMs += Math.min(now - lastStep.at, MAX_STEP_CHARGE_MS);
+  lastStep = { budget, at: now };
+  if (stepSink) stepSink[1] = performance.timeOrigin + now;
+}
+
 function installGuards(expression: jsonata.Expression, budget: Budget): void {
   let depth = 0;
   const check = () => {
     if (depth > budget.maxDepth) {
       throw new BudgetExceeded("expression_too_large", `expression nested deeper than ${budget.maxDepth} levels`);
     }
-    const now = Date.now();
-    if (now > budget.deadline) {
+    chargeStep(budget);
+    if (budget.usedMs > budget.timeoutMs) {
       throw new BudgetExceeded("expression_timeout", `expression ran longer than ${budget.timeoutMs} ms`);
     }
-    if (now > budget.sliceDeadline) throw new BudgetExceeded("expression_deferred", "the evaluation ran past its slice");
+    if (budget.usedMs > budget.sliceMs) throw new BudgetExceeded("expression_deferred", "the evaluation ran past its slice");
   };
   const assign = expression.assign as unknown as (name: symbol, value: unknown) => void;
   assign.call(expression, ENTRY_HOOK, (_expr: unknown, _input: unknown, environment: HookEnvironment) => {
@@ -560,6 +593,7 @@ async function evaluateOne(
   const expression = acquireCompiled(body);
   try {
     installGuards(expression, budget);
+    chargeStep(budget);
     const raw: unknown = await expression.evaluate(undefined, bindings);
     return { ok: true, value: toJson(raw, budget, 0) };
   } catch (error) {
@@ -616,10 +650,9 @@ function toExpressionError(error: unknown, path: string, source: string): Expres
 
 function makeBudget(options: EvaluateOptions | undefined): Budget {
   const timeoutMs = options?.timeoutMs ?? EVALUATE_DEFAULTS.timeoutMs;
-  const now = Date.now();
   return {
-    deadline: now + timeoutMs,
-    sliceDeadline: options?.sliceMs === undefined ? Infinity : now + options.sliceMs,
+    usedMs: 0,
+    sliceMs: options?.sliceMs ?? Infinity,
     timeoutMs,
     maxDepth: options?.maxDepth ?? EVALUATE_DEFAULTS.maxDepth,
     maxResultBytes: options?.maxResultBytes ?? EVALUATE_DEFAULTS.maxResultBytes,

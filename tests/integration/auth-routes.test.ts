@@ -24,6 +24,7 @@ const EXPECTED: Record<string, Access> = {
   // The API's description: shapes only, no data (like /schema/workflow.json); tools read it before they have credentials.
   "GET /api/openapi.json": "public",
   "GET /api/me": "viewer",
+  "GET /api/metrics": "viewer",
   "GET /api/workflows": "viewer",
   "POST /api/workflows": "designer",
   "POST /api/workflows/import": "designer",
@@ -31,6 +32,7 @@ const EXPECTED: Record<string, Access> = {
   "DELETE /api/workflows/[name]": "designer",
   "GET /api/workflows/[name]/export": "viewer",
   "GET /api/workflows/[name]/versions": "viewer",
+  "POST /api/workflows/[name]/versions/[version]/restore": "designer",
   "GET /api/executions": "viewer",
   "POST /api/executions": "operator",
   "GET /api/executions/[executionId]": "viewer",
@@ -113,7 +115,7 @@ beforeAll(async () => {
   const { startExecution } = await import("@/lib/services/executions");
   const execution = await startExecution(db, { workflow: "walked-target" }, "test");
   const victim = await (await import("@/lib/auth/api-tokens")).createApiToken(db, { name: "walk-victim", role: "viewer" }, "test");
-  fixtures = { name: "walked-target", executionId: execution.id, operation: "pause", taskId: "no-such-task", tokenId: victim.id, userId: "usr_missing" };
+  fixtures = { name: "walked-target", version: "1", executionId: execution.id, operation: "pause", taskId: "no-such-task", tokenId: victim.id, userId: "usr_missing" };
 });
 
 afterAll(async () => {

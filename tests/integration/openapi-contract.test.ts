@@ -54,6 +54,7 @@ beforeAll(async () => {
   await load("/api/workflows/{name}", "workflows/[name]");
   await load("/api/workflows/{name}/export", "workflows/[name]/export");
   await load("/api/workflows/{name}/versions", "workflows/[name]/versions");
+  await load("/api/workflows/{name}/versions/{version}/restore", "workflows/[name]/versions/[version]/restore");
   await load("/api/executions", "executions");
   await load("/api/executions/{executionId}", "executions/[executionId]");
   await load("/api/executions/{executionId}/events", "executions/[executionId]/events");
@@ -101,10 +102,14 @@ describe("real answers match the OpenAPI document", () => {
     const stale = await call("POST", "/api/workflows", {}, { body: { ...definition, description: "changed" }, query: "?baseVersion=0" });
     expect(stale.status).toBe(409);
     expect((await call("POST", "/api/workflows", {}, { body: "{not json" })).status).toBe(400);
-    expect((await call("GET", "/api/workflows/{name}", { name: "contract" })).body).toMatchObject({ name: "contract", version: 1 });
+    expect((await call("GET", "/api/workflows/{name}", { name: "contract" })).body).toMatchObject({ name: "contract", version: 1, restoredFrom: null });
     expect((await call("GET", "/api/workflows/{name}", { name: "missing" })).status).toBe(404);
     expect((await call("GET", "/api/workflows/{name}", { name: "contract" }, { query: "?version=x" })).status).toBe(400);
     expect((await call("GET", "/api/workflows/{name}/versions", { name: "contract" })).status).toBe(200);
+    expect((await call("POST", "/api/workflows", {}, { body: { ...definition, description: "v2" } })).status).toBe(201);
+    const restored = await call("POST", "/api/workflows/{name}/versions/{version}/restore", { name: "contract", version: "1" });
+    expect(restored.body).toMatchObject({ created: true, workflow: { version: 3, restoredFrom: 1 } });
+    expect((await call("POST", "/api/workflows/{name}/versions/{version}/restore", { name: "contract", version: "9" })).status).toBe(404);
     expect((await call("GET", "/api/workflows/{name}/export", { name: "contract" })).body).toMatchObject({ name: "contract" });
     const imported = await call("POST", "/api/workflows/import", {}, { body: [{ ...definition, name: "contract-copy" }] });
     expect(imported.status).toBe(201);

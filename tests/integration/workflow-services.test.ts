@@ -11,6 +11,7 @@ import {
   getWorkflowVersions,
   importWorkflows,
   listWorkflows,
+  restoreWorkflowVersion,
   saveWorkflow,
 } from "@/lib/services/workflows";
 import { exampleDefinitions } from "@/lib/workflow/examples";
@@ -173,6 +174,30 @@ describe.each(TEST_PROVIDERS)("workflow services on %s", (provider) => {
     // Creating the same content again is no conflict (nothing would change), and a plain save still versions it.
     expect(await saveWorkflow(db, definition("wf-taken"), "bob", { create: true })).toMatchObject({ created: false, workflow: { version: 1 } });
     expect(await saveWorkflow(db, newOne, "bob")).toMatchObject({ created: true, workflow: { version: 2 } });
+  });
+
+  it("restores an old version as a new one (issue 12, point 3), recorded with who and from which, changing nothing older", async () => {
+    await saveWorkflow(db, definition("wf-restore"), "alice");
+    await saveWorkflow(db, definition("wf-restore", { description: "second" }), "bob");
+    const restored = await restoreWorkflowVersion(db, "wf-restore", 1, "carol");
+    expect(restored).toMatchObject({ created: true, workflow: { version: 3, createdBy: "carol", restoredFrom: 1, description: null } });
+    expect(restored.workflow.checksum).toBe((await getWorkflow(db, "wf-restore", 1)).checksum);
+    expect(restored.workflow.definition.tasks).toEqual((await getWorkflow(db, "wf-restore", 1)).definition.tasks);
+    const versions = await getWorkflowVersions(db, "wf-restore");
+    expect(versions.map((v) => [v.version, v.createdBy, v.restoredFrom, v.description])).toEqual([
+      [3, "carol", 1, null],
+      [2, "bob", null, "second"],
+      [1, "alice", null, null],
+    ]);
+    // Restoring what already is the latest content writes nothing.
+    expect(await restoreWorkflowVersion(db, "wf-restore", 3, "carol")).toMatchObject({ created: false, workflow: { version: 3 } });
+    expect(await restoreWorkflowVersion(db, "wf-restore", 1, "carol")).toMatchObject({ created: false, workflow: { version: 3 } });
+    // Based on an older latest: a conflict, and nothing written.
+    const conflict = await expectServiceError(restoreWorkflowVersion(db, "wf-restore", 2, "dave", { baseVersion: 2 }), "CONFLICT");
+    expect(conflict).toBeInstanceOf(SaveConflictError);
+    await expectServiceError(restoreWorkflowVersion(db, "wf-restore", 9, "carol"), "NOT_FOUND");
+    await expectServiceError(restoreWorkflowVersion(db, "wf-missing", 1, "carol"), "NOT_FOUND");
+    expect(await getWorkflowVersions(db, "wf-restore")).toHaveLength(3);
   });
 
   it("refuses a save based on a version that is no longer the latest (issue 12, point 2), with both versions", async () => {

@@ -13,6 +13,13 @@ import { laidOutGraph } from "@/lib/services/workflow-graphs";
 import { serializeDefinition, summarizeTask, TASK_TYPE_INFO } from "@/lib/workflow";
 import { requirePage } from "@/lib/server/page-auth";
 import { allows } from "@/lib/auth/roles";
+import { getDb } from "@/lib/db/client";
+import { searchExecutions } from "@/lib/services/execution-search";
+import { RunWorkflowButton } from "@/components/workflows/run-workflow-button";
+import { RecentExecutions } from "@/components/workflows/recent-executions";
+
+/** How many of the workflow's latest executions its page lists. */
+const RECENT_EXECUTIONS = 10;
 
 export const dynamic = "force-dynamic";
 
@@ -26,6 +33,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
   const { principal } = await requirePage("viewer", `/workflows/${(await params).name}`);
   const { name, workflow, versions, latest } = await loadWorkflowPageData((await params).name, (await searchParams).version);
   const graph = await laidOutGraph(workflow.definition);
+  const recent = await searchExecutions(getDb(), { workflow: name, limit: RECENT_EXECUTIONS });
   const exportHref = `/api/workflows/${encodeURIComponent(name)}/export?version=${workflow.version}`;
   const now = requestTime();
   return (
@@ -54,6 +62,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
                 <GitCompare className="size-4" aria-hidden /> Compare versions
               </ButtonLink>
             ) : null}
+            {allows(principal.role, "operator") ? <RunWorkflowButton name={name} version={workflow.version} input={workflow.definition.input} /> : null}
             {allows(principal.role, "designer") ? (
               <ButtonLink
                 href={`/workflows/${encodeURIComponent(name)}/edit${workflow.version === latest ? "" : `?version=${workflow.version}`}`}
@@ -106,6 +115,7 @@ export default async function WorkflowPage({ params, searchParams }: Props) {
             </dl>
           </section>
         </aside>
+        <RecentExecutions name={name} executions={recent.executions} now={now} hasMore={recent.nextCursor !== null} />
         <section
           aria-label="Tasks"
           className="overflow-hidden rounded-xl border border-zinc-200 bg-white lg:col-span-2 dark:border-zinc-800 dark:bg-zinc-900"

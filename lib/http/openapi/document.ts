@@ -97,6 +97,12 @@ export const OPERATION_SPECS: Record<string, OperationSpec> = {
     description: "Public like /schema/workflow.json: it describes the API's shapes and holds no data.",
     responses: { 200: { schema: z.record(z.string(), z.unknown()), description: "The OpenAPI 3.1 document" } },
   },
+  "GET /api/metrics": {
+    access: "viewer",
+    tag: "Server",
+    summary: "Prometheus metrics of this process (text exposition format)",
+    responses: { 200: { schema: z.string(), description: "Metrics in the Prometheus text format", contentType: "text/plain" } },
+  },
   "GET /api/me": { access: "viewer", tag: "Server", summary: "Who the credentials belong to", responses: { 200: json(r.meSchema, "The caller") } },
   "GET /api/workflows": { access: "viewer", tag: "Workflows", summary: "The latest version of every workflow", responses: { 200: json(z.object({ workflows: z.array(r.workflowSummarySchema) }), "Every workflow") } },
   "POST /api/workflows": {
@@ -134,6 +140,17 @@ export const OPERATION_SPECS: Record<string, OperationSpec> = {
     summary: "The canonical JSON file, byte for byte as stored",
     query: [VERSION_QUERY],
     responses: { 200: { schema: workflowDefinitionSchema, description: "The definition file (Content-Disposition: attachment)" } },
+  },
+  "POST /api/workflows/{name}/versions/{version}/restore": {
+    access: "designer",
+    tag: "Workflows",
+    summary: "Restore as new version: save that version's definition as the next version",
+    description: "201 with the new version; 200 when it already is the latest content; 404 for an unknown version; 409 when ?baseVersion / If-Match say the caller saw an older latest.",
+    query: [
+      { name: "baseVersion", in: "query", schema: z.string().regex(/^(0|[1-9][0-9]{0,8})$/).optional(), description: "The latest version the caller saw" },
+      { name: "If-Match", in: "header", schema: z.string().optional(), description: "\"<checksum>\" of the latest version the caller saw, or *" },
+    ],
+    responses: { 200: json(r.saveResultSchema, "Already the latest content"), 201: json(r.saveResultSchema, "Saved as a new version"), 409: json(r.saveConflictSchema, "The latest is not what the caller saw") },
   },
   "GET /api/workflows/{name}/versions": { access: "viewer", tag: "Workflows", summary: "Every version, newest first", responses: { 200: json(z.object({ versions: z.array(r.workflowVersionRowSchema) }), "The versions") } },
   "GET /api/executions": { access: "viewer", tag: "Executions", summary: "Search executions, newest first, in pages", query: executionSearchSchema, responses: { 200: json(r.executionPageSchema, "A page") } },

@@ -49,6 +49,7 @@ export const workflowVersionViewSchema = z
     taskCount: z.number().int(),
     createdAt: time,
     createdBy: z.string().nullable(),
+    restoredFrom: z.number().int().nullable().meta({ description: "The version this one restores (Restore as new version), or null" }),
     definition: workflowDefinitionSchema,
   })
   .meta({ id: "WorkflowVersion" });
@@ -61,7 +62,7 @@ export const saveResultSchema = z
   .object({ created: z.boolean(), workflow: workflowVersionViewSchema, warnings: z.array(validationIssueSchema) })
   .meta({ id: "SaveResult", description: "created: false when the definition equals the latest version (nothing saved)" });
 
-const conflictVersionSchema = workflowVersionViewSchema.omit({ description: true });
+const conflictVersionSchema = workflowVersionViewSchema.omit({ description: true, restoredFrom: true });
 
 export const saveConflictSchema = z
   .object({

@@ -112,7 +112,13 @@ export async function persistPlan(
   }
   await writer.flush();
   if (plan.finished) {
-    events.push({ executionId: execution.id, type: `EXECUTION_${plan.status}`, createdAt: now, payload: plan.error ? fromJsonText(plan.error) : undefined });
+    events.push({
+      executionId: execution.id,
+      type: `EXECUTION_${plan.status}`,
+      createdAt: now,
+      payload: plan.error ? fromJsonText(plan.error) : undefined,
+      labels: { workflow: execution.workflowName, startedAt: execution.startedAt ?? plan.startedAt ?? execution.createdAt },
+    });
     if (execution.parentTaskRunId) {
       if (!fullTx) throw new Error("settling a parent execution needs the full transaction (see needsFullTx)");
       await settleParentOfFinishedExecution(fullTx, { ...execution, status: plan.status, output: plan.output ?? null, error: plan.error ?? null }, now);
@@ -181,6 +187,8 @@ async function persistCommand(writer: RunWriter, command: Command, context: Appl
     rows.push(write.create ? writer.create(newAttemptRow(executionId, definition, write, columns, now)) : await writer.update(executionId, write, columns));
   }
   const run = rows[rows.length - 1];
+  // For the metrics (lib/metrics/observe.ts): counted once the transaction has committed.
+  const labels = run ? { workflow: definition.name, taskType: run.taskType, startedAt: run.startedAt } : undefined;
   switch (command.kind) {
     case "completeExecution":
     case "failExecution":
@@ -197,6 +205,7 @@ async function persistCommand(writer: RunWriter, command: Command, context: Appl
         mapIndex: command.mapIndex,
         taskRunId: run!.id,
         payload: { attempt: command.attempt, delayMs: command.delayMs, runAt: command.runAt.toISOString() },
+        labels,
       });
       return run!.status === "SCHEDULED" ? 1 : 0;
     case "failTask":
@@ -215,11 +224,11 @@ async function persistCommand(writer: RunWriter, command: Command, context: Appl
     }
     case "timeoutAttempt":
       await cancelChildrenOf(context, run!, `task ${command.taskKey} timed out`);
-      events.push({ ...base, type: "TASK_TIMED_OUT", taskKey: command.taskKey, mapIndex: command.mapIndex, taskRunId: run!.id, reason: command.reason, payload: command.error });
+      events.push({ ...base, type: "TASK_TIMED_OUT", taskKey: command.taskKey, mapIndex: command.mapIndex, taskRunId: run!.id, reason: command.reason, payload: command.error, labels });
       return 0;
     case "cancelAttempt":
       await cancelChildrenOf(context, run!, `task ${command.taskKey} was cancelled (${command.reason})`);
-      events.push({ ...base, type: "TASK_CANCELLED", taskKey: command.taskKey, mapIndex: command.mapIndex, taskRunId: run!.id, reason: command.reason });
+      events.push({ ...base, type: "TASK_CANCELLED", taskKey: command.taskKey, mapIndex: command.mapIndex, taskRunId: run!.id, reason: command.reason, labels });
       return 0;
     case "completeMap":
       events.push({
@@ -227,10 +236,11 @@ async function persistCommand(writer: RunWriter, command: Command, context: Appl
         type: "TASK_COMPLETED",
         taskKey: command.taskKey,
         payload: { succeeded: Object.keys(command.output.success).length, failed: Object.keys(command.output.failure).length },
+        labels,
       });
       return 0;
     case "failMap":
-      events.push({ ...base, type: "TASK_FAILED", taskKey: command.taskKey, payload: command.error });
+      events.push({ ...base, type: "TASK_FAILED", taskKey: command.taskKey, payload: command.error, labels });
       return 0;
   }
 }

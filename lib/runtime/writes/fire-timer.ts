@@ -11,7 +11,8 @@ import { markForDecision } from "./execution-row";
 import { NotOurs, timerDue } from "./fence";
 import { writeTransaction } from "./transaction";
 
-export type DueTimer = Pick<TaskRunRow, "id" | "executionId" | "taskKey" | "mapIndex" | "taskType" | "startedAt" | "attempt">;
+/** `workflow`: its execution's, for the metrics' labels (lib/metrics). */
+export type DueTimer = Pick<TaskRunRow, "id" | "executionId" | "taskKey" | "mapIndex" | "taskType" | "startedAt" | "attempt"> & { workflow?: string };
 
 /** Fires one due timer; false when another engine (or a person's decision) settled it first. */
 export async function fireTimer(db: Db, run: DueTimer, now: Date): Promise<boolean> {
@@ -25,7 +26,8 @@ export async function fireTimer(db: Db, run: DueTimer, now: Date): Promise<boole
       await markForDecision(tx, run.executionId, now);
       if (!(await tx.updateRun(run.id, timerDue(now), rowColumns(moved.patch)))) throw new NotOurs();
       await tx.insertEvents([
-        { executionId: run.executionId, type: isWait ? "TASK_COMPLETED" : "TASK_TIMED_OUT", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: run.id, createdAt: now, payload: { attempt: run.attempt } },
+        { executionId: run.executionId, type: isWait ? "TASK_COMPLETED" : "TASK_TIMED_OUT", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: run.id, createdAt: now, payload: { attempt: run.attempt },
+          labels: run.workflow === undefined ? undefined : { workflow: run.workflow, taskType: run.taskType, startedAt: run.startedAt } },
       ]);
     });
     return true;

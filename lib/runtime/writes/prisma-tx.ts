@@ -65,13 +65,14 @@ export function prismaWriteTx(tx: Tx): WriteTx {
         : tx.taskRun.findMany({ where: { executionId: { in: [...executionIds] }, mapIndex: -1 }, select: { executionId: true, taskKey: true }, distinct: ["executionId", "taskKey"] }),
     definitionsOf: async (executionIds) => {
       if (executionIds.length === 0) return [];
-      const executions = await tx.execution.findMany({ where: { id: { in: [...executionIds] } }, select: { id: true, definitionId: true } });
+      const executions = await tx.execution.findMany({ where: { id: { in: [...executionIds] } }, select: { id: true, definitionId: true, workflowName: true, startedAt: true, createdAt: true } });
       const ids = [...new Set(executions.map((execution) => execution.definitionId))];
       const rows = await tx.workflowDefinition.findMany({ where: { id: { in: ids } }, select: { id: true, definition: true } });
       const text = new Map(rows.map((row) => [row.id, row.definition]));
       return executions.flatMap((execution) => {
         const definition = text.get(execution.definitionId);
-        return definition === undefined ? [] : [{ executionId: execution.id, definitionId: execution.definitionId, definition }];
+        const { workflowName, startedAt, createdAt } = execution;
+        return definition === undefined ? [] : [{ executionId: execution.id, definitionId: execution.definitionId, definition, workflowName, startedAt, createdAt }];
       });
     },
   };

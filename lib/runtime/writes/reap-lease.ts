@@ -12,7 +12,8 @@ import { markForDecision } from "./execution-row";
 import { leaseExpired, NotOurs } from "./fence";
 import { writeTransaction } from "./transaction";
 
-export type ExpiredLease = Pick<TaskRunRow, "id" | "executionId" | "taskKey" | "mapIndex" | "attempt"> & { lockedBy: string };
+/** `taskType`, `startedAt`, `workflow` (its execution's): for the metrics' labels (lib/metrics), when known. */
+export type ExpiredLease = Pick<TaskRunRow, "id" | "executionId" | "taskKey" | "mapIndex" | "attempt"> & { lockedBy: string; taskType?: string; startedAt?: Date | null; workflow?: string };
 
 /** Times out one attempt whose lease ran out; false when its holder renewed or ended it first. */
 export async function reapLease(db: Db, run: ExpiredLease, now: Date): Promise<boolean> {
@@ -25,7 +26,8 @@ export async function reapLease(db: Db, run: ExpiredLease, now: Date): Promise<b
       const patch = { ...rowColumns(moved.patch), lockedBy: null, leaseExpiresAt: null };
       if (!(await tx.updateRun(run.id, leaseExpired(run.lockedBy, now), patch))) throw new NotOurs();
       await tx.insertEvents([
-        { executionId: run.executionId, type: "TASK_TIMED_OUT", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: run.id, reason: "lease_expired", createdAt: now, payload: { attempt: run.attempt, ...error } },
+        { executionId: run.executionId, type: "TASK_TIMED_OUT", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: run.id, reason: "lease_expired", createdAt: now, payload: { attempt: run.attempt, ...error },
+          labels: run.workflow === undefined || run.taskType === undefined ? undefined : { workflow: run.workflow, taskType: run.taskType, startedAt: run.startedAt } },
       ]);
     });
     return true;

@@ -55,9 +55,11 @@ export function prepareOutcome({ holder, outcome, extra = {}, run }: OutcomeItem
   };
   const base = { executionId: run.executionId, taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: holder.taskRunId, actor: extra.actor ?? "engine", createdAt: now };
   const events: NewEvent[] = [];
+  // For the metrics (lib/metrics/observe.ts), counted once the transaction has committed.
+  const labels = run.workflow !== undefined && run.taskType !== undefined ? { workflow: run.workflow, taskType: run.taskType, startedAt: patch.startedAt } : undefined;
   if (!run.startedAt && outcome.status !== "SKIPPED") events.push({ ...base, type: "TASK_STARTED", payload: { attempt: run.attempt } });
-  if (outcome.status === "COMPLETED") events.push({ ...base, type: "TASK_COMPLETED", payload: { attempt: run.attempt } });
-  if (outcome.status === "FAILED") events.push({ ...base, type: "TASK_FAILED", payload: { attempt: run.attempt, ...outcome.error } });
+  if (outcome.status === "COMPLETED") events.push({ ...base, type: "TASK_COMPLETED", payload: { attempt: run.attempt }, labels });
+  if (outcome.status === "FAILED") events.push({ ...base, type: "TASK_FAILED", payload: { attempt: run.attempt, ...outcome.error }, labels });
   if (outcome.status === "SKIPPED") events.push({ ...base, type: "TASK_SKIPPED", reason: outcome.reason });
   if (outcome.status === "WAITING") events.push({ ...base, type: "TASK_WAITING", payload: outcome.until ? { until: outcome.until.toISOString() } : undefined });
   return { patch, events };
@@ -150,8 +152,15 @@ function withOutcomes(state: ExecutionState, outcomes: readonly { item: OutcomeI
 }
 
 /** What is known of an attempt, read when the caller has nothing (a worker's result). */
-export function readKnownRun(db: Db, taskRunId: string): Promise<KnownRun | null> {
-  return db.taskRun.findUnique({ where: { id: taskRunId }, select: { executionId: true, taskKey: true, mapIndex: true, attempt: true, startedAt: true } });
+export async function readKnownRun(db: Db, taskRunId: string): Promise<KnownRun | null> {
+  const row = await db.taskRun.findUnique({
+    where: { id: taskRunId },
+    // The task type and workflow name label the metrics; read in the same statement (a join by key).
+    select: { executionId: true, taskKey: true, mapIndex: true, attempt: true, startedAt: true, taskType: true, execution: { select: { workflowName: true } } },
+  });
+  if (!row) return null;
+  const { execution, ...run } = row;
+  return { ...run, workflow: execution.workflowName };
 }
 
 /** One attempt's outcome (see recordOutcomes); false when it was late or a duplicate. */

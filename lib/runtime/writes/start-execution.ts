@@ -54,6 +54,6 @@ export function newExecutionRow(spec: NewExecution): ExecutionRow {
  */
 export async function insertNewExecution(tx: HotTx, row: ExecutionRow, payload: Record<string, unknown>, reason: string | null = null): Promise<void> {
   await tx.insertExecution(row);
-  const event: NewEvent = { executionId: row.id, type: "EXECUTION_CREATED", actor: row.createdBy, reason, createdAt: row.createdAt, payload };
+  const event: NewEvent = { executionId: row.id, type: "EXECUTION_CREATED", actor: row.createdBy, reason, createdAt: row.createdAt, payload, labels: { workflow: row.workflowName } };
   await tx.insertEvents([event]);
 }

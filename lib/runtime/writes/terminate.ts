@@ -11,7 +11,7 @@ import { isExecutionStatus, type TaskStatus } from "@/lib/engine/statuses";
 import { movePatch } from "@/lib/engine/patches";
 import { neverStartedTasks } from "@/lib/engine/never-started";
 import type { WorkflowDefinition } from "@/lib/workflow/schema";
-import type { NewEvent } from "@/lib/runtime/events";
+import type { EventLabels, NewEvent } from "@/lib/runtime/events";
 import { toJsonText } from "@/lib/runtime/json";
 import { rowColumns } from "./columns";
 import { newAttemptRow } from "./create-attempts";
@@ -56,10 +56,16 @@ async function cancelRuns(tx: WriteTx, runs: readonly LiveRun[], now: Date): Pro
 /**
  * The tasks these ended executions never reached get a first attempt, CANCELLED (never-started.ts:
  * the same move decide's terminal sweep makes), so no task of an ended execution stays PENDING.
- * Returns the rows created, for their events.
+ * Returns the rows created, for their events, and each execution's labels for the metrics (read
+ * with the definitions, so ending them costs no read of its own).
  */
-async function cancelNeverStarted(tx: WriteTx, executionIds: readonly string[], now: Date): Promise<{ id: string; executionId: string; taskKey: string }[]> {
-  if (executionIds.length === 0) return [];
+async function cancelNeverStarted(
+  tx: WriteTx,
+  executionIds: readonly string[],
+  now: Date,
+): Promise<{ rows: { id: string; executionId: string; taskKey: string }[]; labels: Map<string, EventLabels> }> {
+  const labels = new Map<string, EventLabels>();
+  if (executionIds.length === 0) return { rows: [], labels };
   const moved = movePatch("PENDING", "cancel", now);
   if (!moved.ok) throw new Error(moved.error.message);
   const columns = { ...rowColumns(moved.patch), lockedBy: null, leaseExpiresAt: null };
@@ -72,7 +78,8 @@ async function cancelNeverStarted(tx: WriteTx, executionIds: readonly string[], 
   // A tree's executions mostly share a few definitions: each is parsed once.
   const parsed = new Map<string, WorkflowDefinition>();
   const rows = [];
-  for (const { executionId, definitionId, definition } of await tx.definitionsOf(executionIds)) {
+  for (const { executionId, definitionId, definition, workflowName, startedAt, createdAt } of await tx.definitionsOf(executionIds)) {
+    labels.set(executionId, { workflow: workflowName, startedAt: startedAt ?? createdAt });
     let pinned = parsed.get(definitionId);
     if (!pinned) parsed.set(definitionId, (pinned = JSON.parse(definition) as WorkflowDefinition));
     for (const taskKey of neverStartedTasks(pinned, started.get(executionId) ?? new Set())) {
@@ -80,7 +87,7 @@ async function cancelNeverStarted(tx: WriteTx, executionIds: readonly string[], 
     }
   }
   for (const part of chunked(rows, 200)) await tx.insertRuns(part);
-  return rows;
+  return { rows, labels };
 }
 
 async function insertEventsChunked(tx: WriteTx, events: readonly NewEvent[]): Promise<void> {
@@ -114,12 +121,12 @@ async function terminateQueue(tx: WriteTx, queue: readonly string[], now: Date, 
     rows += runs.length;
     rowsPerExecution = Math.max(1, (terminated.length + runs.length) / terminated.length);
     await cancelRuns(tx, runs, now);
-    const unreached = await cancelNeverStarted(tx, terminated, now);
+    const { rows: unreached, labels } = await cancelNeverStarted(tx, terminated, now);
     rows += unreached.length;
     await insertEventsChunked(tx, [
       ...runs.map((run) => ({ executionId: run.executionId, type: "TASK_CANCELLED", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: run.id, actor: actorOf(run.executionId), reason, createdAt: now })),
       ...unreached.map((run) => ({ executionId: run.executionId, type: "TASK_CANCELLED", taskKey: run.taskKey, mapIndex: -1, taskRunId: run.id, actor: actorOf(run.executionId), reason, createdAt: now, payload: { neverStarted: true } })),
-      ...terminated.map((executionId) => ({ executionId, type: "EXECUTION_TERMINATED", actor: actorOf(executionId), reason, createdAt: now })),
+      ...terminated.map((executionId) => ({ executionId, type: "EXECUTION_TERMINATED", actor: actorOf(executionId), reason, createdAt: now, labels: labels.get(executionId) })),
     ]);
     pending.push(...(await tx.liveChildrenOf(terminated)));
   }
@@ -204,7 +211,7 @@ export async function terminateFromTask(tx: WriteTx, t: TaskTermination, now: Da
   if (!ended) return false;
   const runs = await tx.liveRuns(t.executionId);
   await cancelRuns(tx, runs, now);
-  const unreached = await cancelNeverStarted(tx, [t.executionId], now);
+  const { rows: unreached } = await cancelNeverStarted(tx, [t.executionId], now);
   // Every live child belongs to one of the attempts just cancelled: the whole subtree goes too.
   await terminateQueue(tx, await tx.liveChildrenOf([t.executionId]), now, `terminated by task ${t.run.taskKey}`, () => "engine", Infinity);
   const output = toJsonText(t.output ?? null);
@@ -214,7 +221,14 @@ export async function terminateFromTask(tx: WriteTx, t: TaskTermination, now: Da
     { executionId: t.executionId, type: "TASK_COMPLETED", taskKey: t.run.taskKey, taskRunId: t.run.id, createdAt: now, payload: { attempt: t.run.attempt } },
     ...runs.map((run) => ({ executionId: t.executionId, type: "TASK_CANCELLED", taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: run.id, reason: `terminated by task ${t.run.taskKey}`, createdAt: now })),
     ...unreached.map((run) => ({ executionId: t.executionId, type: "TASK_CANCELLED", taskKey: run.taskKey, mapIndex: -1, taskRunId: run.id, reason: `terminated by task ${t.run.taskKey}`, createdAt: now, payload: { neverStarted: true } })),
-    { executionId: t.executionId, type: `EXECUTION_${moved.status}`, reason: t.reason, createdAt: now, payload: { by: t.run.taskKey } },
+    {
+      executionId: t.executionId,
+      type: `EXECUTION_${moved.status}`,
+      reason: t.reason,
+      createdAt: now,
+      payload: { by: t.run.taskKey },
+      labels: { workflow: execution.workflowName, startedAt: execution.startedAt ?? execution.createdAt },
+    },
   ];
   await tx.insertEvents(events);
   await settleParentOfFinishedExecution(tx, { ...execution, status: moved.status, output, error }, now);

@@ -76,6 +76,6 @@ export interface WriteTx extends HotTx {
   deleteEndedRuns(ids: readonly string[]): Promise<number>;
   /** The top-level tasks (mapIndex -1) of these executions that have any attempt, each once. */
   startedTasksOf(executionIds: readonly string[]): Promise<{ executionId: string; taskKey: string }[]>;
-  /** The pinned definition (its stored id and canonical text) of each of these executions. */
-  definitionsOf(executionIds: readonly string[]): Promise<{ executionId: string; definitionId: string; definition: string }[]>;
+  /** The pinned definition (its stored id and canonical text) of each of these executions, with their workflow name and start (the metrics' labels). */
+  definitionsOf(executionIds: readonly string[]): Promise<{ executionId: string; definitionId: string; definition: string; workflowName: string; startedAt: Date | null; createdAt: Date }[]>;
 }

@@ -18,7 +18,7 @@ import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import { loadDefinition } from "@/lib/runtime/definitions";
 import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
 import { prismaWriteTx } from "@/lib/runtime/writes/prisma-tx";
-import { StaleExecutionError } from "@/lib/runtime/writes/transaction";
+import { committed, recordingEvents, StaleExecutionError } from "@/lib/runtime/writes/transaction";
 import type { WriteTx } from "@/lib/runtime/writes/types";
 import { conflict, notFound, validationFailed, type ServiceError } from "@/lib/services/errors";
 
@@ -81,7 +81,7 @@ export async function withFreshState<T>(db: Db, executionId: string, operation: 
  * answers with through `read`, in the same transaction.
  */
 export function operationTransaction<T>(db: Db, work: (tx: WriteTx, read: Tx) => Promise<T>): Promise<T> {
-  return db.$transaction((read) => work(prismaWriteTx(read), read));
+  return committed((events) => db.$transaction((read) => work(recordingEvents(prismaWriteTx(read), events), read)));
 }
 
 /** A conditional row update that matched nothing: the row moved on since we read it. */

@@ -26,7 +26,7 @@ export default async function EditWorkflowPage({ params, searchParams }: Props) 
       version={workflow.version}
       latestVersion={latest}
       readOnly={workflow.version !== latest}
-      versions={versions.map((v) => ({ version: v.version, createdAt: v.createdAt, createdBy: v.createdBy }))}
+      versions={versions.map((v) => ({ version: v.version, createdAt: v.createdAt, createdBy: v.createdBy, restoredFrom: v.restoredFrom }))}
     />
   );
 }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "WorkflowDefinition" ADD COLUMN "restoredFrom" INTEGER;
