@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { Activity, LayoutDashboard, Settings, Workflow, Zap, type LucideIcon } from "lucide-react";
+import { Activity, BookOpen, LayoutDashboard, Settings, Workflow, Zap, type LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
 import { UserMenu } from "@/components/auth/user-menu";
@@ -15,6 +15,7 @@ const NAV: { href: string; label: string; icon: LucideIcon }[] = [
   { href: "/workflows", label: "Workflows", icon: Workflow },
   { href: "/executions", label: "Executions", icon: Activity },
   { href: "/triggers", label: "Triggers", icon: Zap },
+  { href: "/api-docs", label: "API", icon: BookOpen },
 ];
 
 const ADMIN_NAV = [{ href: "/settings", label: "Settings", icon: Settings }];

@@ -9,6 +9,20 @@ export const versionQuerySchema = z
   .transform(Number)
   .optional();
 
+/** `?after=<event id>` (or the Last-Event-ID header) of the events route: events after that one. */
+export const eventCursorSchema = z
+  .string()
+  .regex(/^[0-9]{1,19}$/, { error: "must be a non-negative integer: an event id" })
+  .optional()
+  .describe("Only events after this event id (a live stream resumes with the Last-Event-ID header instead)");
+
+export function eventCursorFrom(request: Request): bigint | undefined {
+  const raw = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("after");
+  const parsed = eventCursorSchema.safeParse(raw === null || raw === "" ? undefined : raw);
+  if (!parsed.success) throw new ServiceError("BAD_REQUEST", "the event cursor must be an event id", [{ path: "after", message: parsed.error.issues[0]!.message }]);
+  return parsed.data === undefined ? undefined : BigInt(parsed.data);
+}
+
 export function versionFrom(request: Request): number | undefined {
   const raw = new URL(request.url).searchParams.get("version");
   return versionQuerySchema.parse(raw ?? undefined);

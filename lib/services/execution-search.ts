@@ -11,7 +11,8 @@ export const executionSearchSchema = z.strictObject({
     .string()
     .transform((value) => value.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean))
     .pipe(z.array(z.enum(EXECUTION_STATUSES, { error: `must be one of ${EXECUTION_STATUSES.join(", ")}` })))
-    .optional(),
+    .optional()
+    .describe(`Comma-separated statuses (any case): ${EXECUTION_STATUSES.join(", ")}`),
   workflow: z.string().min(1).optional(),
   version: z.coerce.number().int().min(1).optional(),
   correlationId: z.string().min(1).optional(),

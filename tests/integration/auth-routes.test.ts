@@ -21,6 +21,8 @@ withTestAdminToken();
  */
 const EXPECTED: Record<string, Access> = {
   "GET /api/health": "public",
+  // The API's description: shapes only, no data (like /schema/workflow.json); tools read it before they have credentials.
+  "GET /api/openapi.json": "public",
   "GET /api/me": "viewer",
   "GET /api/metrics": "viewer",
   "GET /api/workflows": "viewer",

@@ -5,19 +5,12 @@ import { route } from "@/lib/http/api";
 import { getDb } from "@/lib/db/client";
 import { listExecutionEvents } from "@/lib/services/executions";
 import { streamExecutionEvents } from "@/lib/services/event-stream";
-import { ServiceError } from "@/lib/services/errors";
+import { eventCursorFrom } from "@/lib/http/params";
 
 export const dynamic = "force-dynamic";
 
-function cursorFrom(request: Request): bigint | undefined {
-  const raw = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("after");
-  if (raw === null || raw === "") return undefined;
-  if (!/^[0-9]{1,19}$/.test(raw)) throw new ServiceError("BAD_REQUEST", "the event cursor must be an event id", [{ path: "after", message: "must be a non-negative integer" }]);
-  return BigInt(raw);
-}
-
 export const GET = route<{ executionId: string }>("viewer", async (request, { executionId }) => {
-  const after = cursorFrom(request);
+  const after = eventCursorFrom(request);
   const db = getDb();
   if ((request.headers.get("accept") ?? "").includes("text/event-stream")) {
     await listExecutionEvents(db, executionId, after, 1); // 404 before the stream starts

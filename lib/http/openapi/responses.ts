@@ -1,0 +1,320 @@
+/**
+ * The bodies the API answers, as zod schemas: the OpenAPI document (document.ts) is generated from
+ * them, and the contract test (tests/integration/openapi-contract.test.ts) validates real answers
+ * against that document. The services' TypeScript view types are checked against these schemas at
+ * compile time (the `Conforms` lines at the end), so a field added to a view without being added
+ * here fails `tsc`, and a field documented here that a view lacks fails it too.
+ */
+import { z } from "zod";
+import { triggerDefinitionSchema, workflowDefinitionSchema } from "@/lib/workflow/schema";
+import { EXECUTION_STATUSES } from "@/lib/engine/statuses";
+import { TOKEN_ROLES, USER_ROLES } from "@/lib/auth/roles";
+import type { ExecutionEventView, ExecutionView } from "@/lib/services/executions";
+import type { ExecutionSummary } from "@/lib/services/execution-search";
+import type { WorkflowSummaryView, WorkflowVersionView } from "@/lib/services/workflows";
+import type { TokenView } from "@/lib/auth/api-tokens";
+import type { UserView } from "@/lib/auth/users";
+import type { SecretView } from "@/lib/secrets/service";
+import type { HeartbeatResult, TaskResultView } from "@/lib/services/workers";
+import type { WorkerTaskView } from "@/lib/runtime/worker-poll";
+import type { RerunPreview } from "@/lib/services/operations";
+import type { HealthReport } from "@/lib/services/health";
+import type { TriggerView } from "@/lib/triggers/service";
+
+const time = z.iso.datetime({ offset: true });
+const nullableTime = time.nullable();
+/** Any JSON value (inputs, outputs, errors, logs). */
+const anyJson = z.unknown();
+
+export const errorDetailSchema = z.object({ path: z.string(), message: z.string() }).meta({ id: "ErrorDetail" });
+
+/** Every refusal: lib/http/api.ts errorResponse. */
+export const apiErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: "VALIDATION_FAILED, BAD_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, CONFLICT, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, TOO_MANY_REQUESTS, SERVICE_UNAVAILABLE, UNAVAILABLE, INTERNAL" }),
+      message: z.string(),
+      details: z.array(errorDetailSchema),
+    }),
+  })
+  .meta({ id: "Error", description: "The error body of every API route" });
+
+export const validationIssueSchema = z.object({ path: z.string(), message: z.string(), code: z.string() }).meta({ id: "ValidationIssue" });
+
+export const workflowVersionViewSchema = z
+  .object({
+    name: z.string(),
+    version: z.number().int(),
+    description: z.string().nullable(),
+    checksum: z.string(),
+    taskCount: z.number().int(),
+    createdAt: time,
+    createdBy: z.string().nullable(),
+    restoredFrom: z.number().int().nullable().meta({ description: "The version this one restores (Restore as new version), or null" }),
+    definition: workflowDefinitionSchema,
+  })
+  .meta({ id: "WorkflowVersion" });
+
+export const workflowSummarySchema = workflowVersionViewSchema.extend({ versionCount: z.number().int() }).meta({ id: "WorkflowSummary" });
+
+export const workflowVersionRowSchema = workflowVersionViewSchema.omit({ definition: true }).meta({ id: "WorkflowVersionEntry" });
+
+export const saveResultSchema = z
+  .object({ created: z.boolean(), workflow: workflowVersionViewSchema, warnings: z.array(validationIssueSchema) })
+  .meta({ id: "SaveResult", description: "created: false when the definition equals the latest version (nothing saved)" });
+
+const conflictVersionSchema = workflowVersionViewSchema.omit({ description: true, restoredFrom: true });
+
+export const saveConflictSchema = z
+  .object({
+    error: apiErrorSchema.shape.error.extend({
+      conflict: z.object({
+        kind: z.enum(["exists", "stale"]),
+        workflow: z.string(),
+        href: z.string(),
+        base: conflictVersionSchema.nullable(),
+        latest: conflictVersionSchema.nullable(),
+      }),
+    }),
+  })
+  .meta({ id: "SaveConflict", description: "409 of a save that would overwrite what it was not based on" });
+
+export const deletedWorkflowSchema = z.object({ name: z.string(), deleted: z.array(z.number().int()) }).meta({ id: "DeletedWorkflow" });
+
+const attemptSchema = z.object({
+  id: z.string(),
+  attempt: z.number().int(),
+  status: z.string(),
+  input: anyJson,
+  output: anyJson,
+  error: anyJson,
+  logs: anyJson,
+  heartbeatDetails: anyJson,
+  heartbeatAt: nullableTime,
+  worker: z.string().nullable(),
+  childExecutionId: z.string().nullable(),
+  scheduledAt: nullableTime,
+  startedAt: nullableTime,
+  endedAt: nullableTime,
+  nextRunAt: nullableTime,
+});
+
+const archivedAttemptSchema = z.object({
+  id: z.string(),
+  taskKey: z.string(),
+  mapIndex: z.number().int(),
+  attempt: z.number().int(),
+  taskType: z.string(),
+  status: z.string(),
+  input: anyJson,
+  output: anyJson,
+  error: anyJson,
+  logs: anyJson,
+  scheduledAt: nullableTime,
+  startedAt: nullableTime,
+  endedAt: nullableTime,
+});
+
+const supersedingSchema = z.object({
+  eventId: z.string(),
+  type: z.string(),
+  taskKey: z.string().nullable(),
+  actor: z.string().nullable(),
+  reason: z.string().nullable(),
+  at: time,
+});
+
+/** What started an execution, when a trigger did (lib/triggers). */
+export const executionTriggerSchema = z
+  .object({
+    type: z.string().meta({ description: "schedule, webhook or workflow" }),
+    key: z.string(),
+    fireTime: time.optional(),
+    requestId: z.string().optional(),
+    sourceExecution: z.string().optional(),
+    idempotencyKey: z.string().optional(),
+    manual: z.boolean().optional().meta({ description: "Started by an operator's Run now" }),
+  })
+  .meta({ id: "ExecutionTrigger" });
+
+export const executionViewSchema = z
+  .object({
+    id: z.string(),
+    workflowName: z.string(),
+    workflowVersion: z.number().int(),
+    status: z.enum(EXECUTION_STATUSES),
+    input: anyJson,
+    output: anyJson,
+    error: anyJson,
+    correlationId: z.string().nullable(),
+    parentExecutionId: z.string().nullable(),
+    parentTaskRunId: z.string().nullable(),
+    createdBy: z.string().nullable(),
+    trigger: executionTriggerSchema.nullable(),
+    createdAt: time,
+    startedAt: nullableTime,
+    endedAt: nullableTime,
+    pausedAt: nullableTime,
+    tasks: z.array(
+      z.object({ taskKey: z.string(), mapIndex: z.number().int(), taskType: z.string(), status: z.string(), attempts: z.array(attemptSchema) }),
+    ),
+    history: z.object({
+      superseded: z.array(archivedAttemptSchema.extend({ supersededBy: supersedingSchema.nullable() })),
+      inputs: z.array(
+        z.object({ kind: z.enum(["start", "rerun"]), input: anyJson, at: time, actor: z.string().nullable(), eventId: z.string().nullable(), taskKey: z.string().nullable() }),
+      ),
+    }),
+  })
+  .meta({ id: "Execution", description: "An execution with its tasks, every attempt, and what reruns replaced" });
+
+export const executionSummarySchema = executionViewSchema
+  .pick({ id: true, workflowName: true, workflowVersion: true, status: true, correlationId: true, parentExecutionId: true, createdBy: true, trigger: true, createdAt: true, startedAt: true, endedAt: true })
+  .meta({ id: "ExecutionSummary" });
+
+export const executionPageSchema = z
+  .object({ executions: z.array(executionSummarySchema), nextCursor: z.string().nullable() })
+  .meta({ id: "ExecutionPage", description: "Newest first; pass nextCursor as ?cursor= for the next page" });
+
+export const rerunPreviewSchema = z
+  .object({ dryRun: z.literal(true), reset: z.array(z.string()), kept: z.array(z.string()) })
+  .meta({ id: "RerunPreview", description: "A dry run: the tasks that would re-run (reset) and the ones kept" });
+
+export const executionEventSchema = z
+  .object({
+    id: z.string(),
+    type: z.string(),
+    taskKey: z.string().nullable(),
+    mapIndex: z.number().int().nullable(),
+    actor: z.string().nullable(),
+    reason: z.string().nullable(),
+    payload: anyJson,
+    createdAt: time,
+  })
+  .meta({ id: "ExecutionEvent" });
+
+export const healthSchema = z
+  .object({
+    status: z.literal("ok"),
+    version: z.string(),
+    database: z.object({ provider: z.string(), url: z.string() }),
+    migrations: z.object({ applied: z.array(z.string()), pending: z.array(z.string()) }),
+    engine: z.union([
+      z.object({ mode: z.literal("off"), state: z.literal("off") }),
+      z.object({ mode: z.literal("embedded"), state: z.enum(["running", "stopped"]), engineId: z.string(), runningTasks: z.number(), decisions: z.number(), tasks: z.number() }),
+    ]),
+  })
+  .meta({ id: "Health" });
+
+export const meSchema = z
+  .object({ kind: z.string(), actor: z.string(), role: z.enum([...new Set([...USER_ROLES, ...TOKEN_ROLES])] as [string, ...string[]]) })
+  .meta({ id: "Me", description: "Who the credentials belong to" });
+
+export const tokenViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(TOKEN_ROLES),
+    prefix: z.string(),
+    createdBy: z.string().nullable(),
+    createdAt: time,
+    expiresAt: nullableTime,
+    lastUsedAt: nullableTime,
+    revokedAt: nullableTime,
+  })
+  .meta({ id: "ApiToken", description: "An API token; never its secret" });
+
+export const createdTokenSchema = tokenViewSchema.extend({ token: z.string().meta({ description: "The secret, shown this once" }) }).meta({ id: "CreatedApiToken" });
+
+export const userViewSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string().nullable(),
+    role: z.enum(USER_ROLES),
+    disabled: z.boolean(),
+    createdAt: time,
+    lastLoginAt: nullableTime,
+    createdBy: z.string().nullable(),
+  })
+  .meta({ id: "User" });
+
+export const secretViewSchema = z
+  .object({ name: z.string(), keyId: z.string(), createdBy: z.string().nullable(), createdAt: time, updatedBy: z.string().nullable(), updatedAt: time })
+  .meta({ id: "Secret", description: "A secret's name and who set it when; never its value" });
+
+export const workerTaskSchema = z
+  .object({
+    taskId: z.string(),
+    executionId: z.string(),
+    workflowName: z.string(),
+    workflowVersion: z.number().int(),
+    taskKey: z.string(),
+    mapIndex: z.number().int(),
+    attempt: z.number().int(),
+    input: anyJson,
+    leaseExpiresAt: time,
+    leaseMs: z.number().int(),
+    lastHeartbeatDetails: anyJson.optional().meta({ description: "The previous attempt's last heartbeat details, to resume from" }),
+    heartbeatTimeoutMs: z.number().int().optional(),
+  })
+  .meta({ id: "WorkerTask", description: "A claimed attempt, RUNNING under the worker's lease" });
+
+export const heartbeatResultSchema = z.object({ taskId: z.string(), leaseExpiresAt: time }).meta({ id: "HeartbeatResult" });
+export const taskResultSchema = z.object({ taskId: z.string(), status: z.enum(["COMPLETED", "FAILED"]) }).meta({ id: "TaskResult" });
+
+export const triggerViewSchema = z
+  .object({
+    id: z.string(),
+    workflow: z.string(),
+    key: z.string(),
+    type: z.string().meta({ description: "schedule, webhook or workflow" }),
+    state: z.enum(["active", "paused", "disabled", "ended", "retired"]),
+    description: z.string().nullable(),
+    definitionVersion: z.number().int(),
+    spec: triggerDefinitionSchema,
+    pausedAt: nullableTime,
+    pausedBy: z.string().nullable(),
+    nextFireAt: nullableTime,
+    lastFireAt: nullableTime,
+    lastExecution: z.object({ id: z.string(), status: z.string() }).nullable(),
+    hookPath: z.string().nullable().meta({ description: "Webhooks: the path callers POST to" }),
+    secretRotatedAt: nullableTime,
+    secretRotatedBy: z.string().nullable(),
+  })
+  .meta({ id: "TriggerView", description: "A trigger of a workflow's latest version and its runtime state (lib/triggers)" });
+
+export const triggerEventSchema = z.object({ type: z.string(), actor: z.string(), payload: anyJson, createdAt: time }).meta({ id: "TriggerEvent" });
+
+/** A webhook call's answer: 202 accepted (or still running after waitSeconds), 200 with the result or an idempotent replay. */
+export const webhookAnswerSchema = z
+  .object({
+    executionId: z.string(),
+    status: z.string(),
+    output: anyJson.optional(),
+    error: anyJson.optional(),
+    replayed: z.boolean().optional(),
+    waited: z.boolean().optional(),
+  })
+  .meta({ id: "WebhookAnswer" });
+
+// ---- compile-time conformance: each view type and its schema describe the same object ----------
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Keys must match exactly; values are checked one way (the view's values fit the schema). */
+type Conforms<View, Schema extends z.ZodType> = Same<keyof View, keyof z.infer<Schema>> extends true ? (View extends z.infer<Schema> ? true : false) : false;
+function conforms<T extends true>(): T | undefined {
+  return undefined;
+}
+conforms<Conforms<WorkflowVersionView, typeof workflowVersionViewSchema>>();
+conforms<Conforms<WorkflowSummaryView, typeof workflowSummarySchema>>();
+conforms<Same<keyof ExecutionSummary, keyof z.infer<typeof executionSummarySchema>>>();
+conforms<Conforms<ExecutionEventView, typeof executionEventSchema>>();
+conforms<Conforms<TokenView, typeof tokenViewSchema>>();
+conforms<Conforms<UserView, typeof userViewSchema>>();
+conforms<Conforms<SecretView, typeof secretViewSchema>>();
+conforms<Conforms<HeartbeatResult, typeof heartbeatResultSchema>>();
+conforms<Conforms<TaskResultView, typeof taskResultSchema>>();
+conforms<Conforms<RerunPreview, typeof rerunPreviewSchema>>();
+conforms<Same<keyof TriggerView, keyof z.infer<typeof triggerViewSchema>>>();
+conforms<Same<keyof HealthReport, keyof z.infer<typeof healthSchema>>>();
+conforms<Same<keyof WorkerTaskView, keyof z.infer<typeof workerTaskSchema>>>();
+conforms<Same<keyof ExecutionView, keyof z.infer<typeof executionViewSchema>>>();
