@@ -28,6 +28,7 @@ test("every page has no serious accessibility violation (axe, WCAG 2.1 AA)", asy
     { path: "/executions", ready: "table" },
     { path: `/executions/${execution.id}`, ready: ".react-flow__node" },
     { path: "/settings", ready: "main" },
+    { path: "/triggers", ready: "main h1" },
   ];
   const found: string[] = [];
   for (const { path, ready } of pages) {
