@@ -21,7 +21,7 @@ parentPort.on("message", async ({ id, job, progress }) => {
   if (job.op === "crash") setImmediate(() => { throw new Error("uncaught in the thread"); });
   if (job.op === "oom") { const keep = []; for (;;) keep.push(new Array(100000).fill(Math.random())); }
 });
-parentPort.postMessage({ ready: true });
+parentPort.postMessage({ ready: true, ...(process.env.POOL_TEST_TID ? { tid: Number(require("node:fs").readlinkSync("/proc/thread-self").split("/").pop()) } : {}) });
 `;
 
 const pools: ThreadPool[] = [];
@@ -82,6 +82,21 @@ describe("ThreadPool", () => {
     // Stepping forever still ends at the ceiling (PROGRESS_CEILING × the deadline).
     await expect(p.run({ op: "steps", ms: 60_000 }, { hardTimeoutMs: 100, stallMs: 50 })).rejects.toBeInstanceOf(PoolTimeoutError);
     expect(p.stats()).toMatchObject({ lost: 2 });
+  });
+
+  it.runIf(process.platform === "linux")("counts a thread's CPU time, not the wall clock, where /proc tells it: a job that waits is not stopped, one that spins is", async () => {
+    process.env.POOL_TEST_TID = "1";
+    try {
+      const p = pool(1, 10);
+      // 1.2 s of waiting (no CPU), four times its deadline: what a thread starved of a core looks like.
+      expect(await p.run({ op: "sleep", ms: 1_200, value: "waited" }, { hardTimeoutMs: 300 })).toBe("waited");
+      const startedAt = Date.now();
+      await expect(p.run({ op: "spin", ms: 60_000 }, { hardTimeoutMs: 300 })).rejects.toBeInstanceOf(PoolTimeoutError);
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+      expect(p.stats()).toMatchObject({ lost: 1 });
+    } finally {
+      delete process.env.POOL_TEST_TID;
+    }
   });
 
   it("fails the job of a thread that crashes or runs out of memory, and goes on with a new thread", async () => {

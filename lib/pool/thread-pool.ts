@@ -13,6 +13,9 @@
  *   last step]`, written by the thread), and at the deadline a job whose last step is more recent
  *   than `stallMs` gets more time, up to {@link PROGRESS_CEILING}× its deadline. On a busy machine a
  *   thread may wait long for a core and still be fine; a thread stuck in one step is not.
+ *   Where the OS tells a thread's CPU time (Linux: /proc/self/task/<tid>/stat; the thread posts its
+ *   tid with `ready`), the deadline counts that instead of the wall clock: a thread that waited
+ *   for a core has not used its time yet (seen on CI at load 10: trivial jobs waited > 2 s).
  * - **A crashed thread** (out of memory under `resourceLimits`, an uncaught error) fails its job
  *   (`PoolThreadError`) and is replaced; the process itself is unharmed.
  * - **Idle threads do not keep the process alive** (unref'd); a thread with a job does.
@@ -25,6 +28,7 @@
  * caller passes in as `spawn` (lib/pool/pool.ts). What piscina would add beyond that (task
  * cancellation, histograms) is not needed here, and this file is the whole pool.
  */
+import { readFileSync } from "node:fs";
 import type { Worker } from "node:worker_threads";
 
 export type Lane = "interactive" | "background";
@@ -100,14 +104,16 @@ type Job = {
   stallMs: number | undefined;
   /** When its deadline started (performance.now() of this thread). */
   deadlineFrom: number;
+  /** The thread's CPU time when its deadline started (threadCpuMs), where known. */
+  cpuFrom: number | undefined;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 };
 
 /** `ready`: the thread has loaded its modules (its first message); a job's deadline counts from then. */
-type Thread = { worker: Worker; job: Job | null; timer: NodeJS.Timeout | null; gone: boolean; ready: boolean; progress: Float64Array };
+type Thread = { worker: Worker; job: Job | null; timer: NodeJS.Timeout | null; gone: boolean; ready: boolean; progress: Float64Array; tid: number | undefined };
 
-type Answer = { ready: true } | { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string };
+type Answer = { ready: true; tid?: number } | { id: number; ok: true; result: unknown } | { id: number; ok: false; message: string };
 
 /** `started`: threads started so far; `lost`: threads that crashed or were terminated at a job's deadline. */
 export type PoolStats = { threads: number; busy: number; queued: number; started: number; lost: number };
@@ -129,7 +135,7 @@ export class ThreadPool {
   run<T>(payload: unknown, options: RunOptions): Promise<T> {
     if (this.closed) return Promise.reject(new PoolClosedError(this.options.name));
     return new Promise<T>((resolve, reject) => {
-      const job: Job = { id: this.nextId++, payload, hardTimeoutMs: options.hardTimeoutMs, stallMs: options.stallMs, deadlineFrom: 0, resolve: resolve as (value: unknown) => void, reject };
+      const job: Job = { id: this.nextId++, payload, hardTimeoutMs: options.hardTimeoutMs, stallMs: options.stallMs, deadlineFrom: 0, cpuFrom: undefined, resolve: resolve as (value: unknown) => void, reject };
       const idle = [...this.threads].find((thread) => thread.job === null && !thread.gone);
       if (idle) return this.assign(idle, job);
       if (this.threads.size < this.options.size) return this.assign(this.spawnThread(), job);
@@ -160,7 +166,7 @@ export class ThreadPool {
 
   private spawnThread(): Thread {
     const worker = this.options.spawn();
-    const thread: Thread = { worker, job: null, timer: null, gone: false, ready: false, progress: new Float64Array(new SharedArrayBuffer(2 * Float64Array.BYTES_PER_ELEMENT)) };
+    const thread: Thread = { worker, job: null, timer: null, gone: false, ready: false, progress: new Float64Array(new SharedArrayBuffer(2 * Float64Array.BYTES_PER_ELEMENT)), tid: undefined };
     this.started += 1;
     this.threads.add(thread);
     // A thread that never gets its modules loaded (a broken build) fails its job instead of holding it.
@@ -172,6 +178,7 @@ export class ThreadPool {
       if ("ready" in answer) {
         clearTimeout(startup);
         thread.ready = true;
+        thread.tid = typeof answer.tid === "number" ? answer.tid : undefined;
         if (thread.job) this.startDeadline(thread, thread.job);
         return;
       }
@@ -204,6 +211,7 @@ export class ThreadPool {
 
   private startDeadline(thread: Thread, job: Job): void {
     job.deadlineFrom = performance.now();
+    job.cpuFrom = threadCpuMs(thread.tid);
     thread.timer = setTimeout(() => this.atDeadline(thread, job), job.hardTimeoutMs);
   }
 
@@ -213,6 +221,13 @@ export class ThreadPool {
     const now = performance.now();
     const lastStepAgo = thread.progress[0] === job.id ? performance.timeOrigin + now - thread.progress[1]! : Infinity;
     const ran = now - job.deadlineFrom;
+    const cpu = threadCpuMs(thread.tid);
+    const cpuUsed = cpu !== undefined && job.cpuFrom !== undefined ? cpu - job.cpuFrom : undefined;
+    if (cpuUsed !== undefined && cpuUsed < job.hardTimeoutMs && ran < job.hardTimeoutMs * PROGRESS_CEILING) {
+      // The thread has not used its time: it waited for a core. Look again when it could have.
+      thread.timer = setTimeout(() => this.atDeadline(thread, job), Math.max(50, job.hardTimeoutMs - cpuUsed));
+      return;
+    }
     if (job.stallMs !== undefined && lastStepAgo < job.stallMs && ran < job.hardTimeoutMs * PROGRESS_CEILING) {
       thread.timer = setTimeout(() => this.atDeadline(thread, job), Math.max(1, job.stallMs - lastStepAgo));
       return;
@@ -255,5 +270,22 @@ export class ThreadPool {
     if (this.closed) return;
     const waiting = this.queues.interactive.shift() ?? this.queues.background.shift();
     if (waiting) this.assign(this.spawnThread(), waiting);
+  }
+}
+
+/**
+ * The CPU time, in ms, a thread of this process has used (user + system), from Linux's
+ * /proc/self/task/<tid>/stat (fields 14 and 15, in clock ticks of 10 ms: USER_HZ is 100);
+ * undefined without a tid or where /proc cannot tell.
+ */
+function threadCpuMs(tid: number | undefined): number | undefined {
+  if (tid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
   }
 }

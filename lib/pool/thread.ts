@@ -4,6 +4,7 @@
  * never throw; this is for bugs). Posts `{ ready: true }` once its modules are loaded, so the
  * pool's deadline for a job does not count the thread's start.
  */
+import { readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import { reportStepsTo } from "@/lib/workflow/expressions";
@@ -26,6 +27,16 @@ if (process.platform === "linux") {
   }
 }
 
+/** This thread's OS thread id (Linux: /proc/thread-self is "<pid>/task/<tid>"), so the pool can read its CPU time. */
+function ownThreadId(): number | undefined {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    return Number.isInteger(tid) ? tid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The progress cell shared with the pool (thread-pool.ts): [job id, time of the job's last step]. */
 let progress: Float64Array | null = null;
 
@@ -43,4 +54,4 @@ port.on("message", (message: { id: number; job: PoolJob; progress?: SharedArrayB
     (error: unknown) => port.postMessage({ id: message.id, ok: false, message: error instanceof Error ? error.message : String(error) }),
   );
 });
-port.postMessage({ ready: true });
+port.postMessage({ ready: true, tid: ownThreadId() });

@@ -100,11 +100,21 @@ describe.each(TEST_PROVIDERS)("two engine processes on one %s database", (provid
     const executions = await db.execution.findMany({ where: { id: { in: ids } }, include: { taskRuns: true, events: true } });
     expect(executions).toHaveLength(EXECUTIONS);
     const children = await db.execution.findMany({ where: { parentExecutionId: { in: ids } }, include: { taskRuns: true } });
+    const withChild = new Set(children.map((child) => child.parentExecutionId));
+    const orphans = executions.filter((execution) => !withChild.has(execution.id));
+    const failedRuns = executions.flatMap((execution) => execution.taskRuns.filter((run) => run.status !== "COMPLETED").map((run) => `${execution.id} ${run.taskKey}[${run.mapIndex}] ${run.status} ${run.error}`));
+    expect(failedRuns, "attempts that did not complete").toEqual([]);
+    expect(
+      orphans.map((execution) => `${execution.id} ${execution.status}: ${execution.taskRuns.map((run) => `${run.taskKey}[${run.mapIndex}] ${run.status} ${run.output ?? "-"} ${run.error ?? ""}`).join("; ")}`),
+      "executions without a child execution",
+    ).toEqual([]);
     expect(children.map((child) => `${child.status} ${child.error ?? ""}`.trim())).toEqual(Array(EXECUTIONS).fill("COMPLETED"));
     for (const child of children) expect(child.taskRuns.map((run) => `${run.taskKey}#${run.attempt} ${run.status}`)).toEqual(["double#1 COMPLETED"]);
     for (const execution of executions) {
       const n = (JSON.parse(execution.input!) as { n: number }).n;
-      expect({ status: execution.status, error: execution.error, output: JSON.parse(execution.output ?? "null") }, execution.id).toEqual({ status: "COMPLETED", error: null, output: n + 40 + 2 * n });
+      // On a mismatch, say what every task ended with (the output mapping reads sum, which reads prep, fan and child).
+      const ended = execution.taskRuns.map((run) => `${run.taskKey}[${run.mapIndex}]#${run.attempt} ${run.status} ${run.output ?? "-"}`).sort().join("; ");
+      expect({ status: execution.status, error: execution.error, output: JSON.parse(execution.output ?? "null") }, `${execution.id}: ${ended}`).toEqual({ status: "COMPLETED", error: null, output: n + 40 + 2 * n });
       const slots = execution.taskRuns.map((run) => `${run.taskKey}[${run.mapIndex}]#${run.attempt} ${run.status}`).sort();
       const expected = ["child[-1]#1 COMPLETED", "fan[-1]#1 COMPLETED", ...Array.from({ length: ITEMS }, (_, i) => `fan[${i}]#1 COMPLETED`), "pause[-1]#1 COMPLETED", "prep[-1]#1 COMPLETED", "sum[-1]#1 COMPLETED", "work[-1]#1 COMPLETED"].sort();
       expect(slots, execution.id).toEqual(expected);
