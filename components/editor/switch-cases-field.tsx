@@ -4,13 +4,13 @@ import { useId } from "react";
 import { ArrowRight, Plus, Trash2 } from "lucide-react";
 import type { DraftTask } from "@/lib/editor/document";
 import { issuesAt, type PlacedIssue } from "@/lib/editor/issues";
+import { switchBranches } from "@/lib/workflow/switch-branches";
 import { FieldShell, INPUT_CLASS } from "@/components/editor/fields";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 
 type Case = { name?: unknown; when?: unknown; next?: unknown };
 
-const keysOf = (list: unknown): string[] => (Array.isArray(list) ? list.filter((key): key is string => typeof key === "string") : []);
 
 /**
  * A switch's cases as a form (issue 12, point 6): per case its name and condition, and the tasks
@@ -33,7 +33,9 @@ export function SwitchCasesField({
   const setCases = (next: Case[]) => onChange(["params", "cases"], next);
   const update = (index: number, field: "name" | "when", value: string) => setCases(cases.map((entry, i) => (i === index ? { ...entry, [field]: value } : entry)));
   const messages = (field: string) => issuesAt(issues, task.key, field).map((issue) => issue.message);
-  const defaultTargets = keysOf(task.params.default);
+  // The tasks each branch runs, read as the canvas draws them (cases by position, then the default).
+  const branches = switchBranches(task.params);
+  const defaultTargets = branches.at(-1)!.targets;
   return (
     <div className="flex flex-col gap-3" data-testid="switch-cases">
       {messages("params.cases")
@@ -44,7 +46,7 @@ export function SwitchCasesField({
       <ol className="flex flex-col gap-3">
         {cases.map((entry, index) => {
           const at = `params.cases.${index}`;
-          const targets = keysOf(entry.next);
+          const targets = branches[index]!.targets;
           return (
             <li key={index} className="flex flex-col gap-2 rounded-md border border-zinc-200 p-2.5 dark:border-zinc-700" data-case={index}>
               <div className="flex items-center justify-between">
