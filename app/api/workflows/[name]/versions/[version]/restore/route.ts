@@ -8,9 +8,14 @@ import { savePreconditionFrom, versionQuerySchema } from "@/lib/http/params";
 import { answerSave } from "@/lib/http/save-answer";
 import { getDb } from "@/lib/db/client";
 import { restoreWorkflowVersion } from "@/lib/services/workflows";
+import { validationFailed } from "@/lib/services/errors";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ name: string; version: string }>("designer", async (request, { name, version }, principal) =>
-  answerSave(restoreWorkflowVersion(getDb(), name, versionQuerySchema.parse(version)!, actorOf(principal), savePreconditionFrom(request))),
-);
+export const POST = route<{ name: string; version: string }>("designer", async (request, { name, version }, principal) => {
+  const parsed = versionQuerySchema.safeParse(version);
+  if (!parsed.success || parsed.data === undefined) {
+    throw validationFailed("the version to restore is invalid", [{ path: "version", message: `must be a positive integer; got '${version}'` }]);
+  }
+  return answerSave(restoreWorkflowVersion(getDb(), name, parsed.data, actorOf(principal), savePreconditionFrom(request)));
+});
