@@ -201,15 +201,25 @@ describe("evaluateTemplate", () => {
   });
 
   it("counts each evaluation's own running time: many at once finish, though together they take longer than one budget", async () => {
-    // Each takes about 20 ms of its own; 40 at once interleave at every JSONata step, so each one's
-    // wall-clock span is the whole batch's. A wall-clock budget would fail them all.
+    // Many at once interleave at every JSONata step, so each one's wall-clock span is the whole
+    // batch's. A wall-clock budget would fail them all. Sized from this machine's own speed: a
+    // budget of several single runs, and enough evaluations that the batch takes about 3 budgets.
     const work = "{% $sum([1..500].($ * 2)) %}";
+    let singleMs = Infinity;
+    for (let run = 0; run < 6; run += 1) {
+      const single = performance.now();
+      await evaluateTemplate(work, context);
+      singleMs = Math.min(singleMs, performance.now() - single);
+    }
+    singleMs = Math.max(1, singleMs);
+    const timeoutMs = Math.ceil(singleMs * 5) + 20;
+    const count = Math.min(400, Math.ceil((3 * timeoutMs) / singleMs));
     const started = performance.now();
-    const results = await Promise.all(Array.from({ length: 40 }, () => evaluateTemplate(work, context, { timeoutMs: 150 })));
+    const results = await Promise.all(Array.from({ length: count }, () => evaluateTemplate(work, context, { timeoutMs })));
     const batchMs = performance.now() - started;
     expect(results.every((result) => result.ok)).toBe(true);
     expect(results[0]).toEqual({ ok: true, value: 250500 });
-    expect(batchMs).toBeGreaterThan(150);
+    expect(batchMs, `${count} evaluations of ${singleMs.toFixed(1)} ms each against a ${timeoutMs} ms budget`).toBeGreaterThan(timeoutMs);
   });
 
   it("still stops runaway loops that run at the same time as each other", async () => {
