@@ -61,7 +61,7 @@ export default async function ExecutionsPage({ searchParams }: Props) {
           </label>
           <label className="flex flex-col gap-1 text-xs text-zinc-500">
             Trigger
-            <input name="trigger" defaultValue={raw.trigger ?? ""} className={`${FIELD} w-28`} placeholder="key, or * for any" />
+            <input name="trigger" defaultValue={raw.trigger ?? ""} className={`${FIELD} w-28`} placeholder="key or *" title="A trigger key, or * for any trigger" />
           </label>
           <label className="flex flex-col gap-1 text-xs text-zinc-500">
             Search
