@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Locator, type Page } from "./fixtures";
 import { tokenHeaders } from "./accounts";
 
@@ -136,7 +137,25 @@ test("a wide and a 281-task workflow open readable in the designer; fit, layout,
   await searchAndJump(page, root, canvas, "ControlOrMeta+k", "l4_161", "l4_161");
   await page.screenshot({ path: `${SHOTS}/view-designer-layered-search.png` });
 
-  // The shortcut list names the search.
+  // The search dialog passes axe (WCAG 2.1 AA), and Escape closes it.
+  await page.keyboard.press("ControlOrMeta+k");
+  const dialog = page.getByRole("dialog", { name: "Find a task" });
+  await dialog.getByRole("combobox").fill("l3_");
+  await expect(dialog.getByRole("option")).toHaveCount(50);
+  await expect(dialog).toContainText("50 of 81 shown");
+  await page.screenshot({ path: `${SHOTS}/view-designer-search-dialog.png` });
+  const axe = await new AxeBuilder({ page }).include('[role="dialog"]').withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  expect(axe.violations.filter((violation) => ["serious", "critical"].includes(violation.impact ?? "")).map((violation) => violation.id)).toEqual([]);
+  await page.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+  // Outside the canvas, Ctrl+F stays the browser's find.
+  await page.getByRole("searchbox", { name: "Search task types" }).click();
+  await page.keyboard.press("ControlOrMeta+f");
+  await page.waitForTimeout(300);
+  await expect(dialog).toHaveCount(0);
+
+  // The shortcut list names the search (`?` outside a field).
+  await page.mouse.click(pane.x + pane.width / 2, pane.y + 12);
   await page.keyboard.press("?");
   await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toContainText("Find a task");
 });
