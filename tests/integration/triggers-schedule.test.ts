@@ -1,6 +1,6 @@
 // Schedule triggers on both databases, with the clock injected (fireDueSchedules(db, now)): the
 // plan after a save, exactly one execution per fire time when two database clients fire the same
-// due schedule at once, catch-up after a downtime, overlap, re-planning on save without loss, and
+// due schedule at once, catch-up after a downtime, overlap (skip, allow, queue, cancelPrevious), re-planning on save without loss, and
 // a fire whose transaction fails leaving no claim (claim and start are one transaction).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrismaClient, type Db } from "@/lib/db/client";
@@ -11,6 +11,7 @@ import { searchExecutions } from "@/lib/services/execution-search";
 import { getExecution } from "@/lib/services/executions";
 import { ServiceError } from "@/lib/services/errors";
 import { fireDueSchedules } from "@/lib/triggers/scheduler";
+import { terminateExecution } from "@/lib/services/operations";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helpers/db";
 
 const tasks = [{ key: "a", type: "transform", params: { output: "{% $input %}" } }];
@@ -115,6 +116,43 @@ describe.each(TEST_PROVIDERS)("schedule triggers on %s", (provider) => {
     expect(await fireTimes("overlap-allow")).toHaveLength(2);
     const fires = await db.triggerFire.findMany({ where: { trigger: { workflowName: "overlap-skip" } }, orderBy: { createdAt: "asc" } });
     expect(fires.map((fire) => fire.outcome)).toEqual(["STARTED", "SKIPPED"]);
+  });
+
+  it("overlap queue holds due fires while the previous execution runs, then collapses them into one, the latest", async () => {
+    await saveWorkflow(db, schedule("overlap-queue", { every: "1m", overlap: "queue" }), "test");
+    const first = (await triggerOf("overlap-queue")).nextFireAt!;
+    // fireDueSchedules fires every due schedule of this database (other tests' too), so what
+    // counts is this workflow's executions.
+    await fireDueSchedules(db, new Date(first.getTime() + 10));
+    expect(await fireTimes("overlap-queue")).toEqual([first.toISOString()]);
+    // Two more fire times come while the first execution is live (no engine runs here): nothing
+    // is claimed, and the schedule stays at the first of them.
+    await fireDueSchedules(db, new Date(first.getTime() + 2 * minute + 10));
+    expect(await fireTimes("overlap-queue")).toEqual([first.toISOString()]);
+    expect((await triggerOf("overlap-queue")).nextFireAt!.getTime()).toBe(first.getTime() + minute);
+    expect(await db.triggerFire.count({ where: { trigger: { workflowName: "overlap-queue" } } })).toBe(1);
+    const [running] = await executionsOf("overlap-queue");
+    await terminateExecution(db, running!.id, { actor: "test", reason: "done with it" });
+    // Once it ended, what piled up fires once: the latest due time.
+    await fireDueSchedules(db, new Date(first.getTime() + 2 * minute + 20));
+    expect(await fireTimes("overlap-queue")).toEqual([first.toISOString(), new Date(first.getTime() + 2 * minute).toISOString()]);
+    expect((await triggerOf("overlap-queue")).nextFireAt!.getTime()).toBe(first.getTime() + 3 * minute);
+  });
+
+  it("overlap cancelPrevious starts the new fire and terminates the previous execution, saying why", async () => {
+    await saveWorkflow(db, schedule("overlap-cancel", { every: "1m", overlap: "cancelPrevious" }), "test");
+    const first = (await triggerOf("overlap-cancel")).nextFireAt!;
+    await fireDueSchedules(db, new Date(first.getTime() + 10));
+    await fireDueSchedules(db, new Date(first.getTime() + minute + 10));
+    const [previous, latest] = await executionsOf("overlap-cancel");
+    expect(await fireTimes("overlap-cancel")).toEqual([first.toISOString(), new Date(first.getTime() + minute).toISOString()]);
+    const cancelled = await getExecution(db, previous!.id);
+    expect(cancelled.status).toBe("TERMINATED");
+    const ended = await db.executionEvent.findMany({ where: { executionId: previous!.id, type: "EXECUTION_TERMINATED" } });
+    expect(ended.map((event) => ({ actor: event.actor, reason: event.reason }))).toEqual([
+      { actor: "schedule:overlap-cancel/tick", reason: "a newer fire of its trigger started (overlap: cancelPrevious)" },
+    ]);
+    expect((await getExecution(db, latest!.id)).status).toBe("QUEUED");
   });
 
   it("a save re-plans without loss: pause and history kept, a due fire kept when the timing did not change, a new timing planned from now", async () => {
