@@ -202,9 +202,13 @@ function newAttempt(attempt: number, status: string, event: ReplayEvent, stamps:
 }
 
 function errorOf(payload: Record<string, unknown>, event: ReplayEvent): unknown {
-  const rest = Object.fromEntries(Object.entries(payload).filter(([key]) => key !== "attempt"));
-  if (Object.keys(rest).length > 0) return rest;
-  return event.type === "TASK_UPSTREAM_FAILED" ? { code: "UPSTREAM_FAILED", message: event.reason ?? "upstream failed" } : null;
+  if (event.type !== "TASK_UPSTREAM_FAILED") {
+    const rest = Object.fromEntries(Object.entries(payload).filter(([key]) => key !== "attempt"));
+    return Object.keys(rest).length > 0 ? rest : null;
+  }
+  // The error lib/engine/patches.ts writes for an upstreamFailed command.
+  const upstream = Array.isArray(payload.upstream) ? payload.upstream.join(", ") : "";
+  return { code: "UPSTREAM_FAILED", message: `upstream failed: ${upstream}` };
 }
 
 function apply(state: State, event: ReplayEvent): void {
