@@ -103,8 +103,11 @@ describe("createReplay", () => {
     expect(replay.stateAt(-5).count).toBe(0);
     expect(replay.stateAt(10_000).count).toBe(story.length);
     expect(replay.stateAt(2.7).count).toBe(2);
-    expect(replay.countOfEventId(story[4]!.id)).toBe(5);
-    expect(replay.countOfEventId("no-such-event")).toBeNull();
+    expect(replay.countUpTo(story[4]!.id)).toBe(5);
+    expect(replay.countUpTo("0")).toBe(0);
+    expect(replay.countUpTo("99999999999999999999")).toBe(story.length);
+    expect(replay.countUpTo("12abc")).toBeNull();
+    expect(replay.times[1]).toBe(Date.parse(story[1]!.createdAt));
   });
 
   it("every checkpoint spacing gives the same moments as a fold from scratch", () => {

@@ -66,8 +66,13 @@ export type ReplayMoment = {
 export type Replay = {
   readonly length: number;
   stateAt(count: number): ReplayMoment;
-  /** Index (count) of the moment right after the event with this id; null when it is not in the history. */
-  countOfEventId(eventId: string): number | null;
+  /**
+   * The moment a shared `?at=<event id>` names: how many events have an id up to `eventId` (ids
+   * increase along the history). Null when `eventId` is not a decimal id.
+   */
+  countUpTo(eventId: string): number | null;
+  /** When each event happened (ms since the epoch), in order: the player's clock. */
+  readonly times: readonly number[];
 };
 
 export type ReplayOptions = {
@@ -238,11 +243,11 @@ export function createReplay(events: readonly ReplayEvent[], options: ReplayOpti
   const taskTypes = options.taskTypes ?? {};
   const checkpoints: State[] = [];
   const running: State = { status: "QUEUED", startedAt: null, endedAt: null, tasks: new Map() };
-  const indexOfId = new Map<string, number>();
+  const ids: bigint[] = [];
   for (let i = 0; i < events.length; i++) {
     if (i % every === 0) checkpoints.push(copy(running));
     apply(running, events[i]!);
-    indexOfId.set(events[i]!.id, i + 1);
+    ids.push(BigInt(events[i]!.id));
   }
   if (events.length % every === 0) checkpoints.push(copy(running));
   return {
@@ -254,6 +259,18 @@ export function createReplay(events: readonly ReplayEvent[], options: ReplayOpti
       for (let i = base * every; i < n; i++) apply(state, events[i]!);
       return momentOf(state, n, n > 0 ? events[n - 1]! : null, taskTypes);
     },
-    countOfEventId: (eventId) => indexOfId.get(eventId) ?? null,
+    countUpTo(eventId) {
+      if (!/^\d{1,30}$/.test(eventId)) return null;
+      const target = BigInt(eventId);
+      let low = 0;
+      let high = ids.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (ids[mid]! <= target) low = mid + 1;
+        else high = mid;
+      }
+      return low;
+    },
+    times: events.map((event) => Date.parse(event.createdAt)),
   };
 }

@@ -105,7 +105,7 @@ describe.each(TEST_PROVIDERS)("replay of real executions on %s", (provider) => {
     // Every checkpoint boundary and the moments between agree with a fold from scratch.
     const scratch = createReplay(events, { checkpointEvery: 1_000_000 });
     for (let n = 0; n <= events.length; n++) expect(replay.stateAt(n)).toEqual(scratch.stateAt(n));
-    expect(replay.countOfEventId(events[2]!.id)).toBe(3);
+    expect(replay.countUpTo(events[2]!.id)).toBe(3);
   });
 
   it("a map with failing children, and an operator's terminate (never-reached tasks cancelled)", async () => {
