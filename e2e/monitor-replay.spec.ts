@@ -61,6 +61,9 @@ test("scrub, step and share a moment of a failed-then-rerun execution", async ({
   await expect(bar(page)).toHaveAttribute("data-count", String(buildDone));
   await expectStatuses(page, { build: "COMPLETED", deploy: "PENDING" });
   await expect(page.getByTestId("replay-moment")).toContainText(`Event ${buildDone} of ${events.length}: Task completed build`);
+  // The overview shows the input it ran with then; the rerun's input came later.
+  await expect(page.getByRole("region", { name: "Input history" })).toHaveCount(0);
+  await expect(page.getByRole("complementary", { name: "Inspector" })).toContainText('"failTest": "test_3"');
   await shot(page, testInfo.outputPath("replay-1-build-done.png"));
 
   // The end of the first run: test_3 failed, deploy upstream-failed, the edge into deploy not taken.
@@ -89,6 +92,7 @@ test("scrub, step and share a moment of a failed-then-rerun execution", async ({
   // After the rerun's resets: test_3 and deploy not reached again, build kept.
   await slider.fill(String(lastReset));
   await expectStatuses(page, { build: "COMPLETED", test_3: "PENDING", deploy: "PENDING" });
+  await expect(page.getByRole("region", { name: "Input history" })).toContainText("Rerun 1 from test_3");
   await expect(page.locator('.react-flow__edge.edge-taken[data-id*="test_3"]')).toHaveCount(0);
 
   // Play from there at 100×: it reaches the end and is live again, the URL without ?at=.

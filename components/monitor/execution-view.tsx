@@ -21,7 +21,7 @@ import { RerunDialog } from "@/components/monitor/rerun-dialog";
 import { EventHistory } from "@/components/monitor/event-history";
 import { ReplayBar } from "@/components/monitor/replay-bar";
 import { useReplay } from "@/components/monitor/use-replay";
-import { executionAtMoment, supersededAtMoment, tasksAtMoment } from "@/components/monitor/replay-views";
+import { executionAtMoment, tasksAtMoment } from "@/components/monitor/replay-views";
 
 const nodeTypes = { monitorTask: MonitorTaskNode };
 
@@ -137,7 +137,7 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
           <TaskInspector
             taskKey={selected}
             tasks={selectedTasks}
-            superseded={(moment ? supersededAtMoment(moment, liveExecution.history.superseded) : liveExecution.history.superseded).filter((attempt) => attempt.taskKey === selected)}
+            superseded={execution.history.superseded.filter((attempt) => attempt.taskKey === selected)}
             onClose={() => setSelected(null)}
             actions={
               canOperate ? (

@@ -49,11 +49,20 @@ export function tasksAtMoment(moment: ReplayMoment, execution: ExecutionView, ta
     }));
 }
 
-/** The execution's overview at `moment`: its status and clock then; output and error only once it had them. */
+const upTo = (moment: ReplayMoment) => (moment.event ? BigInt(moment.event.id) : BigInt(0));
+
+/**
+ * The execution's overview at `moment`: its status and clock then; output and error only once it
+ * had them; the input it ran with then (a later rerun's new input is not shown yet).
+ */
 export function executionAtMoment(moment: ReplayMoment, execution: ExecutionView): ExecutionView {
   const same = moment.executionStatus === execution.status && moment.endedAt === execution.endedAt;
+  const at = upTo(moment);
+  const inputs = execution.history.inputs.filter((record) => record.eventId === null || BigInt(record.eventId) <= at);
   return {
     ...execution,
+    input: inputs.length > 0 ? inputs[inputs.length - 1]!.input : execution.input,
+    history: { inputs, superseded: supersededAtMoment(moment, execution.history.superseded) },
     status: moment.executionStatus,
     startedAt: moment.startedAt,
     endedAt: moment.endedAt,
@@ -65,6 +74,6 @@ export function executionAtMoment(moment: ReplayMoment, execution: ExecutionView
 
 /** The attempts superseded by then: those whose rerun, retry or skip is at or before the moment's event. */
 export function supersededAtMoment(moment: ReplayMoment, superseded: readonly SupersededAttempt[]): SupersededAttempt[] {
-  const at = moment.event ? BigInt(moment.event.id) : BigInt(0);
+  const at = upTo(moment);
   return superseded.filter((attempt) => attempt.supersededBy !== null && BigInt(attempt.supersededBy.eventId) <= at);
 }
