@@ -50,7 +50,10 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
   // Durations tick every second while something runs.
   const liveNow = useNow(serverNow, !finished);
   // Changes whenever the live view does: the Events tab and the replay read the history again then.
-  const revision = `${liveExecution.status}:${liveExecution.tasks.map((task) => `${task.status}${task.attempts.length}`).join(",")}:${liveExecution.history.superseded.length}`;
+  const revision = useMemo(
+    () => `${liveExecution.status}:${liveExecution.tasks.map((task) => `${task.status}${task.attempts.length}`).join(",")}:${liveExecution.history.superseded.length}`,
+    [liveExecution],
+  );
   const taskTypes = useMemo(() => Object.fromEntries(nodes.map((node) => [node.id, node.data.taskType as string])), [nodes]);
   const replay = useReplay({ executionId: initial.id, revision, taskTypes, initialAt });
   const moment = replay.moment;
@@ -177,7 +180,7 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
           ))}
         </div>
         {tab === "timeline" ? (
-          <TaskTimeline execution={liveExecution} order={nodes.map((node) => node.id)} now={now} onSelect={setSelected} />
+          <TaskTimeline execution={liveExecution} order={nodes.map((node) => node.id)} now={liveNow} onSelect={setSelected} />
         ) : (
           <EventHistory executionId={execution.id} revision={revision} />
         )}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { createReplay, type ReplayEvent, type ReplayMoment } from "@/lib/canvas/replay";
 
 /** The events API's page size (listExecutionEvents). */
@@ -84,7 +84,10 @@ export function useReplay({ executionId, revision, taskTypes, initialAt }: { exe
 
   const live = position === "live" || position >= replay.length;
   const count = live ? replay.length : (position as number);
-  const moment = useMemo(() => (live ? null : replay.stateAt(count)), [live, replay, count]);
+  // The slider moves at once; the graph follows in a deferred render, which React drops for a newer
+  // position while a drag outruns it (so a slow frame never queues a backlog of moments).
+  const shown = useDeferredValue(live ? null : count);
+  const moment = useMemo(() => (live || shown === null ? null : replay.stateAt(shown)), [live, replay, shown]);
 
   // The player: a clock in history time, advanced each frame by the elapsed time × speed.
   const clock = useRef<number | null>(null);
