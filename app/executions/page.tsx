@@ -17,6 +17,7 @@ export const metadata: Metadata = { title: "Executions" };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
+const PAGE_SIZE = 50;
 const FIELD = "h-8 rounded-md border border-zinc-200 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 
 export default async function ExecutionsPage({ searchParams }: Props) {
@@ -25,9 +26,11 @@ export default async function ExecutionsPage({ searchParams }: Props) {
   const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => typeof v === "string" && v !== "")) as Record<string, string>;
   const parsed = executionSearchSchema.safeParse(raw);
   const search = parsed.success ? parsed.data : {};
-  const { executions, nextCursor } = await searchExecutions(getDb(), { ...search, limit: 50 });
+  const { executions, nextCursor, prevCursor, total } = await searchExecutions(getDb(), { ...search, limit: PAGE_SIZE });
   const now = requestTime();
-  const next = nextCursor ? `/executions?${new URLSearchParams({ ...raw, cursor: nextCursor })}` : null;
+  const { cursor: _cursor, newerThan: _newerThan, limit: _limit, ...filters } = raw;
+  const older = nextCursor ? `/executions?${new URLSearchParams({ ...filters, cursor: nextCursor })}` : null;
+  const newer = prevCursor ? `/executions?${new URLSearchParams({ ...filters, newerThan: prevCursor })}` : null;
   return (
     <>
       <PageHeader title="Executions" description="Every run, newest first; the list refreshes by itself" actions={<AutoRefresh intervalMs={3000} />} />
@@ -57,6 +60,10 @@ export default async function ExecutionsPage({ searchParams }: Props) {
             <input name="correlationId" defaultValue={raw.correlationId ?? ""} className={FIELD} />
           </label>
           <label className="flex flex-col gap-1 text-xs text-zinc-500">
+            Trigger
+            <input name="trigger" defaultValue={raw.trigger ?? ""} className={`${FIELD} w-28`} placeholder="key or *" title="A trigger key, or * for any trigger" />
+          </label>
+          <label className="flex flex-col gap-1 text-xs text-zinc-500">
             Search
             <input name="q" defaultValue={raw.q ?? ""} className={FIELD} placeholder="id, workflow, correlation" />
           </label>
@@ -81,12 +88,19 @@ export default async function ExecutionsPage({ searchParams }: Props) {
             </p>
           </div>
         ) : (
-          <ExecutionsTable executions={executions} now={now} />
+          <>
+            <p className="text-sm text-zinc-500" data-testid="executions-count">
+              {total === 1 ? "1 execution matches" : `${total.toLocaleString("en")} executions match`}
+              {older || newer ? ` · page of ${PAGE_SIZE}` : ""}
+            </p>
+            <ExecutionsTable executions={executions} now={now} total={total} filters={parsed.success ? filters : {}} />
+          </>
         )}
-        {next ? (
-          <div className="flex justify-end">
-            <ButtonLink href={next}>Older →</ButtonLink>
-          </div>
+        {older || newer ? (
+          <nav className="flex justify-end gap-2" aria-label="Pages">
+            {newer ? <ButtonLink href={newer}>← Newer</ButtonLink> : null}
+            {older ? <ButtonLink href={older}>Older →</ButtonLink> : null}
+          </nav>
         ) : null}
       </div>
     </>

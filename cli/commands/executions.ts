@@ -49,10 +49,11 @@ export function registerExecutions(program: Command): void {
     .option("--to <time>", "created before (ISO 8601)")
     .option("-q, --query <text>", "search ids, workflow names, correlation ids")
     .option("--limit <n>", "at most n (1–200)", positiveInt("--limit"), 20)
-    .option("--cursor <cursor>", "the next page (printed after a full page)")
+    .option("--trigger <key>", "started by this trigger (its key, or * for any trigger)")
+    .option("--cursor <cursor>", "the next, older page (printed after a full page)")
     .action(async (options: Record<string, string | number | undefined>, command: Command) => {
       const { client, output } = contextOf(command);
-      const page = await client.get<{ executions: ExecutionSummary[]; nextCursor: string | null }>("/api/executions", {
+      const page = await client.get<{ executions: ExecutionSummary[]; nextCursor: string | null; total: number }>("/api/executions", {
         status: options.status as string,
         workflow: options.workflow as string,
         version: options.version,
@@ -60,6 +61,7 @@ export function registerExecutions(program: Command): void {
         from: options.from as string,
         to: options.to as string,
         q: options.query as string,
+        trigger: options.trigger as string,
         limit: options.limit,
         cursor: options.cursor as string,
       });
@@ -72,7 +74,7 @@ export function registerExecutions(program: Command): void {
           ...page.executions.map((e) => [e.id, `${e.workflowName} v${e.workflowVersion}`, statusColor(c, e.status), e.createdAt.slice(0, 19).replace("T", " "), e.createdBy ?? ""]),
         ]).join("\n"),
       );
-      if (page.nextCursor) output.out(c.dim(`more: --cursor ${page.nextCursor}`));
+      output.out(c.dim(`${page.executions.length} of ${page.total} matching${page.nextCursor ? `; more: --cursor ${page.nextCursor}` : ""}`));
     });
 
   program

@@ -3,6 +3,7 @@
 import {
   Background,
   BackgroundVariant,
+  ControlButton,
   Controls,
   MiniMap,
   ReactFlow,
@@ -14,13 +15,13 @@ import {
   type NodeChange,
   type ReactFlowState,
 } from "@xyflow/react";
+import { Maximize } from "lucide-react";
 import { memo, useCallback, useMemo, useState } from "react";
 import type { Point } from "@/lib/editor/document";
 import { DETAIL_MIN_ZOOM, TaskNode, type TaskFlowNode } from "@/components/graph/task-node";
 
 // Module level, so React Flow does not see a new object on every render.
 const nodeTypes = { task: TaskNode };
-const FIT_VIEW_OPTIONS = { padding: 0.2, maxZoom: 1 };
 const PRO_OPTIONS = { hideAttribution: true };
 const DELETE_KEYS = ["Backspace", "Delete"];
 const MULTI_SELECTION_KEYS = ["Shift", "Meta", "Control"];
@@ -39,6 +40,8 @@ type DesignerCanvasProps = {
    * fitted when the first task is dropped, the view would jump under the mouse.
    */
   onInit?: () => void;
+  /** The zoom buttons' "fit view": the same fit as the toolbar's (use-opening-view.ts), not React Flow's, which goes down to minZoom. */
+  onFit: () => void;
   /** Every node change except drag moves (dimensions, selection). */
   onNodesChange: (changes: NodeChange<TaskFlowNode>[]) => void;
   onEdgesChange: (changes: EdgeChange[]) => void;
@@ -56,7 +59,7 @@ type DesignerCanvasProps = {
  * re-renders the canvas and the dragged nodes only, not the toolbar, palette and inspector; the
  * document (and the undo history) changes once, when the drag ends.
  */
-export const DesignerCanvas = memo(function DesignerCanvas({ nodes: restingNodes, edges: detailedEdges, onNodesChange, onMoveEnd, readOnly, ...props }: DesignerCanvasProps) {
+export const DesignerCanvas = memo(function DesignerCanvas({ nodes: restingNodes, edges: detailedEdges, onNodesChange, onMoveEnd, onFit, readOnly, ...props }: DesignerCanvasProps) {
   const [dragging, setDragging] = useState<Record<string, Point> | null>(null);
   // Zoomed out (cards drawn as plain blocks), edges lose their arrowheads (sub-pixel there) and
   // their wide invisible hit area: hundreds fewer shapes to paint and hit-test on every mouse move.
@@ -107,7 +110,6 @@ export const DesignerCanvas = memo(function DesignerCanvas({ nodes: restingNodes
       multiSelectionKeyCode={MULTI_SELECTION_KEYS}
       nodesDraggable={!readOnly}
       nodesConnectable={!readOnly}
-      fitViewOptions={FIT_VIEW_OPTIONS}
       minZoom={0.05}
       maxZoom={2}
       onlyRenderVisibleElements={restingNodes.length > VISIBLE_ONLY_ABOVE}
@@ -115,7 +117,11 @@ export const DesignerCanvas = memo(function DesignerCanvas({ nodes: restingNodes
     >
       <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--color-zinc-300)" />
       <MiniMap<TaskFlowNode> pannable zoomable className="!rounded-md !border !border-zinc-200 dark:!border-zinc-700" nodeColor={minimapNodeColor} />
-      <Controls showInteractive={false} />
+      <Controls showInteractive={false} showFitView={false}>
+        <ControlButton onClick={onFit} aria-label="Fit view" title="Fit view">
+          <Maximize aria-hidden />
+        </ControlButton>
+      </Controls>
     </ReactFlow>
   );
 });

@@ -1,6 +1,5 @@
 "use client";
 
-import { useReactFlow } from "@xyflow/react";
 import { AlertTriangle, CheckCircle2, CircleDashed, Download, Keyboard, LayoutGrid, Loader2, Maximize, Play, Redo2, Save, Undo2, Upload } from "lucide-react";
 import { VersionsMenu, type EditorVersion } from "@/components/editor/versions-menu";
 import { RestoreVersionButton } from "@/components/editor/restore-version-button";
@@ -40,6 +39,8 @@ type EditorToolbarProps = {
   taskCount: number;
   busy: EditorBusy | null;
   onLayout: () => void;
+  /** "Zoom to fit": the whole graph when readable so, else its start (use-opening-view.ts). */
+  onFit: () => void;
   onOpenDialog: (dialog: EditorDialog) => void;
   onSave: () => void;
 };
@@ -65,10 +66,10 @@ export function EditorToolbar({
   taskCount,
   busy,
   onLayout,
+  onFit,
   onOpenDialog,
   onSave,
 }: EditorToolbarProps) {
-  const flow = useReactFlow();
   const canRun = useCan("operator");
   return (
     <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-900">
@@ -132,7 +133,7 @@ export function EditorToolbar({
         <Button variant="ghost" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => onOpenDialog("shortcuts")} className="px-2">
           <Keyboard className="size-4" aria-hidden />
         </Button>
-        <Button variant="ghost" aria-label="Zoom to fit" title="Zoom to fit" onClick={() => void flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 })} className="px-2">
+        <Button variant="ghost" aria-label="Zoom to fit" title="Zoom to fit" onClick={onFit} className="px-2">
           <Maximize className="size-4" aria-hidden />
         </Button>
         <span className="mx-1 h-5 w-px bg-zinc-200 dark:bg-zinc-700" aria-hidden />

@@ -23,7 +23,7 @@ export function Palette({ onAdd, disabled }: { onAdd: (type: TaskType) => void; 
     ),
   })).filter(({ types }) => types.length > 0);
   return (
-    <aside aria-label="Task palette" className="flex w-60 shrink-0 flex-col border-r border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+    <aside aria-label="Task palette" data-canvas-cover className="flex w-60 shrink-0 flex-col border-r border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
       <div className="border-b border-zinc-200 p-3 dark:border-zinc-800">
         <div className="relative">
           <Search className="pointer-events-none absolute top-1/2 left-2 size-3.5 -translate-y-1/2 text-zinc-400" aria-hidden />

@@ -9,6 +9,7 @@ import { addTask, checkConnection, connect, moveTasks, removeEdges, removeTasks,
 import type { TaskFlowNode } from "@/components/graph/task-node";
 import { TASK_TYPE_MIME } from "@/components/editor/palette";
 import { NO_SELECTION, type Selection } from "@/components/editor/use-selection";
+import { useFitView } from "@/components/graph/use-fit-view";
 
 type CanvasHandlerOptions = {
   draft: DraftDefinition;
@@ -127,14 +128,15 @@ export function useCanvasHandlers({ draft, selection, setSelection, commit, read
     [addAt, flow, readOnly],
   );
 
-  /** Selects a task and centres the view on it (a problem in the list, a task named in the inspector). */
+  /** Selects a task and centres the view on it (a problem in the list, a task named in the inspector, the node search). */
+  const { focus } = useFitView(canvasRef);
   const focusTask = useCallback(
     (taskKey: string) => {
       setSelection({ nodes: [taskKey], edges: [] });
       const point = draft.layout?.[taskKey];
-      if (point) void flow.setCenter(point.x + TASK_NODE_WIDTH / 2, point.y + TASK_NODE_HEIGHT / 2, { zoom: Math.max(flow.getZoom(), 0.9), duration: 250 });
+      if (point) focus(point);
     },
-    [draft.layout, flow, setSelection],
+    [draft.layout, focus, setSelection],
   );
 
   return { onMoveEnd, onPaneClick, onDelete, isValidConnection, onConnect, onConnectEnd, addFromPalette, onDragOver, onDrop, focusTask };

@@ -32,6 +32,7 @@ export const EDITOR_SHORTCUTS: readonly { keys: string[]; what: string; editsOnl
   { keys: ["Delete"], what: "Delete the selected tasks or connections (also Backspace)", editsOnly: true },
   { keys: ["Shift", "drag"], what: "Select several tasks with a box" },
   { keys: ["Shift", "click"], what: "Add a task to the selection (also Ctrl/⌘ click)" },
+  { keys: ["Ctrl/⌘", "K"], what: "Find a task by key, name or type, and jump to it (also Ctrl/⌘ F on the canvas)" },
   { keys: ["?"], what: "Show these shortcuts" },
 ];
 

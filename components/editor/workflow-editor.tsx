@@ -31,6 +31,8 @@ import { NO_SELECTION, useSelection } from "@/components/editor/use-selection";
 import { useStartRun } from "@/components/editor/use-start-run";
 import { useInspectorIdentity } from "@/components/editor/use-inspector-identity";
 import { useWorkflowVersions } from "@/components/editor/use-workflow-versions";
+import { NodeSearch } from "@/components/graph/node-search";
+import { useNodeSearch } from "@/components/graph/use-node-search";
 
 export type WorkflowEditorProps = {
   /** The definition to edit; undefined for a new workflow. */
@@ -78,12 +80,14 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
   const closeDialog = useCallback(() => setDialog(null), []);
   const startRun = useStartRun({ savedName, version, setBusy, onStarted: closeDialog });
 
-  const { onCanvasInit, requestFit } = useOpeningView(canvasRef, latestDraft);
+  const { onCanvasInit, requestFit, fitNow } = useOpeningView(canvasRef, latestDraft);
   const { graph, nodes, edges, onNodesChange, onEdgesChange } = useFlowElements({ draft, selection, setSelection, readOnly, issueCounts });
   const canvas = useCanvasHandlers({ draft, selection, setSelection, commit, readOnly, canvasRef });
   const runAutoLayout = useAutoLayout({ graph, latestDraft, commit, readOnly, setBusy, onPlaced: requestFit });
 
-  const { copySelection, paste, duplicate } = useClipboard({ draft, selectedKeys: selection.nodes, commit, setSelection });
+  const { copySelection, paste, duplicate } = useClipboard({ draft, selectedKeys: selection.nodes, commit, setSelection, canvasRef });
+  const search = useNodeSearch(canvasRef);
+  const searchable = useMemo(() => graph.nodes.map((node) => node.data), [graph.nodes]);
   const removeSelection = useCallback(() => {
     commit(removeTasks(draft, selection.nodes));
     setSelection(NO_SELECTION);
@@ -128,6 +132,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
         taskCount={draft.tasks.length}
         busy={busy}
         onLayout={() => void runAutoLayout()}
+        onFit={fitNow}
         onOpenDialog={setDialog}
         onSave={saveNow}
       />
@@ -143,6 +148,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
               edges={edges}
               readOnly={readOnly}
               onInit={(initial?.tasks.length ?? 0) > 0 ? onCanvasInit : undefined}
+              onFit={fitNow}
               onNodesChange={onNodesChange}
               onEdgesChange={onEdgesChange}
               onMoveEnd={canvas.onMoveEnd}
@@ -158,7 +164,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
         </div>
 
         {/* Inspector */}
-        <aside aria-label="Inspector" className="w-[22rem] shrink-0 overflow-y-auto border-l border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+        <aside aria-label="Inspector" data-canvas-cover className="w-[22rem] shrink-0 overflow-y-auto border-l border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
           {selectedTask ? (
             <TaskInspector
               key={inspector.id}
@@ -202,6 +208,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
         problems={problemCount}
       />
       <SaveConflictDialog conflict={conflict} saving={busy === "save"} onKeepMine={keepMine} onTakeTheirs={takeTheirs} onClose={dismissConflict} />
+      <NodeSearch open={search.open} onOpenChange={search.setOpen} tasks={searchable} onPick={canvas.focusTask} />
       <ShortcutsDialog open={dialog === "shortcuts"} onOpenChange={(open) => setDialog(open ? "shortcuts" : null)} readOnly={readOnly} />
       {dialog === "run" ? (
         <RunDialog

@@ -1,6 +1,6 @@
 "use client";
 
-import { Background, BackgroundVariant, Controls, MarkerType, MiniMap, ReactFlow, type Edge } from "@xyflow/react";
+import { MarkerType, type Edge } from "@xyflow/react";
 import { useCallback, useMemo, useState } from "react";
 import { ALL_STATUSES } from "@/lib/engine/statuses";
 import type { FlowEdge, FlowNode } from "@/lib/canvas/definition-to-flow";
@@ -8,7 +8,8 @@ import { isEdgeTaken, overlayFor } from "@/lib/canvas/execution-overlay";
 import { snapshotsOf } from "@/lib/engine/available-operations";
 import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import type { ExecutionView as Execution } from "@/lib/services/executions";
-import { MonitorTaskNode, type MonitorFlowNode } from "@/components/monitor/monitor-task-node";
+import type { MonitorFlowNode } from "@/components/monitor/monitor-task-node";
+import { ExecutionGraph } from "@/components/monitor/execution-graph";
 import { ExecutionOverview, TaskInspector } from "@/components/monitor/execution-inspector";
 import { StatusBadge, StatusLegend, isFinishedExecution } from "@/components/monitor/status-visual";
 import { TaskTimeline } from "@/components/monitor/task-timeline";
@@ -22,8 +23,6 @@ import { EventHistory } from "@/components/monitor/event-history";
 import { ReplayBar } from "@/components/monitor/replay-bar";
 import { useReplay } from "@/components/monitor/use-replay";
 import { executionAtMoment, tasksAtMoment } from "@/components/monitor/replay-views";
-
-const nodeTypes = { monitorTask: MonitorTaskNode };
 
 export type ExecutionViewProps = {
   initial: Execution;
@@ -111,25 +110,7 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
           </div>
           <LiveIndicator mode={mode} finished={finished} replaying={moment !== null} />
         </div>
-        <div className="h-[30rem]" data-testid="execution-graph">
-          <ReactFlow
-            nodes={flowNodes}
-            edges={flowEdges}
-            nodeTypes={nodeTypes}
-            fitView
-            fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
-            minZoom={0.1}
-            nodesDraggable={false}
-            nodesConnectable={false}
-            onNodeClick={(_event, node) => setSelected(node.id)}
-            onPaneClick={() => setSelected(null)}
-            proOptions={{ hideAttribution: true }}
-          >
-            <Background variant={BackgroundVariant.Dots} gap={16} size={1} color="var(--color-zinc-300)" />
-            <Controls showInteractive={false} />
-            {nodes.length > 12 ? <MiniMap pannable zoomable /> : null}
-          </ReactFlow>
-        </div>
+        <ExecutionGraph nodes={flowNodes} edges={flowEdges} onSelect={setSelected} />
         <ReplayBar controls={replay} />
         <div className="border-t border-zinc-100 px-4 py-2 dark:border-zinc-800">
           <StatusLegend statuses={presentStatuses} />

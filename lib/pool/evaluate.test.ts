@@ -66,10 +66,10 @@ describe("off the event loop", () => {
 
   it("a regular expression that cannot be interrupted is stopped with its thread, and the pool goes on", async () => {
     const before = expressionPoolStats().lost;
-    const startedAt = Date.now();
+    // Stopped at all is what counts here (the test's own timeout fails a hang); how soon depends on
+    // how much CPU the niced thread gets (its CPU time is what the pool counts), not on a clock.
     const result = await evaluateTemplate({ m: "{% $match('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!', /(a+)+$/) %}" }, context, { basePath: "tasks.re.params", timeoutMs: 200 });
     expect(result).toEqual({ ok: false, error: { path: "tasks.re.params", code: "expression_timeout", message: "expression ran longer than 200 ms and could not be interrupted (e.g. a regular expression that backtracks); it was stopped" } });
-    expect(Date.now() - startedAt).toBeLessThan(15_000);
     expect(expressionPoolStats().lost).toBe(before + 1);
     expect(await evaluateTemplate("{% $map([1, 2], function($v) { $v * 10 }) %}", context)).toEqual({ ok: true, value: [10, 20] });
   });

@@ -21,10 +21,23 @@ export const executionSearchSchema = z.strictObject({
   from: isoDate.optional(),
   to: isoDate.optional(),
   q: z.string().min(1).max(200).optional(),
+  /** The page older than this cursor (a nextCursor from an earlier answer). */
   cursor: z.string().min(1).optional(),
+  /** The page newer than this cursor (a prevCursor from an earlier answer); not with `cursor`. */
+  newerThan: z.string().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
 export type ExecutionSearch = z.infer<typeof executionSearchSchema>;
+
+export type ExecutionPage = {
+  executions: ExecutionSummary[];
+  /** Pass as `cursor` for the next, older page; null on the last page. */
+  nextCursor: string | null;
+  /** Pass as `newerThan` for the previous, newer page; null on the first page. */
+  prevCursor: string | null;
+  /** How many executions match the filters, on every page. */
+  total: number;
+};
 
 export type ExecutionSummary = {
   id: string;
@@ -47,20 +60,15 @@ function encodeCursor(cursor: Cursor): string {
   return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`).toString("base64url");
 }
 
-function decodeCursor(raw: string): Cursor {
+function decodeCursor(raw: string, path: "cursor" | "newerThan"): Cursor {
   const [at, id] = Buffer.from(raw, "base64url").toString().split("|");
   const createdAt = new Date(at ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) throw new ServiceError("BAD_REQUEST", "cursor is not one this API returned", [{ path: "cursor", message: "malformed" }]);
+  if (!id || Number.isNaN(createdAt.getTime())) throw new ServiceError("BAD_REQUEST", `${path} is not one this API returned`, [{ path, message: "malformed" }]);
   return { createdAt, id };
 }
 
-/**
- * Executions newest first, filtered, in pages. Keyset paging on (createdAt, id) — never OFFSET — so
- * page N costs the same as page 1 however many executions there are; the (status, createdAt),
- * (workflowName, workflowVersion, createdAt) and (createdAt) indexes serve the filters.
- */
-export async function searchExecutions(db: Db, search: ExecutionSearch): Promise<{ executions: ExecutionSummary[]; nextCursor: string | null }> {
-  const limit = search.limit ?? 50;
+/** The filters of a search as one Prisma `where`, without paging. */
+function whereOf(search: ExecutionSearch): object[] {
   const and: object[] = [];
   if (search.status?.length) and.push({ status: { in: search.status } });
   if (search.workflow) and.push({ workflowName: search.workflow });
@@ -73,18 +81,47 @@ export async function searchExecutions(db: Db, search: ExecutionSearch): Promise
   if (search.q) {
     and.push({ OR: [{ id: { startsWith: search.q } }, { correlationId: { contains: search.q } }, { workflowName: { contains: search.q } }] });
   }
-  if (search.cursor) {
-    const cursor = decodeCursor(search.cursor);
-    and.push({ OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] });
+  return and;
+}
+
+const olderThan = (cursor: Cursor) => ({ OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] });
+const newerThan = (cursor: Cursor) => ({ OR: [{ createdAt: { gt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { gt: cursor.id } }] });
+
+const SUMMARY_SELECT = { id: true, workflowName: true, workflowVersion: true, status: true, correlationId: true, parentExecutionId: true, createdBy: true, trigger: true, createdAt: true, startedAt: true, endedAt: true } as const;
+
+/**
+ * Executions newest first, filtered, in pages both ways. Keyset paging on (createdAt, id) — never
+ * OFFSET — so page N costs the same as page 1 however many executions there are; the (status,
+ * createdAt), (workflowName, workflowVersion, createdAt) and (createdAt) indexes serve the filters.
+ * A newer page is read oldest first from its cursor and turned around.
+ */
+export async function searchExecutions(db: Db, search: ExecutionSearch): Promise<ExecutionPage> {
+  if (search.cursor && search.newerThan) {
+    throw new ServiceError("BAD_REQUEST", "give cursor (an older page) or newerThan (a newer page), not both", [{ path: "newerThan", message: "not with cursor" }]);
   }
-  const rows = await db.execution.findMany({
-    where: and.length > 0 ? { AND: and } : {},
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: limit + 1,
-    select: { id: true, workflowName: true, workflowVersion: true, status: true, correlationId: true, parentExecutionId: true, createdBy: true, trigger: true, createdAt: true, startedAt: true, endedAt: true },
-  });
-  const page = rows.slice(0, limit);
+  const limit = search.limit ?? 50;
+  const filters = whereOf(search);
+  const toNewer = search.newerThan ? decodeCursor(search.newerThan, "newerThan") : null;
+  const toOlder = search.cursor ? decodeCursor(search.cursor, "cursor") : null;
+  const paged = [...filters, ...(toOlder ? [olderThan(toOlder)] : []), ...(toNewer ? [newerThan(toNewer)] : [])];
+  const direction = toNewer ? "asc" : "desc";
+  const [rows, total] = await Promise.all([
+    db.execution.findMany({
+      where: paged.length > 0 ? { AND: paged } : {},
+      orderBy: [{ createdAt: direction }, { id: direction }],
+      take: limit + 1,
+      select: SUMMARY_SELECT,
+    }),
+    db.execution.count({ where: filters.length > 0 ? { AND: filters } : {} }),
+  ]);
+  const more = rows.length > limit;
+  const page = toNewer ? rows.slice(0, limit).reverse() : rows.slice(0, limit);
+  const first = page[0];
   const last = page[page.length - 1];
+  // Going older, there is a newer page exactly when we came from one; going newer, when the
+  // read found more than a page. The other direction's answer is the mirror image.
+  const hasOlder = toNewer ? true : more;
+  const hasNewer = toNewer ? more : toOlder !== null;
   return {
     executions: page.map((row) => ({
       ...row,
@@ -93,6 +130,27 @@ export async function searchExecutions(db: Db, search: ExecutionSearch): Promise
       startedAt: row.startedAt?.toISOString() ?? null,
       endedAt: row.endedAt?.toISOString() ?? null,
     })),
-    nextCursor: rows.length > limit && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    nextCursor: hasOlder && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+    prevCursor: hasNewer && first ? encodeCursor({ createdAt: first.createdAt, id: first.id }) : null,
+    total,
   };
+}
+
+/**
+ * The ids of every execution a search matches (its filters; paging ignored), newest first, for a
+ * bulk action on "all N matching". Refused when more than `max` match, naming how many.
+ */
+export async function matchingExecutionIds(db: Db, search: ExecutionSearch, max: number): Promise<string[]> {
+  const filters = whereOf(search);
+  const rows = await db.execution.findMany({
+    where: filters.length > 0 ? { AND: filters } : {},
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: max + 1,
+    select: { id: true },
+  });
+  if (rows.length > max) {
+    const total = await db.execution.count({ where: filters.length > 0 ? { AND: filters } : {} });
+    throw new ServiceError("BAD_REQUEST", `${total} executions match; a bulk action takes at most ${max}: narrow the filters`, [{ path: "search", message: `more than ${max} match` }]);
+  }
+  return rows.map((row) => row.id);
 }

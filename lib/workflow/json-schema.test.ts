@@ -45,6 +45,7 @@ describe("workflowJsonSchema", () => {
   it("describes the workflow's fields in canonical order, strictly", () => {
     const schema = workflowJsonSchema();
     expect(Object.keys(schema.properties as object)).toEqual([
+      "$schema",
       "name",
       "version",
       "description",

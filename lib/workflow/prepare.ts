@@ -28,6 +28,8 @@ export function prepareDefinition(input: unknown, maxExpressions: number): Prepa
   if (expressions > maxExpressions) return { status: "too_many_expressions", expressions };
   const result = validateDefinition(input);
   if (!result.ok) return { status: "invalid", expressions, errors: result.errors };
-  const { version: _version, ...content } = result.definition;
-  return { status: "valid", expressions, definition: result.definition, canonicalText: serializeDefinition(content as WorkflowDefinition) };
+  // `$schema` is for the editor of a file and is not stored: a file with it and one without are the same version.
+  const { $schema: _schema, ...definition } = result.definition;
+  const { version: _version, ...content } = definition;
+  return { status: "valid", expressions, definition, canonicalText: serializeDefinition(content as WorkflowDefinition) };
 }

@@ -794,6 +794,11 @@ export type LayoutPoint = z.infer<typeof layoutPointSchema>;
 
 export const workflowDefinitionSchema = z
   .strictObject({
+    $schema: z
+      .string()
+      .max(2000, { error: "must be at most 2000 characters" })
+      .optional()
+      .describe("The JSON Schema this file follows (e.g. https://your-flowdeck/schema/workflow.json), so editors check it as you type; not stored"),
     name: workflowNameSchema,
     version: workflowVersionSchema.optional(),
     description: z.string().max(10_000, { error: "must be at most 10000 characters" }).optional().describe(

@@ -1,5 +1,5 @@
 // POST /api/executions – start { workflow, version?, input?, correlationId?, waitSeconds? }
-// GET  /api/executions – search: status, workflow, version, correlationId, from, to, q, cursor, limit
+// GET  /api/executions – search: status, workflow, version, correlationId, trigger, from, to, q, limit; cursor / newerThan page older / newer
 import { NextResponse } from "next/server";
 import { readJsonBody, route } from "@/lib/http/api";
 import { actorOf } from "@/lib/auth/principal";

@@ -10,7 +10,7 @@ import { triggerDefinitionSchema, workflowDefinitionSchema } from "@/lib/workflo
 import { EXECUTION_STATUSES } from "@/lib/engine/statuses";
 import { TOKEN_ROLES, USER_ROLES } from "@/lib/auth/roles";
 import type { ExecutionEventView, ExecutionView } from "@/lib/services/executions";
-import type { ExecutionSummary } from "@/lib/services/execution-search";
+import type { ExecutionPage, ExecutionSummary } from "@/lib/services/execution-search";
 import type { WorkflowSummaryView, WorkflowVersionView } from "@/lib/services/workflows";
 import type { TokenView } from "@/lib/auth/api-tokens";
 import type { UserView } from "@/lib/auth/users";
@@ -172,8 +172,8 @@ export const executionSummarySchema = executionViewSchema
   .meta({ id: "ExecutionSummary" });
 
 export const executionPageSchema = z
-  .object({ executions: z.array(executionSummarySchema), nextCursor: z.string().nullable() })
-  .meta({ id: "ExecutionPage", description: "Newest first; pass nextCursor as ?cursor= for the next page" });
+  .object({ executions: z.array(executionSummarySchema), nextCursor: z.string().nullable(), prevCursor: z.string().nullable(), total: z.number().int().min(0) })
+  .meta({ id: "ExecutionPage", description: "Newest first; pass nextCursor as ?cursor= for the older page, prevCursor as ?newerThan= for the newer one; total counts every match" });
 
 export const rerunPreviewSchema = z
   .object({ dryRun: z.literal(true), reset: z.array(z.string()), kept: z.array(z.string()) })
@@ -308,6 +308,7 @@ function conforms<T extends true>(): T | undefined {
 conforms<Conforms<WorkflowVersionView, typeof workflowVersionViewSchema>>();
 conforms<Conforms<WorkflowSummaryView, typeof workflowSummarySchema>>();
 conforms<Same<keyof ExecutionSummary, keyof z.infer<typeof executionSummarySchema>>>();
+conforms<Same<keyof ExecutionPage, keyof z.infer<typeof executionPageSchema>>>();
 conforms<Conforms<ExecutionEventView, typeof executionEventSchema>>();
 conforms<Conforms<TokenView, typeof tokenViewSchema>>();
 conforms<Conforms<UserView, typeof userViewSchema>>();

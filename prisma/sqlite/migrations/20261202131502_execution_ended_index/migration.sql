@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Execution_workflowName_endedAt_idx" ON "Execution"("workflowName", "endedAt");
