@@ -20,6 +20,9 @@ import { ExecutionActions, TaskActions } from "@/components/monitor/execution-ac
 import { useCan } from "@/components/auth/viewer-context";
 import { RerunDialog } from "@/components/monitor/rerun-dialog";
 import { EventHistory } from "@/components/monitor/event-history";
+import { ReplayBar } from "@/components/monitor/replay-bar";
+import { useReplay } from "@/components/monitor/use-replay";
+import { executionAtMoment, tasksAtMoment } from "@/components/monitor/replay-views";
 
 export type ExecutionViewProps = {
   initial: Execution;
@@ -31,19 +34,33 @@ export type ExecutionViewProps = {
   definition: WorkflowDefinition;
   /** The server's request time: the first render's clock, so the HTML hydrates as rendered. */
   serverNow: number;
+  /** A shared replay moment (`?at=<event id>`): the scrubber opens there once the history is loaded. */
+  initialAt?: string | null;
   children?: React.ReactNode;
 };
 
-export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, serverNow }: ExecutionViewProps) {
-  const canOperate = useCan("operator");
-  const { execution, mode, refetch } = useLiveExecution(initial.id, initial);
+export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, serverNow, initialAt = null }: ExecutionViewProps) {
+  const { execution: liveExecution, mode, refetch } = useLiveExecution(initial.id, initial);
   const [selected, setSelected] = useState<string | null>(null);
   const [rerunFrom, setRerunFrom] = useState<string | null>(null);
   const [previewReset, setPreviewReset] = useState<string[] | null>(null);
   const onChanged = useCallback(() => void refetch(), [refetch]);
-  const finished = isFinishedExecution(execution.status);
+  const finished = isFinishedExecution(liveExecution.status);
   // Durations tick every second while something runs.
-  const now = useNow(serverNow, !finished);
+  const liveNow = useNow(serverNow, !finished);
+  // Changes whenever the live view does: the Events tab and the replay read the history again then.
+  const revision = useMemo(
+    () => `${liveExecution.status}:${liveExecution.tasks.map((task) => `${task.status}${task.attempts.length}`).join(",")}:${liveExecution.history.superseded.length}`,
+    [liveExecution],
+  );
+  const taskTypes = useMemo(() => Object.fromEntries(nodes.map((node) => [node.id, node.data.taskType as string])), [nodes]);
+  const replay = useReplay({ executionId: initial.id, revision, taskTypes, initialAt });
+  const moment = replay.moment;
+  // While replaying, the graph, inspector and overview show the moment; at the end, the live view.
+  const execution = useMemo(() => (moment ? executionAtMoment(moment, liveExecution) : liveExecution), [moment, liveExecution]);
+  const tasks = moment ? moment.tasks : liveExecution.tasks;
+  const now = moment ? (moment.event ? Date.parse(moment.event.createdAt) : serverNow) : liveNow;
+  const canOperate = useCan("operator") && !moment;
 
   const flowNodes = useMemo<MonitorFlowNode[]>(
     () =>
@@ -55,11 +72,11 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
         selected: node.id === selected,
         data: {
           ...node.data,
-          ...overlayFor(node.id, execution.tasks, maxAttempts[node.id] ?? null, now),
+          ...overlayFor(node.id, tasks, maxAttempts[node.id] ?? null, now),
           preview: previewReset ? (previewReset.includes(node.id) ? ("reset" as const) : ("kept" as const)) : undefined,
         },
       })),
-    [nodes, execution.tasks, maxAttempts, now, selected, previewReset],
+    [nodes, tasks, maxAttempts, now, selected, previewReset],
   );
   const statusByKey = useMemo(() => new Map(flowNodes.map((node) => [node.id, node.data.status])), [flowNodes]);
   const flowEdges = useMemo<Edge[]>(
@@ -79,11 +96,9 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
     [edges, statusByKey],
   );
   const presentStatuses = ALL_STATUSES.filter((status) => flowNodes.some((node) => node.data.status === status));
-  const selectedTasks = selected ? execution.tasks.filter((task) => task.taskKey === selected) : [];
-  const runs = useMemo(() => snapshotsOf(execution.tasks), [execution.tasks]);
+  const selectedTasks = selected ? (moment ? tasksAtMoment(moment, liveExecution, selected) : liveExecution.tasks.filter((task) => task.taskKey === selected)) : [];
+  const runs = useMemo(() => snapshotsOf(liveExecution.tasks), [liveExecution.tasks]);
   const [tab, setTab] = useState<"timeline" | "events">("timeline");
-  // Changes whenever the live view does: the Events tab reads the history again then.
-  const revision = `${execution.status}:${execution.tasks.map((task) => `${task.status}${task.attempts.length}`).join(",")}:${execution.history.superseded.length}`;
 
   return (
     <div className="grid gap-5 p-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
@@ -93,9 +108,10 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
             <StatusBadge status={execution.status} className="text-sm" />
             {canOperate ? <ExecutionActions execution={execution} definition={definition} runs={runs} onChanged={onChanged} /> : null}
           </div>
-          <LiveIndicator mode={mode} finished={finished} />
+          <LiveIndicator mode={mode} finished={finished} replaying={moment !== null} />
         </div>
         <ExecutionGraph nodes={flowNodes} edges={flowEdges} onSelect={setSelected} />
+        <ReplayBar controls={replay} />
         <div className="border-t border-zinc-100 px-4 py-2 dark:border-zinc-800">
           <StatusLegend statuses={presentStatuses} />
         </div>
@@ -127,7 +143,7 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
         )}
       </aside>
       {rerunFrom ? (
-        <RerunDialog execution={execution} taskKey={rerunFrom} onClose={() => setRerunFrom(null)} onPreview={setPreviewReset} onDone={onChanged} />
+        <RerunDialog execution={liveExecution} taskKey={rerunFrom} onClose={() => setRerunFrom(null)} onPreview={setPreviewReset} onDone={onChanged} />
       ) : null}
       <section aria-label={tab === "timeline" ? "Timeline" : "Events"} className="rounded-xl border border-zinc-200 bg-white p-4 xl:col-span-2 dark:border-zinc-800 dark:bg-zinc-900">
         <div role="tablist" aria-label="Execution history" className="mb-3 flex gap-1">
@@ -145,7 +161,7 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
           ))}
         </div>
         {tab === "timeline" ? (
-          <TaskTimeline execution={execution} order={nodes.map((node) => node.id)} now={now} onSelect={setSelected} />
+          <TaskTimeline execution={liveExecution} order={nodes.map((node) => node.id)} now={liveNow} onSelect={setSelected} />
         ) : (
           <EventHistory executionId={execution.id} revision={revision} />
         )}
@@ -154,7 +170,15 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
   );
 }
 
-function LiveIndicator({ mode, finished }: { mode: LiveMode; finished: boolean }) {
+function LiveIndicator({ mode, finished, replaying }: { mode: LiveMode; finished: boolean; replaying: boolean }) {
+  if (replaying) {
+    return (
+      <span className="flex items-center gap-1.5 text-xs text-zinc-600 dark:text-zinc-400" data-testid="live-indicator" data-mode="replay">
+        <span className="size-2 rounded-full bg-accent-500" aria-hidden />
+        Replaying the history
+      </span>
+    );
+  }
   const label = finished ? "Finished" : mode === "live" ? "Live" : mode === "polling" ? "Polling every 2 s" : "Connecting…";
   return (
     <span className="flex items-center gap-1.5 text-xs text-zinc-500" data-testid="live-indicator" data-mode={finished ? "finished" : mode}>

@@ -235,6 +235,8 @@ export type ExecutionEventView = {
   type: string;
   taskKey: string | null;
   mapIndex: number | null;
+  /** The attempt (TaskRun id) the event is about, if any: replay joins it to the attempt's row or archive. */
+  taskRunId: string | null;
   actor: string | null;
   reason: string | null;
   payload: unknown;
@@ -260,6 +262,7 @@ export async function readExecutionEvents(db: Db, executionId: string, afterId?:
     type: event.type,
     taskKey: event.taskKey,
     mapIndex: event.mapIndex,
+    taskRunId: event.taskRunId,
     actor: event.actor,
     reason: event.reason,
     payload: fromJsonText(event.payload) ?? null,

@@ -15,13 +15,15 @@ import { requirePage } from "@/lib/server/page-auth";
 
 export const dynamic = "force-dynamic";
 
-type Props = { params: Promise<{ executionId: string }> };
+// `?at=<event id>`: the replay moment to open (the id of an event of GET /api/executions/{id}/events;
+// the scrubber shows the execution right after it, `0` before the first event). See components/monitor/README.md.
+type Props = { params: Promise<{ executionId: string }>; searchParams: Promise<{ at?: string | string[] }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Execution ${(await params).executionId.slice(0, 8)}` };
 }
 
-export default async function ExecutionPage({ params }: Props) {
+export default async function ExecutionPage({ params, searchParams }: Props) {
   await requirePage("viewer", `/executions/${(await params).executionId}`);
   await ensureReady();
   const { executionId } = await params;
@@ -38,6 +40,8 @@ export default async function ExecutionPage({ params }: Props) {
   const graph = await laidOutGraph(workflow.definition);
   const maxAttempts = Object.fromEntries(workflow.definition.tasks.map((task) => [task.key, task.retry?.maximumAttempts ?? 1]));
   const now = requestTime();
+  const at = (await searchParams).at;
+  const initialAt = typeof at === "string" && /^\d{1,30}$/.test(at) ? at : null;
   return (
     <>
       <PageHeader
@@ -62,7 +66,7 @@ export default async function ExecutionPage({ params }: Props) {
           </span>
         }
       />
-      <ExecutionView key={execution.id} initial={execution} nodes={graph.nodes} edges={graph.edges} maxAttempts={maxAttempts} definition={workflow.definition} serverNow={now} />
+      <ExecutionView key={execution.id} initial={execution} nodes={graph.nodes} edges={graph.edges} maxAttempts={maxAttempts} definition={workflow.definition} serverNow={now} initialAt={initialAt} />
     </>
   );
 }

@@ -185,6 +185,7 @@ export const executionEventSchema = z
     type: z.string(),
     taskKey: z.string().nullable(),
     mapIndex: z.number().int().nullable(),
+    taskRunId: z.string().nullable(),
     actor: z.string().nullable(),
     reason: z.string().nullable(),
     payload: anyJson,

@@ -209,7 +209,7 @@ async function persistCommand(writer: RunWriter, command: Command, context: Appl
       });
       return run!.status === "SCHEDULED" ? 1 : 0;
     case "failTask":
-      events.push({ ...base, type: "TASK_FAILED_FINAL", taskKey: command.taskKey, mapIndex: command.mapIndex, reason: command.reason, payload: { attempt: command.attempt } });
+      events.push({ ...base, type: "TASK_FAILED_FINAL", taskKey: command.taskKey, mapIndex: command.mapIndex, taskRunId: run?.id ?? null, reason: command.reason, payload: { attempt: command.attempt } });
       return 0;
     case "skip":
     case "upstreamFailed": {
@@ -219,7 +219,7 @@ async function persistCommand(writer: RunWriter, command: Command, context: Appl
           ? `branch not taken at ${command.upstream.join(", ")}`
           : `upstream skipped: ${command.upstream.join(", ")}`
         : `upstream failed: ${command.upstream.join(", ")}`;
-      events.push({ ...base, type: skipped ? "TASK_SKIPPED" : "TASK_UPSTREAM_FAILED", taskKey: command.taskKey, mapIndex: command.mapIndex, reason, payload: { upstream: command.upstream } });
+      events.push({ ...base, type: skipped ? "TASK_SKIPPED" : "TASK_UPSTREAM_FAILED", taskKey: command.taskKey, mapIndex: command.mapIndex, taskRunId: run?.id ?? null, reason, payload: { upstream: command.upstream } });
       return 0;
     }
     case "timeoutAttempt":
@@ -235,12 +235,13 @@ async function persistCommand(writer: RunWriter, command: Command, context: Appl
         ...base,
         type: "TASK_COMPLETED",
         taskKey: command.taskKey,
+        taskRunId: run?.id ?? null,
         payload: { succeeded: Object.keys(command.output.success).length, failed: Object.keys(command.output.failure).length },
         labels,
       });
       return 0;
     case "failMap":
-      events.push({ ...base, type: "TASK_FAILED", taskKey: command.taskKey, payload: command.error, labels });
+      events.push({ ...base, type: "TASK_FAILED", taskKey: command.taskKey, taskRunId: run?.id ?? null, payload: command.error, labels });
       return 0;
   }
 }

@@ -57,7 +57,9 @@ export function prepareOutcome({ holder, outcome, extra = {}, run }: OutcomeItem
   const events: NewEvent[] = [];
   // For the metrics (lib/metrics/observe.ts), counted once the transaction has committed.
   const labels = run.workflow !== undefined && run.taskType !== undefined ? { workflow: run.workflow, taskType: run.taskType, startedAt: patch.startedAt } : undefined;
-  if (!run.startedAt && outcome.status !== "SKIPPED") events.push({ ...base, type: "TASK_STARTED", payload: { attempt: run.attempt } });
+  // The row's startedAt is when the holder picked the attempt up (extra.startedAt), which can be before
+  // this write: the event says so, so a replay of the history stamps the attempt as its row is.
+  if (!run.startedAt && outcome.status !== "SKIPPED") events.push({ ...base, type: "TASK_STARTED", payload: { attempt: run.attempt, startedAt: patch.startedAt!.toISOString() } });
   if (outcome.status === "COMPLETED") events.push({ ...base, type: "TASK_COMPLETED", payload: { attempt: run.attempt }, labels });
   if (outcome.status === "FAILED") events.push({ ...base, type: "TASK_FAILED", payload: { attempt: run.attempt, ...outcome.error }, labels });
   if (outcome.status === "SKIPPED") events.push({ ...base, type: "TASK_SKIPPED", reason: outcome.reason });
