@@ -4,44 +4,14 @@
 // compares with the server's event times (same machine, same clock).
 //
 //   npm run bench:monitor            (or: npx tsx bench/monitor-latency.ts [--tasks=40] [--step-ms=250])
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { join } from "node:path";
-import { chromium } from "@playwright/test";
-import { benchAuthEnv, benchHeaders, signIn } from "./auth";
+import { benchHeaders } from "./auth";
+import { signedInBrowser, startBenchServer } from "./server";
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const TASKS = arg("tasks", 40);
 const STEP_MS = arg("step-ms", 250);
-const PORT = 3190;
-const base = `http://127.0.0.1:${PORT}`;
-const dataDir = join(process.cwd(), ".tmp", `bench-monitor-${Date.now()}`);
-mkdirSync(dataDir, { recursive: true });
-
-const server = spawn(process.execPath, ["scripts/start.mjs"], {
-  env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", FLOWDECK_DATA_DIR: dataDir, DATABASE_URL: "", ...benchAuthEnv },
-  stdio: ["ignore", "ignore", "inherit"],
-});
-const stop = () => {
-  server.kill("SIGTERM");
-  rmSync(dataDir, { recursive: true, force: true });
-};
-process.on("exit", stop);
-
-async function waitForServer() {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("server did not start");
-}
-
-await waitForServer();
+const { base, stop } = await startBenchServer(3190, "monitor");
 // A chain of waits: one status change every STEP_MS, spread over time like a real execution.
 const tasks = Array.from({ length: TASKS }, (_, i) => ({
   key: `step_${i}`,
@@ -52,13 +22,7 @@ const tasks = Array.from({ length: TASKS }, (_, i) => ({
 const saved = await fetch(`${base}/api/workflows`, { method: "POST", headers: benchHeaders, body: JSON.stringify({ name: "bench-live", tasks }) });
 if (!saved.ok) throw new Error(`saving failed: ${await saved.text()}`);
 
-const executablePath = process.env.FLOWDECK_CHROMIUM ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
-const browser = await chromium.launch({
-  executablePath,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-await signIn(page, base);
+const { browser, page } = await signedInBrowser(base);
 
 // Start the execution and open its page at once; the observer records every status change after.
 const started = await (await fetch(`${base}/api/executions`, { method: "POST", headers: benchHeaders, body: JSON.stringify({ workflow: "bench-live" }) })).json();

@@ -6,44 +6,14 @@
 // 16.7 ms / 33 ms.
 //
 //   npx tsx bench/replay-chromium.ts [--items=3000] [--moves=120]
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { chromium } from "@playwright/test";
-import { benchAuthEnv, benchHeaders, signIn } from "./auth";
+import { benchHeaders } from "./auth";
+import { signedInBrowser, startBenchServer } from "./server";
 import { percentile, round } from "./stats";
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
 const ITEMS = arg("items", 3000);
 const MOVES = arg("moves", 120);
-const PORT = 3191;
-const base = `http://127.0.0.1:${PORT}`;
-const dataDir = join(process.cwd(), ".tmp", `bench-replay-${Date.now()}`);
-mkdirSync(dataDir, { recursive: true });
-
-const server = spawn(process.execPath, ["scripts/start.mjs"], {
-  env: { ...process.env, PORT: String(PORT), HOST: "127.0.0.1", FLOWDECK_DATA_DIR: dataDir, DATABASE_URL: "", ...benchAuthEnv },
-  stdio: ["ignore", "ignore", "inherit"],
-});
-const stop = () => {
-  server.kill("SIGTERM");
-  rmSync(dataDir, { recursive: true, force: true });
-};
-process.on("exit", stop);
-
-async function waitForServer() {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("server did not start");
-}
-
-await waitForServer();
+const { base } = await startBenchServer(3191, "replay");
 const definition = {
   name: "bench-replay",
   tasks: [
@@ -59,13 +29,7 @@ const started = await (await fetch(`${base}/api/executions`, { method: "POST", h
 if (started.status !== "COMPLETED") throw new Error(`the execution ended ${started.status}`);
 const runMs = Date.now() - runStart;
 
-const executablePath = process.env.FLOWDECK_CHROMIUM ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
-const browser = await chromium.launch({
-  executablePath,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
-const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-await signIn(page, base);
+const { browser, page } = await signedInBrowser(base);
 const openStart = Date.now();
 await page.goto(`${base}/executions/${started.id}`);
 const bar = page.getByTestId("replay-bar");
