@@ -181,9 +181,8 @@ export const OPERATION_SPECS: Record<string, OperationSpec> = {
     tag: "Workflows",
     summary: "Test a definition (saved or a draft) with mocked tasks",
     description:
-      "Runs the real engine on a throwaway execution in its own database: nothing is stored, listed or counted. Mocks by task key: { output } | { error } | { delay, … } | a sequence for the attempts. 400 names every unknown mock key and every http/worker/shell/subworkflow task neither mocked nor in allowReal.",
+      "Runs the real engine on a throwaway execution in its own database: nothing is stored, listed or counted. Mocks by task key: { output } | { error } | { delay, … } | a sequence for the attempts. 400 names every unknown mock key and every http/worker/shell/subworkflow task neither mocked nor in allowReal; 429 when FLOWDECK_MAX_TEST_RUNS runs are going on already.",
     request: { schema: workflowTestRequestSchema, description: "What to test, its input and mocks", required: true },
-    errors: { 429: "Too many test runs at once (FLOWDECK_MAX_TEST_RUNS)" },
     responses: { 200: json(workflowTestResultSchema, "The run's status, output, error and every task's attempts") },
   },
   "GET /api/workflows/{name}": { access: "viewer", tag: "Workflows", summary: "A workflow's latest version (or ?version=N); ETag: its checksum", query: [VERSION_QUERY], responses: { 200: json(r.workflowVersionViewSchema, "The version") } },
