@@ -79,6 +79,26 @@ describe.each(TEST_PROVIDERS)("workflow test runs on %s", (provider) => {
     expect(taskOf(result, "call").attempts[0]!.status).toBe("TIMED_OUT");
   });
 
+  it("a map's mock applies to each item; a subworkflow in allowReal runs the stored child in the throwaway database", async () => {
+    await h.save({ name: "wt-child", tasks: [{ key: "triple", type: "transform", params: { output: "{% $input.n * 3 %}" } }], output: "{% $tasks.triple.output %}" });
+    const parent = {
+      name: "wt-parent",
+      tasks: [
+        { key: "each", type: "map", params: { items: [1, 2, 3], task: { type: "worker", params: { taskType: "x" }, retry: { maximumAttempts: 2, backoff: "fixed", initialIntervalMs: 10 } } } },
+        { key: "child", type: "subworkflow", params: { workflow: "wt-child", input: { n: 5 } } },
+        { key: "sum", type: "transform", dependsOn: ["each", "child"], params: { output: "{% $count($keys($tasks.each.output.success)) + $tasks.child.output %}" } },
+      ],
+      output: "{% $tasks.sum.output %}",
+    };
+    expect((await refusal(test({ definition: parent, mocks: { each: { output: 1 } } }))).details).toEqual([expect.objectContaining({ path: "tasks[1]" })]);
+    const result = await test({ definition: parent, mocks: { each: [{ error: { message: "flaky" } }, { output: "ok" }] }, allowReal: ["child"] });
+    expect(result.status).toBe("COMPLETED");
+    const items = result.tasks.filter((task) => task.key === "each" && task.mapIndex >= 0);
+    expect(items.map((item) => item.attempts.map((attempt) => attempt.status))).toEqual([["FAILED", "COMPLETED"], ["FAILED", "COMPLETED"], ["FAILED", "COMPLETED"]]);
+    expect(result.output).toBe(18); // three items succeeded on their second attempt + the real child's 5 × 3
+    expect(await h.db.execution.count()).toBe(0);
+  });
+
   it("refuses unmocked http and worker tasks, naming them, and runs nothing", async () => {
     const error = await refusal(test({ definition: orders, mocks: {} }));
     expect(error.code).toBe("VALIDATION_FAILED");
