@@ -13,6 +13,7 @@ import { registerExecutions } from "./commands/executions";
 import { registerOperations } from "./commands/operations";
 import { registerApply } from "./commands/apply";
 import { registerWorker } from "./commands/worker";
+import { registerTest } from "./commands/test";
 
 export function buildProgram(): Command {
   const program = new Command("flowdeck")
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerOperations(program);
   registerApply(program);
   registerWorker(program);
+  registerTest(program);
   for (const command of program.commands) {
     command.showHelpAfterError("(run with --help for usage)");
     for (const sub of command.commands) sub.showHelpAfterError("(run with --help for usage)");

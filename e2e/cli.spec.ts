@@ -286,3 +286,52 @@ test("worker runs a command per task: stdout JSON is the output, a non-zero exit
   expect(await exited).toBe(0);
   expect(workerLog).toContain("stopping");
 });
+
+test("test runs the examples' test files (every case passes), shows a diff and exits 1 on a mismatch, 2 on an invalid file, 4 without a server", async () => {
+  const examples = join(process.cwd(), "examples");
+  const passed = await flowdeck(["test", examples]);
+  expect(passed.code, passed.stdout + passed.stderr).toBe(0);
+  expect(passed.stdout).toMatch(/^all passed: (\d+) of \1 cases passed in 7 files$/m);
+  expect(passed.stdout).toContain("✓ pass");
+  // The throwaway runs are nowhere in the executions list (no other spec runs this example).
+  for (const workflow of ["user-email"]) {
+    const listed = await flowdeck(["--json", "execution", "list", "--workflow", workflow]);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { executions: unknown[] }).executions, workflow).toEqual([]);
+  }
+
+  const definition = join(work, "doubler.json");
+  writeFileSync(definition, JSON.stringify({ name: "cli-doubler", tasks: [{ key: "fetch", type: "http", params: { url: "https://example.invalid/n" } }, { key: "double", type: "transform", dependsOn: ["fetch"], params: { output: "{% $tasks.fetch.output.n * 2 %}" } }], output: "{% $tasks.double.output %}" }));
+  const mismatch = join(work, "mismatch.test.json");
+  writeFileSync(mismatch, JSON.stringify({ definition: "./doubler.json", cases: [
+    { name: "doubles", mocks: { fetch: { output: { n: 21 } } }, expect: { status: "COMPLETED", output: 42 } },
+    { name: "wrong on purpose", mocks: { fetch: { output: { n: 2 } } }, expect: { status: "COMPLETED", output: 5, tasks: { double: { output: 5 } } } },
+  ] }));
+  const failed = await flowdeck(["test", mismatch]);
+  expect(failed.code, failed.stderr).toBe(1);
+  expect(failed.stdout).toContain("✓ pass");
+  expect(failed.stdout).toContain("✗ FAIL");
+  expect(failed.stdout).toMatch(/output: - expected \+ actual\n\s+- 5\n\s+\+ 4/);
+  expect(failed.stdout).toContain("1 failed: 1 of 2 cases passed");
+
+  const unknownKey = join(work, "unknown-key.test.json");
+  writeFileSync(unknownKey, JSON.stringify({ definition: "./doubler.json", cases: [{ name: "typo", mocks: { fetch: { output: { n: 1 } }, fecth: { output: 1 } }, expect: { status: "COMPLETED" } }] }));
+  const refused = await flowdeck(["test", unknownKey]);
+  expect(refused.code).toBe(2);
+  expect(refused.stdout).toContain("cases[0].mocks.fecth: workflow 'cli-doubler' has no task 'fecth'");
+  const unmocked = join(work, "unmocked.test.json");
+  writeFileSync(unmocked, JSON.stringify({ definition: "./doubler.json", cases: [{ name: "real http", expect: { status: "COMPLETED" } }] }));
+  const unmockedRun = await flowdeck(["test", unmocked]);
+  expect(unmockedRun.code).toBe(2);
+  expect(unmockedRun.stdout).toContain("tasks not mocked: fetch");
+
+  const invalid = join(work, "invalid.test.json");
+  writeFileSync(invalid, JSON.stringify({ definition: "./doubler.json", cases: [{ name: "no expect" }] }));
+  const bad = await flowdeck(["test", invalid, mismatch]);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain(`${invalid}: cases.0.expect:`);
+  expect(bad.stdout).toBe(""); // nothing ran
+  const unreachable = await flowdeck(["test", mismatch], { FLOWDECK_URL: "http://127.0.0.1:3399" });
+  expect(unreachable.code).toBe(4);
+  expect(unreachable.stderr).toContain("http://127.0.0.1:3399");
+});

@@ -6,7 +6,7 @@ type ExampleFile = { name: string; tasks: { key: string; dependsOn?: string[] }[
 
 const examplesDir = join(process.cwd(), "examples");
 const examples: ExampleFile[] = readdirSync(examplesDir)
-  .filter((file) => file.endsWith(".json"))
+  .filter((file) => file.endsWith(".json") && !file.endsWith(".test.json"))
   .map((file) => JSON.parse(readFileSync(join(examplesDir, file), "utf8")) as ExampleFile);
 
 function edgeCount(example: ExampleFile): number {

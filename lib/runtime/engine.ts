@@ -12,6 +12,7 @@ import { writeTransaction } from "@/lib/runtime/writes/transaction";
 import { loadState } from "@/lib/runtime/step";
 import { boundFromEnv, LruCache } from "@/lib/workflow/lru";
 import { observeEngineLoopLag, trackEngine } from "@/lib/metrics/observe";
+import type { TaskMocks } from "@/lib/runtime/mocks";
 
 /** How many executions' states an engine keeps (see Engine.states) (FLOWDECK_ENGINE_STATE_CACHE_ENTRIES). @default 256 */
 export const ENGINE_STATE_CACHE_ENTRIES = boundFromEnv("FLOWDECK_ENGINE_STATE_CACHE_ENTRIES", 256);
@@ -44,6 +45,10 @@ export type EngineOptions = {
   shellEnabled?: boolean;
   /** Fire due schedules and workflow-event triggers on the timer tick (lib/triggers). @default true */
   triggers?: boolean;
+  /** Workflow tests: mocked outcomes for tasks (lib/runtime/mocks.ts). @default none */
+  mocks?: TaskMocks;
+  /** Report this engine to the metrics (slots, loop lag). @default true; a test run's engine passes false */
+  metrics?: boolean;
 };
 
 /** What Engine.stop did with the attempts in flight. */
@@ -59,7 +64,7 @@ export type EngineState = { state: "running" | "stopped"; engineId: string; runn
  */
 export class Engine implements Dispatcher {
   readonly engineId: string;
-  private readonly options: Required<Omit<EngineOptions, "engineId">>;
+  private readonly options: Required<Omit<EngineOptions, "engineId" | "mocks">>;
   private running = false;
   private loopDone: Promise<void> | null = null;
   private readonly inFlight = new Set<Promise<void>>();
@@ -102,6 +107,7 @@ export class Engine implements Dispatcher {
       timerIntervalMs: options.timerIntervalMs ?? 250,
       shellEnabled: options.shellEnabled ?? false,
       triggers: options.triggers ?? true,
+      metrics: options.metrics ?? true,
     };
     this.runnerOptions = {
       engineId: this.engineId,
@@ -110,6 +116,7 @@ export class Engine implements Dispatcher {
       dispatcher: this,
       stopping: this.stopping.signal,
       abort: this.abort.signal,
+      ...(options.mocks ? { mocks: options.mocks } : {}),
     };
   }
 
@@ -218,7 +225,7 @@ export class Engine implements Dispatcher {
       this.runnerOptions = { ...this.runnerOptions, stopping: this.stopping.signal, abort: this.abort.signal };
     }
     this.running = true;
-    trackEngine(this, true);
+    if (this.options.metrics) trackEngine(this, true);
     engineBus.on("wake", this.onWake);
     engineBus.on("timerAt", this.onTimer);
     this.loopDone = this.loop();
@@ -240,7 +247,7 @@ export class Engine implements Dispatcher {
     if (!this.running) return { finished: this.inFlight.size === 0, abandoned: 0, waitedMs: 0 };
     this.stopping.abort();
     this.running = false;
-    trackEngine(this, false);
+    if (this.options.metrics) trackEngine(this, false);
     engineBus.off("wake", this.onWake);
     engineBus.off("timerAt", this.onTimer);
     this.wakeResolver?.();
@@ -298,7 +305,7 @@ export class Engine implements Dispatcher {
         resolve();
       };
     });
-    observeEngineLoopLag(performance.now() - dueAt);
+    if (this.options.metrics) observeEngineLoopLag(performance.now() - dueAt);
     this.wakeResolver = null;
     this.wakeRequested = false;
   }

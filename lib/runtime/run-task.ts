@@ -21,6 +21,7 @@ import { terminateFromTask } from "@/lib/runtime/writes/terminate";
 import { fullTransaction } from "@/lib/runtime/writes/transaction";
 import { recordAttemptOutcome as recordOutcome } from "@/lib/runtime/writes/record-outcome";
 import { markAttemptRunning, prepareForWorkers, releaseClaim, startChildAttempt, startMapAttempt } from "@/lib/runtime/writes/start-attempt";
+import type { MockStep, TaskMocks } from "@/lib/runtime/mocks";
 
 export type RunnerOptions = {
   engineId: string;
@@ -34,6 +35,8 @@ export type RunnerOptions = {
   stopping?: AbortSignal;
   /** Aborted when the engine's shutdown grace runs out: calls in flight are abandoned (ENGINE_SHUTDOWN). */
   abort?: AbortSignal;
+  /** Workflow tests: mocked tasks' attempts take their mocked outcome instead of running (lib/runtime/mocks.ts). */
+  mocks?: TaskMocks;
 };
 
 /**
@@ -182,6 +185,9 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
   const type = run.taskType;
   const params = (itemTemplate?.params ?? task.params) as Record<string, unknown>;
   const deadline = attemptDeadline(run.mapIndex >= 0 && task.type === "map" ? task.params.task?.timeouts : task.timeouts, now);
+  // A map's own attempt always runs (it evaluates the items); a mock of a map applies to its items.
+  const mock = task.type === "map" && run.mapIndex === -1 ? undefined : options.mocks?.stepFor(task.key, run.attempt, run.executionId);
+  if (mock) return runMockedAttempt(db, rc, mock, deadline, now);
 
   switch (type) {
     case "transform": {
@@ -293,6 +299,36 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
     default:
       await recordAttemptOutcome(db, holder, { status: "FAILED", error: errorOf("UNKNOWN_TASK_TYPE", `no runner for task type '${type}'`) });
   }
+}
+
+/**
+ * A mocked attempt (workflow tests): with a delay it goes RUNNING first, so its timeouts apply as to
+ * a real call (decide times it out; its late result is refused), then records the mocked outcome.
+ */
+async function runMockedAttempt(db: Db, rc: RunContext, mock: MockStep, deadline: Date | null, now: Date): Promise<void> {
+  const { holder, input, options } = rc;
+  const outcome: AttemptOutcome = mock.error ? { status: "FAILED", error: mock.error } : { status: "COMPLETED", output: mock.output ?? null };
+  if (mock.delayMs && mock.delayMs > 0) {
+    const leaseUntil = new Date(now.getTime() + Math.max(options.leaseMs, mock.delayMs + 10_000));
+    if (!(await startAttempt(db, holder, { now, leaseUntil, input, deadline }))) return;
+    announceExecutionChanged(rc.run.executionId);
+    await abortableSleep(mock.delayMs, options.abort);
+    if (options.abort?.aborted) return void (await recordAttemptOutcome(db, holder, { status: "FAILED", error: errorOf("ENGINE_SHUTDOWN", "the test run was stopped") }));
+    return void (await recordAttemptOutcome(db, holder, outcome));
+  }
+  await recordAttemptOutcome(db, holder, outcome, { input });
+}
+
+function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
 }
 
 /**

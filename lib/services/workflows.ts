@@ -89,10 +89,10 @@ function toView(row: WorkflowDefinitionRow): WorkflowVersionView {
 }
 
 /**
- * Names that would collide with fixed routes (`/workflows/new`, `/api/workflows/import`), so a
+ * Names that would collide with fixed routes (`/workflows/new`, `/api/workflows/import`, `/api/workflows/test`), so a
  * workflow with one of them could never be opened.
  */
-export const RESERVED_WORKFLOW_NAMES = ["new", "import"] as const;
+export const RESERVED_WORKFLOW_NAMES = ["new", "import", "test"] as const;
 
 /** Largest definition, as JSON text without whitespace (FLOWDECK_MAX_DEFINITION_BYTES). @default 1 MiB */
 export const MAX_DEFINITION_BYTES = boundFromEnv("FLOWDECK_MAX_DEFINITION_BYTES", 1024 * 1024);

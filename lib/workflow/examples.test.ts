@@ -6,11 +6,38 @@ import { parseDefinitionText, serializeDefinition } from "./canonical";
 import { exampleDefinitions, exampleFiles } from "./examples";
 import { evaluateCondition, evaluateTemplate, type ExpressionContext, type TaskResultView } from "./expressions";
 import { topologicalOrder } from "./graph";
+import { workflowTestFileSchema, workflowTestJsonSchema } from "./test-file";
 import { applyInputDefaults } from "./input-defaults";
 import type { WorkflowDefinition } from "./schema";
 
 const examplesDir = fileURLToPath(new URL("../../examples", import.meta.url));
-const files = readdirSync(examplesDir).filter((file) => file.endsWith(".json"));
+const files = readdirSync(examplesDir).filter((file) => file.endsWith(".json") && !file.endsWith(".test.json"));
+const testFiles = readdirSync(examplesDir).filter((file) => file.endsWith(".test.json"));
+
+describe("example test files", () => {
+  it("exist for every example, fit the test-file schema and name a definition file next to them", () => {
+    expect(testFiles.map((file) => file.replace(/\.test\.json$/, "")).sort()).toEqual(files.map((file) => file.replace(/\.json$/, "")).sort());
+    for (const file of testFiles) {
+      const parsed = workflowTestFileSchema.safeParse(JSON.parse(readFileSync(join(examplesDir, file), "utf8")));
+      expect(parsed.error?.issues, file).toBeUndefined();
+      expect(parsed.data!.definition, file).toBe(`./${file.replace(/\.test\.json$/, ".json")}`);
+    }
+  });
+
+  it("refuse a file with both workflow and definition, or a case without expect, naming the path", () => {
+    const both = workflowTestFileSchema.safeParse({ workflow: "a", definition: "./a.json", cases: [{ name: "c", expect: { status: "COMPLETED" } }] });
+    expect(both.error?.issues.map((issue) => issue.message)).toEqual(["give exactly one of workflow or definition"]);
+    const noExpect = workflowTestFileSchema.safeParse({ workflow: "a", cases: [{ name: "c" }] });
+    expect(noExpect.error?.issues.map((issue) => issue.path.join("."))).toEqual(["cases.0.expect"]);
+    const both2 = workflowTestFileSchema.safeParse({ workflow: "a", cases: [{ name: "c", mocks: { t: { output: 1, error: { message: "x" } } }, expect: { status: "COMPLETED" } }] });
+    expect(both2.error?.issues.map((issue) => issue.path.join("."))).toEqual(["cases.0.mocks.t"]);
+  });
+
+  it("have a published JSON Schema generated from the same zod schema", () => {
+    const schema = workflowTestJsonSchema();
+    expect(schema).toMatchObject({ $id: "https://flowdeck.dev/schema/workflow-test.json", type: "object", required: ["cases"] });
+  });
+});
 
 describe("example files", () => {
   it("are all exported", () => {

@@ -28,6 +28,7 @@ const EXPECTED: Record<string, Access> = {
   "GET /api/workflows": "viewer",
   "POST /api/workflows": "designer",
   "POST /api/workflows/import": "designer",
+  "POST /api/workflows/test": "designer",
   "GET /api/workflows/[name]": "viewer",
   "DELETE /api/workflows/[name]": "designer",
   "GET /api/workflows/[name]/export": "viewer",
@@ -93,6 +94,7 @@ function requestFor(endpoint: Endpoint): { url: string; params: Record<string, s
   const bodies: Record<string, unknown> = {
     "POST /api/workflows": { name: "walked", tasks: [{ key: "a", type: "transform", params: { output: {} } }] },
     "POST /api/workflows/import": [{ name: "walked", tasks: [{ key: "a", type: "transform", params: { output: {} } }] }],
+    "POST /api/workflows/test": { workflow: "walked-target" },
     "POST /api/executions": { workflow: "walked-target" },
     "POST /api/executions/[executionId]/[operation]": undefined,
     "POST /api/workers/poll": { taskType: "walk.nothing", workerId: "w", waitMs: 0 },

@@ -51,6 +51,7 @@ beforeAll(async () => {
   await load("/api/openapi.json", "openapi.json");
   await load("/api/workflows", "workflows");
   await load("/api/workflows/import", "workflows/import");
+  await load("/api/workflows/test", "workflows/test");
   await load("/api/workflows/{name}", "workflows/[name]");
   await load("/api/workflows/{name}/export", "workflows/[name]/export");
   await load("/api/workflows/{name}/versions", "workflows/[name]/versions");
@@ -87,6 +88,16 @@ afterAll(async () => {
 });
 
 describe("real answers match the OpenAPI document", () => {
+  it("workflow tests: a draft run with mocks, a saved workflow, and the refusals (unknown mock key, unmocked http)", async () => {
+    const draft = { name: "contract-test", tasks: [{ key: "fetch", type: "http", params: { url: "https://example.invalid" } }, { key: "use", type: "transform", dependsOn: ["fetch"], params: { output: "{% $tasks.fetch.output.n + 1 %}" } }], output: "{% $tasks.use.output %}" };
+    const ran = await call("POST", "/api/workflows/test", {}, { body: { definition: draft, mocks: { fetch: { output: { n: 1 } } } } });
+    expect(ran).toMatchObject({ status: 200, body: { status: "COMPLETED", output: 2, timedOut: false } });
+    expect((await call("POST", "/api/workflows/test", {}, { body: { definition: draft, mocks: { fetch: { output: 1 }, nope: { output: 1 } } } })).body).toMatchObject({ error: { code: "VALIDATION_FAILED", details: [{ path: "mocks.nope" }] } });
+    expect((await call("POST", "/api/workflows/test", {}, { body: { definition: draft } })).body).toMatchObject({ error: { code: "VALIDATION_FAILED", details: [{ path: "tasks[0]" }] } });
+    expect((await call("POST", "/api/workflows/test", {}, { body: { workflow: "missing" } })).status).toBe(404);
+    expect((await call("POST", "/api/workflows/test", {}, { body: { mocks: {} } })).status).toBe(400);
+  });
+
   it("server: health, me, and 401 without credentials", async () => {
     expect((await call("GET", "/api/health", {}, { token: null })).status).toBe(200);
     expect((await call("GET", "/api/me")).body).toMatchObject({ role: "admin" });

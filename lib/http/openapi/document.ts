@@ -15,6 +15,7 @@ import { executionSearchSchema } from "@/lib/services/execution-search";
 import { operationBodySchemas, OPERATIONS, type Operation } from "@/lib/services/operations";
 import { completeTaskBodySchema, failTaskBodySchema, heartbeatBodySchema, pollTasksSchema } from "@/lib/services/workers";
 import { MAX_IMPORT_DEFINITIONS } from "@/lib/services/workflows";
+import { workflowTestRequestSchema, workflowTestResultSchema } from "@/lib/services/workflow-test/schema";
 import { newTokenSchema } from "@/lib/auth/api-tokens";
 import { newUserSchema, userUpdateSchema } from "@/lib/auth/users";
 import { secretValueSchema } from "@/lib/secrets/service";
@@ -33,7 +34,7 @@ export type OperationSpec = {
   query?: z.ZodObject | Parameter[];
   request?: Body & { required?: boolean };
   /** Refusals beyond the ones every route of its kind has (see errorStatuses). */
-  errors?: Partial<Record<404 | 409 | 503, string>>;
+  errors?: Partial<Record<404 | 409 | 429 | 503, string>>;
   responses: Record<number, Body | string>;
 };
 
@@ -174,6 +175,16 @@ export const OPERATION_SPECS: Record<string, OperationSpec> = {
     summary: "Import one definition or an array, all or nothing",
     request: { schema: REQUESTS.ImportRequest, description: "Definitions", required: true },
     responses: { 200: json(z.object({ results: z.array(r.saveResultSchema) }), "Nothing new was created"), 201: json(z.object({ results: z.array(r.saveResultSchema) }), "At least one new version") },
+  },
+  "POST /api/workflows/test": {
+    access: "designer",
+    tag: "Workflows",
+    summary: "Test a definition (saved or a draft) with mocked tasks",
+    description:
+      "Runs the real engine on a throwaway execution in its own database: nothing is stored, listed or counted. Mocks by task key: { output } | { error } | { delay, … } | a sequence for the attempts. 400 names every unknown mock key and every http/worker/shell/subworkflow task neither mocked nor in allowReal; 429 when FLOWDECK_MAX_TEST_RUNS runs are going on already.",
+    request: { schema: workflowTestRequestSchema, description: "What to test, its input and mocks", required: true },
+    errors: { 404: "No such workflow or version (with workflow)", 429: "FLOWDECK_MAX_TEST_RUNS test runs are going on already" },
+    responses: { 200: json(workflowTestResultSchema, "The run's status, output, error and every task's attempts") },
   },
   "GET /api/workflows/{name}": { access: "viewer", tag: "Workflows", summary: "A workflow's latest version (or ?version=N); ETag: its checksum", query: [VERSION_QUERY], responses: { 200: json(r.workflowVersionViewSchema, "The version") } },
   "DELETE /api/workflows/{name}": {

@@ -13,12 +13,21 @@ import type { HotTx, WriteTx } from "./types";
  */
 export async function writeTransaction<T>(db: Db, full: boolean, work: (tx: HotTx, fullTx: WriteTx | null) => Promise<T>): Promise<T> {
   if (full) return fullTransaction(db, (tx) => work(tx, tx));
-  return committed((events) => engineStore(db).then((store) => store.transaction((tx) => work(recordingEvents(tx, events), null))));
+  return committed((events) => engineStore(db).then((store) => store.transaction((tx) => work(recordingEvents(tx, events), null))), !unobserved.has(db));
 }
 
 /** A transaction through Prisma with the whole WriteTx. */
 export function fullTransaction<T>(db: Db, work: (tx: WriteTx) => Promise<T>): Promise<T> {
-  return committed((events) => db.$transaction((tx) => work(recordingEvents(prismaWriteTx(tx), events))));
+  return committed((events) => db.$transaction((tx) => work(recordingEvents(prismaWriteTx(tx), events))), !unobserved.has(db));
+}
+
+// On globalThis: Next.js may bundle this module into several chunks (see lib/db/client.ts).
+const globalForUnobserved = globalThis as typeof globalThis & { __flowdeckUnobservedDbs?: WeakSet<Db> };
+const unobserved = (globalForUnobserved.__flowdeckUnobservedDbs ??= new WeakSet());
+
+/** The transactions on `db` count nothing in the metrics (a workflow test's throwaway database). */
+export function leaveOutOfMetrics(db: Db): void {
+  unobserved.add(db);
 }
 
 /**
@@ -27,10 +36,10 @@ export function fullTransaction<T>(db: Db, work: (tx: WriteTx) => Promise<T>): P
  * rolled-back transaction counts nothing. For the few transactions outside this module
  * (a start, an operator's operation).
  */
-export async function committed<T>(transaction: (events: NewEvent[]) => Promise<T>): Promise<T> {
+export async function committed<T>(transaction: (events: NewEvent[]) => Promise<T>, observe = true): Promise<T> {
   const events: NewEvent[] = [];
   const result = await transaction(events);
-  observeCommittedEvents(events);
+  if (observe) observeCommittedEvents(events);
   return result;
 }
 
