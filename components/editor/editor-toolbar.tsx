@@ -1,6 +1,6 @@
 "use client";
 
-import { AlertTriangle, CheckCircle2, CircleDashed, Download, Keyboard, LayoutGrid, Loader2, Maximize, Play, Redo2, Save, Undo2, Upload } from "lucide-react";
+import { AlertTriangle, CheckCircle2, CircleDashed, Download, FlaskConical, Keyboard, LayoutGrid, Loader2, Maximize, Play, Redo2, Save, Undo2, Upload } from "lucide-react";
 import { VersionsMenu, type EditorVersion } from "@/components/editor/versions-menu";
 import { RestoreVersionButton } from "@/components/editor/restore-version-button";
 import { Badge } from "@/components/ui/badge";
@@ -42,6 +42,9 @@ type EditorToolbarProps = {
   /** "Zoom to fit": the whole graph when readable so, else its start (use-opening-view.ts). */
   onFit: () => void;
   onOpenDialog: (dialog: EditorDialog) => void;
+  /** Shows or hides the Test panel (a test run of the unsaved draft). */
+  onToggleTest: () => void;
+  testOpen: boolean;
   onSave: () => void;
 };
 
@@ -68,9 +71,12 @@ export function EditorToolbar({
   onLayout,
   onFit,
   onOpenDialog,
+  onToggleTest,
+  testOpen,
   onSave,
 }: EditorToolbarProps) {
   const canRun = useCan("operator");
+  const canTest = useCan("designer");
   return (
     <header className="flex h-14 shrink-0 items-center gap-3 border-b border-zinc-200 bg-white px-4 dark:border-zinc-800 dark:bg-zinc-900">
       <div className="flex min-w-0 items-center gap-2">
@@ -144,6 +150,11 @@ export function EditorToolbar({
           <Download className="size-4" aria-hidden /> Export
         </Button>
         <span className="mx-1 h-5 w-px bg-zinc-200 dark:bg-zinc-700" aria-hidden />
+        {canTest && !readOnly ? (
+          <Button variant="ghost" aria-pressed={testOpen} title="Run the unsaved draft with mocked tasks; nothing is recorded" disabled={taskCount === 0} onClick={onToggleTest} className={testOpen ? "bg-zinc-100 dark:bg-zinc-800" : undefined}>
+            <FlaskConical className="size-4" aria-hidden /> Test
+          </Button>
+        ) : null}
         {canRun ? (
         <Button
           disabled={!savedName || dirty}

@@ -17,6 +17,8 @@ type FlowElementsOptions = {
   readOnly: boolean;
   /** Problems per task key, shown on the cards and the minimap. */
   issueCounts: Map<string, number>;
+  /** Each task's status in the Test panel's last run, shown on its card; null when none is shown. */
+  testStatuses?: ReadonlyMap<string, string> | null;
 };
 
 /**
@@ -24,7 +26,7 @@ type FlowElementsOptions = {
  * React Flow measured; and the handlers that feed selection and sizes back (not positions: see
  * DesignerCanvas). `graph` is the document's plain graph (for the auto-layout).
  */
-export function useFlowElements({ draft, selection, setSelection, readOnly, issueCounts }: FlowElementsOptions) {
+export function useFlowElements({ draft, selection, setSelection, readOnly, issueCounts, testStatuses = null }: FlowElementsOptions) {
   const [measured, setMeasured] = useState<Record<string, Size>>({});
   const graph = useMemo(() => definitionToFlow(asDefinition(draft)), [draft]);
   const selectedNodes = useMemo(() => new Set(selection.nodes), [selection.nodes]);
@@ -41,9 +43,9 @@ export function useFlowElements({ draft, selection, setSelection, readOnly, issu
         // Known sizes: React Flow can leave out off-screen cards before it has measured them.
         width: TASK_NODE_WIDTH,
         height: TASK_NODE_HEIGHT,
-        data: { ...node.data, editable: !readOnly, issueCount: issueCounts.get(node.id) ?? 0 },
+        data: { ...node.data, editable: !readOnly, issueCount: issueCounts.get(node.id) ?? 0, ...(testStatuses?.has(node.id) ? { testStatus: testStatuses.get(node.id) } : {}) },
       })),
-    [graph.nodes, selectedNodes, measured, readOnly, issueCounts],
+    [graph.nodes, selectedNodes, measured, readOnly, issueCounts, testStatuses],
   );
   const nodes = useKeepUnchanged(derivedNodes);
   const derivedEdges = useMemo<Edge[]>(

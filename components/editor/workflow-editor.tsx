@@ -11,6 +11,8 @@ import { Palette } from "@/components/editor/palette";
 import { TaskInspector, WorkflowInspector } from "@/components/editor/inspector";
 import { ExportDialog, ImportDialog } from "@/components/editor/dialogs";
 import { RunDialog } from "@/components/editor/run-dialog";
+import { TestPanel } from "@/components/editor/test-panel";
+import type { WorkflowTestResult } from "@/lib/services/workflow-test/schema";
 import type { EditorVersion } from "@/components/editor/versions-menu";
 import { DesignerCanvas, EmptyCanvasHint } from "@/components/editor/designer-canvas";
 import { EditorToolbar, type EditorBusy, type EditorDialog } from "@/components/editor/editor-toolbar";
@@ -64,6 +66,11 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
   const [errorsOpen, setErrorsOpen] = useState(false);
   const [dialog, setDialog] = useState<EditorDialog | null>(null);
   const [busy, setBusy] = useState<EditorBusy | null>(null);
+  const [testOpen, setTestOpen] = useState(false);
+  const [testStatuses, setTestStatuses] = useState<ReadonlyMap<string, string> | null>(null);
+  const showTestResult = useCallback((result: WorkflowTestResult | null) => {
+    setTestStatuses(result ? new Map(result.tasks.filter((task) => task.mapIndex < 0).map((task) => [task.key, task.status])) : null);
+  }, []);
 
   const { issues, issueCounts, validating, pristine, showIssues } = useDebouncedValidation(draft, initial, initialWarnings);
   const showProblems = useCallback(
@@ -81,7 +88,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
   const startRun = useStartRun({ savedName, version, setBusy, onStarted: closeDialog });
 
   const { onCanvasInit, requestFit, fitNow } = useOpeningView(canvasRef, latestDraft);
-  const { graph, nodes, edges, onNodesChange, onEdgesChange } = useFlowElements({ draft, selection, setSelection, readOnly, issueCounts });
+  const { graph, nodes, edges, onNodesChange, onEdgesChange } = useFlowElements({ draft, selection, setSelection, readOnly, issueCounts, testStatuses });
   const canvas = useCanvasHandlers({ draft, selection, setSelection, commit, readOnly, canvasRef });
   const runAutoLayout = useAutoLayout({ graph, latestDraft, commit, readOnly, setBusy, onPlaced: requestFit });
 
@@ -134,6 +141,8 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
         onLayout={() => void runAutoLayout()}
         onFit={fitNow}
         onOpenDialog={setDialog}
+        testOpen={testOpen}
+        onToggleTest={() => setTestOpen((open) => !open)}
         onSave={saveNow}
       />
 
@@ -160,6 +169,20 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
             />
             {draft.tasks.length === 0 ? <EmptyCanvasHint /> : null}
           </div>
+          {testOpen ? (
+            <TestPanel
+              draft={draft}
+              onResult={(result) => {
+                showTestResult(result);
+                // The panel took part of the canvas: bring the whole graph back into view.
+                if (result) fitNow();
+              }}
+              onClose={() => {
+                setTestOpen(false);
+                showTestResult(null);
+              }}
+            />
+          ) : null}
           {errorsOpen ? <ProblemsPanel issues={issues} onFocus={canvas.focusTask} onClose={() => setErrorsOpen(false)} /> : null}
         </div>
 

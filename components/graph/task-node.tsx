@@ -3,6 +3,7 @@
 import { memo } from "react";
 import { Handle, Position, useStore, type Node, type NodeProps, type ReactFlowState } from "@xyflow/react";
 import { AlertCircle } from "lucide-react";
+import { StatusBadge } from "@/components/monitor/status-visual";
 import { TASK_NODE_HEIGHT, TASK_NODE_WIDTH, type TaskNodeData } from "@/lib/canvas/definition-to-flow";
 import { TASK_TYPE_VISUAL } from "@/components/graph/task-type-visual";
 import { SourceHandles } from "@/components/graph/branch-handles";
@@ -85,6 +86,7 @@ function TaskNodeCard({ data, selected }: NodeProps<TaskFlowNode>) {
       data-task-type={data.taskType}
       data-issues={issues > 0 ? issues : undefined}
       data-diff={data.diff}
+      data-test-status={data.testStatus}
     >
       <span className={`absolute inset-y-0 left-0 w-1 rounded-l-lg ${visual.stripe}`} aria-hidden />
       <Handle type="target" position={Position.Left} isConnectable={data.editable === true} className={handleClass} />
@@ -104,6 +106,7 @@ function TaskNodeCard({ data, selected }: NodeProps<TaskFlowNode>) {
           {data.summary || "\u00a0"}
         </span>
       </span>
+      {data.testStatus ? <StatusBadge status={data.testStatus} className="absolute -bottom-2.5 right-2 bg-white !py-0 text-[10px] shadow-sm" /> : null}
       {issues > 0 ? (
         <span
           className="absolute -top-2 -right-2 flex h-5 min-w-5 items-center justify-center gap-0.5 rounded-full bg-red-600 px-1 text-[10px] font-semibold text-white shadow-sm"

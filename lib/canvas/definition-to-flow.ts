@@ -16,6 +16,8 @@ export type TaskNodeData = {
   summary: string;
   /** A switch's branches, each drawn as a source handle (id = branch id): its cases, then the default. */
   branches?: { id: BranchId; name: string }[];
+  /** The task's status in the designer's last test run (Test panel), when one is shown. */
+  testStatus?: string;
 };
 
 export type FlowNode = { id: string; type: "task"; position: { x: number; y: number }; data: TaskNodeData };
