@@ -10,16 +10,19 @@ import { matchingExecutionIds, searchExecutions } from "@/lib/services/execution
 describe.each(TEST_PROVIDERS)("searching executions on %s", (provider) => {
   let db: Db;
   let cleanup: () => Promise<void>;
-  /** Newest first, as the list shows them. */
-  const ids: string[] = [];
+  /** Newest first, as one unpaged list shows them (executions started in one millisecond are ordered by id). */
+  let ids: string[] = [];
   beforeAll(async () => {
     const test = await createTestDatabase(provider);
     db = test.db;
     cleanup = test.cleanup;
     await saveWorkflow(db, { name: "paged", tasks: [{ key: "a", type: "transform", params: { output: 1 } }] }, "dora");
     await saveWorkflow(db, { name: "other", tasks: [{ key: "a", type: "transform", params: { output: 1 } }] }, "dora");
-    for (let i = 0; i < 7; i += 1) ids.unshift((await startExecution(db, { workflow: "paged", correlationId: `c${i}` }, "otto")).id);
+    const started = new Set<string>();
+    for (let i = 0; i < 7; i += 1) started.add((await startExecution(db, { workflow: "paged", correlationId: `c${i}` }, "otto")).id);
     await startExecution(db, { workflow: "other" }, "otto");
+    ids = (await searchExecutions(db, { workflow: "paged", limit: 200 })).executions.map((e) => e.id);
+    expect(new Set(ids)).toEqual(started);
   });
   afterAll(async () => cleanup?.());
 
