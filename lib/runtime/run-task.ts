@@ -266,8 +266,9 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       if (await releasedForShutdown(db, holder, options)) return;
       if (!(await startAttempt(db, holder, { now, leaseUntil, input, deadline }))) return;
       announceExecutionChanged(run.executionId);
-      const outcome = await runHttpTask(withinDeadline(params, 30_000, deadline, now), withSecrets(context, secrets.secrets), task.key, { abort: options.abort });
-      await recordAttemptOutcome(db, holder, maskOutcome(outcome, secrets.secrets));
+      const { outcome, exchange } = await runHttpTask(withinDeadline(params, 30_000, deadline, now), withSecrets(context, secrets.secrets), task.key, { abort: options.abort, secrets: secrets.secrets });
+      // The attempt's input is the request as sent (masked), with the response's status and timing.
+      await recordAttemptOutcome(db, holder, maskOutcome(outcome, secrets.secrets), exchange ? { input: exchange } : {});
       return;
     }
     case "shell": {
