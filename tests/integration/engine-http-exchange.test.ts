@@ -124,11 +124,11 @@ describe.each(TEST_PROVIDERS)("http attempts record what they sent, on %s", (pro
     for (const clear of [token, literalKey, queryKey]) expect(stored).not.toContain(clear);
   });
 
-  it("a timeout: the request shows, the response has no status and names the failure", async () => {
+  it("a timeout: the request shows, the response has no status and names the failure; a mapped input is kept", async () => {
     const execution = await run(
       h,
       "http-exchange-timeout",
-      { tasks: [{ key: "call", type: "http", retry: { maximumAttempts: 1 }, params: callParams("/slow", { timeoutMs: 300 }) }] },
+      { tasks: [{ key: "call", type: "http", retry: { maximumAttempts: 1 }, input: { note: "{% $input.note %}" }, params: callParams("/slow", { timeoutMs: 300 }) }] },
       { base: server.url, note: "t" },
     );
     expect(execution.status).toBe("FAILED");
@@ -138,5 +138,7 @@ describe.each(TEST_PROVIDERS)("http attempts record what they sent, on %s", (pro
     expect(request.url).toBe(`${server.url}/slow?api_key=[masked]&page=2`);
     expect(response).toEqual({ status: null, durationMs: expect.any(Number), headers: {}, error: "TIMEOUT" });
     expect(response!.durationMs).toBeGreaterThanOrEqual(250);
+    // The task's own mapped input stays beside the exchange.
+    expect((attempt!.input as { input?: unknown }).input).toEqual({ note: "t" });
   });
 });
