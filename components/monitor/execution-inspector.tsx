@@ -8,6 +8,7 @@ import type { SupersededAttempt } from "@/lib/services/execution-history";
 import { JsonView } from "@/components/monitor/json-view";
 import { StatusBadge, isFinishedExecution } from "@/components/monitor/status-visual";
 import { InputHistory, SupersededAttempts } from "@/components/monitor/run-history";
+import { HttpExchangeView, isHttpExchange } from "@/components/monitor/http-exchange-view";
 
 // The monitor's side panel: the execution's overview, or the selected task with its attempts.
 
@@ -102,7 +103,7 @@ export function TaskInspector({
       {latest ? (
         <>
           {latest.error ? <JsonView label="Error" value={latest.error} /> : null}
-          <JsonView label="Input" value={latest.input} />
+          {isHttpExchange(latest.input) ? <HttpExchangeView exchange={latest.input} /> : <JsonView label="Input" value={latest.input} />}
           <JsonView label="Output" value={latest.output} />
           {latest.heartbeatDetails !== null ? (
             <JsonView label={latest.heartbeatAt ? `Progress (last heartbeat ${new Date(latest.heartbeatAt).toLocaleTimeString()})` : "Progress"} value={latest.heartbeatDetails} />

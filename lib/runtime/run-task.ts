@@ -272,8 +272,11 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       if (await releasedForShutdown(db, holder, options)) return;
       if (!(await startAttempt(db, holder, { now, leaseUntil, input, deadline }))) return;
       announceExecutionChanged(run.executionId);
-      const outcome = await runHttpTask(withinDeadline(params, 30_000, deadline, now), withSecrets(context, secrets.secrets), task.key, { abort: options.abort });
-      await recordAttemptOutcome(db, holder, maskOutcome(outcome, secrets.secrets));
+      const { outcome, exchange } = await runHttpTask(withinDeadline(params, 30_000, deadline, now), withSecrets(context, secrets.secrets), task.key, { abort: options.abort, secrets: secrets.secrets });
+      // The attempt's input is the request as sent (masked), with the response's status and timing
+      // (and the task's own mapped input, when it has one, beside them).
+      const recorded = exchange ? { input: input !== undefined ? { ...exchange, input } : exchange } : {};
+      await recordAttemptOutcome(db, holder, maskOutcome(outcome, secrets.secrets), recorded);
       return;
     }
     case "shell": {

@@ -4,6 +4,8 @@ import type { AttemptOutcome } from "@/lib/runtime/state";
 import { ALLOW_PUBLIC_SETTING, ALLOWED_HOSTS_SETTING, AllowListError, policyFromEnv, type NetworkPolicy } from "@/lib/net/allow-list";
 import { guardedFetch, RequestRefusedError } from "@/lib/net/guarded-fetch";
 import { errorOf, expressionError } from "@/lib/runtime/runners/error-of";
+import { recordRequest, recordResponse, type HttpExchange } from "@/lib/runtime/runners/http-exchange";
+import type { SecretValues } from "@/lib/secrets/mask";
 
 /** Largest response body kept as output. @default 1 MiB */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -40,27 +42,26 @@ function currentPolicy(): NetworkPolicy {
  * a non-http(s) URL with SCHEME_NOT_ALLOWED, more than 20 redirects with TOO_MANY_REDIRECTS, and a
  * bad FLOWDECK_HTTP_ALLOWED_HOSTS with NETWORK_POLICY_INVALID. `abort` (the engine's shutdown grace
  * ran out, Engine.stop) abandons the call: code ENGINE_SHUTDOWN, retried by the task's policy.
+ *
+ * `exchange` is what was sent and what came back (http-exchange.ts), masked with `secrets`; null
+ * when no request could be built (an expression failed, the URL is not one).
  */
-export async function runHttpTask(rawParams: Record<string, unknown>, context: ExpressionContext, taskKey: string, options: { abort?: AbortSignal } = {}): Promise<AttemptOutcome> {
+export async function runHttpTask(
+  rawParams: Record<string, unknown>,
+  context: ExpressionContext,
+  taskKey: string,
+  options: { abort?: AbortSignal; secrets?: SecretValues } = {},
+): Promise<{ outcome: AttemptOutcome; exchange: HttpExchange | null }> {
   const evaluated = await evaluateTemplate(rawParams, context, { basePath: `tasks.${taskKey}.params` });
-  if (!evaluated.ok) return { status: "FAILED", error: expressionError(evaluated.error) };
+  if (!evaluated.ok) return { outcome: { status: "FAILED", error: expressionError(evaluated.error) }, exchange: null };
   const params = evaluated.value as HttpParams;
   let url: URL;
   try {
     url = new URL(String(params.url));
   } catch {
-    return { status: "FAILED", error: errorOf("BAD_URL", `'${String(params.url)}' is not an absolute URL`) };
-  }
-  let policy: NetworkPolicy;
-  try {
-    policy = currentPolicy();
-  } catch (error) {
-    if (error instanceof AllowListError) return { status: "FAILED", error: errorOf("NETWORK_POLICY_INVALID", error.message) };
-    throw error;
+    return { outcome: { status: "FAILED", error: errorOf("BAD_URL", `'${String(params.url)}' is not an absolute URL`) }, exchange: null };
   }
   for (const [key, value] of Object.entries(params.query ?? {})) url.searchParams.set(key, String(value));
-  // What messages name the call by (no query: it may carry tokens; `null` origin for data: etc.).
-  const target = url.origin === "null" ? `${url.protocol}${url.pathname.slice(0, 100)}` : `${url.origin}${url.pathname}`;
   const method = params.method ?? "GET";
   const headers: Record<string, string> = Object.fromEntries(Object.entries(params.headers ?? {}).map(([k, v]) => [k, String(v)]));
   let body: string | undefined;
@@ -68,6 +69,30 @@ export async function runHttpTask(rawParams: Record<string, unknown>, context: E
     body = typeof params.body === "string" ? params.body : JSON.stringify(params.body);
     if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["content-type"] = "application/json";
   }
+  const request = recordRequest({ method, url, headers, body }, options.secrets);
+  const started = performance.now();
+  const answered = await sendRequest(params, { url, method, headers, body }, options.abort);
+  const durationMs = performance.now() - started;
+  const response = recordResponse(
+    answered.response ? { status: answered.response.status, durationMs, headers: answered.response.headers } : { status: null, durationMs, error: answered.outcome.status === "FAILED" ? answered.outcome.error.code : undefined },
+    options.secrets,
+  );
+  return { outcome: answered.outcome, exchange: { request, response } };
+}
+
+type Sent = { url: URL; method: string; headers: Record<string, string>; body: string | undefined };
+
+async function sendRequest(params: HttpParams, sent: Sent, abort: AbortSignal | undefined): Promise<{ outcome: AttemptOutcome; response?: { status: number; headers: Headers } }> {
+  const { url, method, headers, body } = sent;
+  let policy: NetworkPolicy;
+  try {
+    policy = currentPolicy();
+  } catch (error) {
+    if (error instanceof AllowListError) return { outcome: { status: "FAILED", error: errorOf("NETWORK_POLICY_INVALID", error.message) } };
+    throw error;
+  }
+  // What messages name the call by (no query: it may carry tokens; `null` origin for data: etc.).
+  const target = url.origin === "null" ? `${url.protocol}${url.pathname.slice(0, 100)}` : `${url.origin}${url.pathname}`;
   const timeoutMs = params.timeoutMs ?? 30_000;
   try {
     // One controller for the timeout and the engine's abort (a listener removed afterwards, not
@@ -75,14 +100,14 @@ export async function runHttpTask(rawParams: Record<string, unknown>, context: E
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const onAbort = () => controller.abort();
-    options.abort?.addEventListener("abort", onAbort);
-    if (options.abort?.aborted) onAbort();
+    abort?.addEventListener("abort", onAbort);
+    if (abort?.aborted) onAbort();
     let response: Awaited<ReturnType<typeof guardedFetch>>;
     try {
       response = await guardedFetch(url, { method, headers, body, signal: controller.signal }, { policy, maxResponseBytes: MAX_RESPONSE_BYTES });
     } finally {
       clearTimeout(timer);
-      options.abort?.removeEventListener("abort", onAbort);
+      abort?.removeEventListener("abort", onAbort);
     }
     const { text } = response;
     const contentType = response.headers.get("content-type") ?? "";
@@ -95,26 +120,30 @@ export async function runHttpTask(rawParams: Record<string, unknown>, context: E
       }
     }
     const output = { status: response.status, headers: Object.fromEntries(response.headers.entries()), body: parsed };
-    if (isSuccess(response.status, params.successStatuses ?? ["2xx"])) return { status: "COMPLETED", output };
+    const answer = { status: response.status, headers: response.headers };
+    if (isSuccess(response.status, params.successStatuses ?? ["2xx"])) return { outcome: { status: "COMPLETED", output }, response: answer };
     return {
-      status: "FAILED",
-      error: errorOf(`HTTP_${response.status}`, `${method} ${target} answered ${response.status}: ${text.slice(0, ERROR_BODY_EXCERPT)}`, {
-        status: response.status,
-        body: text.slice(0, ERROR_BODY_EXCERPT),
-      }),
+      response: answer,
+      outcome: {
+        status: "FAILED",
+        error: errorOf(`HTTP_${response.status}`, `${method} ${target} answered ${response.status}: ${text.slice(0, ERROR_BODY_EXCERPT)}`, {
+          status: response.status,
+          body: text.slice(0, ERROR_BODY_EXCERPT),
+        }),
+      },
     };
   } catch (error) {
-    if (error instanceof RequestRefusedError) return { status: "FAILED", error: errorOf(error.code, `${method} ${target}: ${error.message}`, error.details) };
+    if (error instanceof RequestRefusedError) return { outcome: { status: "FAILED", error: errorOf(error.code, `${method} ${target}: ${error.message}`, error.details) } };
     const name = (error as Error).name;
-    if (options.abort?.aborted) {
-      return { status: "FAILED", error: errorOf("ENGINE_SHUTDOWN", `${method} ${target} was abandoned: the engine shut down before it answered`) };
+    if (abort?.aborted) {
+      return { outcome: { status: "FAILED", error: errorOf("ENGINE_SHUTDOWN", `${method} ${target} was abandoned: the engine shut down before it answered`) } };
     }
     if (name === "TimeoutError" || name === "AbortError") {
-      return { status: "FAILED", error: errorOf("TIMEOUT", `${method} ${target} did not answer within ${timeoutMs} ms`) };
+      return { outcome: { status: "FAILED", error: errorOf("TIMEOUT", `${method} ${target} did not answer within ${timeoutMs} ms`) } };
     }
     // fetch wraps socket errors (cause.code ECONNREFUSED…); DNS errors come as they are (code ENOTFOUND).
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const code = cause?.code ?? cause?.message ?? (error as { code?: string }).code ?? (error as Error).message;
-    return { status: "FAILED", error: errorOf("NETWORK_ERROR", `${method} ${target} failed: ${code}`) };
+    return { outcome: { status: "FAILED", error: errorOf("NETWORK_ERROR", `${method} ${target} failed: ${code}`) } };
   }
 }
