@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { retireTriggersOf, syncTriggers } from "@/lib/triggers/sync";
-import { findTriggerCycle } from "@/lib/triggers/cycles";
+import { describeStartCycle, findStartCycle, findTriggerCycle } from "@/lib/triggers/cycles";
 import type { Db } from "@/lib/db/client";
 import {
   findLatestVersion,
@@ -279,6 +279,23 @@ export async function checkWorkflowReferences(db: Db, definitions: readonly Work
     return stored.get(id)!;
   };
 
+  /** Which workflows start when one ends: the active workflow triggers stored, with the batch's own in place of their stored ones. */
+  let targetsBySource: Map<string, string[]> | undefined;
+  const triggerTargets = async (source: string): Promise<string[]> => {
+    if (!targetsBySource) {
+      targetsBySource = new Map();
+      const add = (from: string, to: string) => targetsBySource!.set(from, [...(targetsBySource!.get(from) ?? []), to]);
+      const rows = await db.trigger.findMany({ where: { type: "workflow", retiredAt: null }, select: { workflowName: true, spec: true } });
+      for (const row of rows) {
+        if (batch.has(row.workflowName)) continue;
+        const spec = JSON.parse(row.spec) as { workflow?: unknown };
+        if (typeof spec.workflow === "string") add(spec.workflow, row.workflowName);
+      }
+      for (const member of batch.values()) for (const trigger of member.triggers ?? []) if (trigger.type === "workflow") add(trigger.workflow, member.name);
+    }
+    return targetsBySource.get(source) ?? [];
+  };
+
   const results: ValidationIssue[][] = [];
   for (const definition of definitions) {
     const warnings = await referenceWarnings(db, definition, batch);
@@ -293,6 +310,20 @@ export async function checkWorkflowReferences(db: Db, definitions: readonly Work
       const chain = cycle.chain.join(" → ");
       throw conflict(`workflow '${definition.name}' is not saved: it would close a cycle of workflows ${chain}`, [
         { path: cycle.path, message: `task "${cycle.taskKey}" runs workflow "${cycle.chain[1]}", which leads back to "${definition.name}": ${chain}` },
+      ]);
+    }
+    const startCycle = await findStartCycle(definition, (name) => resolve(name, undefined), triggerTargets, (reached) => workflowReferences(reached).map((reference) => reference.workflow));
+    if (startCycle) {
+      const described = describeStartCycle(startCycle);
+      const first = startCycle[0]!;
+      const last = startCycle[startCycle.length - 1]!;
+      // Point at the definition's own part of the cycle: the task that runs the first child, or the trigger that closes it.
+      const path =
+        first.kind === "runs"
+          ? (workflowReferences(definition).find((reference) => reference.workflow === first.to)?.path ?? "tasks")
+          : `triggers[${(definition.triggers ?? []).findIndex((trigger) => trigger.type === "workflow" && trigger.workflow === last.from)}].workflow`;
+      throw conflict(`workflow '${definition.name}' is not saved: its executions would start each other forever: ${described}`, [
+        { path, message: `closes a cycle of starts through workflow triggers and child workflows: ${described}` },
       ]);
     }
     results.push(warnings);

@@ -218,4 +218,32 @@ describe.each(TEST_PROVIDERS)("schedule triggers on %s", (provider) => {
     expect((refused as ServiceError).details[0]!.path).toBe("triggers[0].workflow");
     expect(await db.workflowDefinition.count({ where: { name: "cyc-c" } })).toBe(0);
   });
+
+  it("refuses a cycle of starts that mixes a workflow trigger with a child workflow, from either side, and keeps what was stored", async () => {
+    const child = (name: string, runs: string) => ({ name, tasks: [{ key: "run", type: "subworkflow", params: { workflow: runs } }] });
+    // mix-b runs mix-a as a child; giving mix-b a trigger on mix-a's end closes the loop: every
+    // mix-a that ends starts a mix-b, which runs a mix-a, which ends…
+    await saveWorkflow(db, { name: "mix-a", tasks }, "test");
+    await saveWorkflow(db, child("mix-b", "mix-a"), "test");
+    const refused = await saveWorkflow(db, { ...child("mix-b", "mix-a"), triggers: [{ type: "workflow", key: "after-a", workflow: "mix-a" }] }, "test").catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ServiceError);
+    expect((refused as ServiceError).code).toBe("CONFLICT");
+    expect((refused as ServiceError).message).toBe("workflow 'mix-b' is not saved: its executions would start each other forever: 'mix-b' runs 'mix-a', 'mix-a' ending starts 'mix-b'");
+    expect((refused as ServiceError).details[0]!.path).toBe("tasks[0].params.workflow");
+    expect(await db.workflowDefinition.count({ where: { name: "mix-b" } })).toBe(1);
+
+    // Through stored triggers: mix-d starts when mix-c ends and runs mix-e; saving mix-e to run
+    // mix-c closes mix-e → mix-c → (ends) mix-d → mix-e.
+    await saveWorkflow(db, { name: "mix-c", tasks }, "test");
+    await saveWorkflow(db, { name: "mix-e", tasks }, "test");
+    await saveWorkflow(db, { ...child("mix-d", "mix-e"), triggers: [{ type: "workflow", key: "after-c", workflow: "mix-c" }] }, "test");
+    const closing = await saveWorkflow(db, child("mix-e", "mix-c"), "test").catch((error: unknown) => error);
+    expect((closing as ServiceError).code).toBe("CONFLICT");
+    expect((closing as ServiceError).message).toContain("'mix-e' runs 'mix-c', 'mix-c' ending starts 'mix-d', 'mix-d' runs 'mix-e'");
+    expect(await db.workflowDefinition.count({ where: { name: "mix-e" } })).toBe(1);
+
+    // Starting a workflow twice, as a child and by a trigger on the parent's end, is no loop.
+    await saveWorkflow(db, { name: "mix-g", tasks, triggers: [{ type: "workflow", key: "after-f", workflow: "mix-f" }] }, "test");
+    await expect(saveWorkflow(db, child("mix-f", "mix-g"), "test")).resolves.toBeDefined();
+  });
 });
