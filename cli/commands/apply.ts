@@ -1,7 +1,7 @@
 // flowdeck apply DIR|FILE… [--dry-run] [--prune], and export --all DIR: workflow definitions kept
 // in git. Files hold no server-assigned data: `version` and `$schema` are ignored when read and
 // never written, so `export --all` then `apply` changes nothing.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Command } from "commander";
 import type { WorkflowSummaryView, SaveResult } from "@/lib/services/workflows";
@@ -11,6 +11,7 @@ import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import { describeDiff, diffDefinitions, type WorkflowDiff } from "@/lib/editor/diff";
 import { contextOf } from "../context";
 import { CliError, EXIT } from "../exit-codes";
+import { filesUnder } from "../files";
 import { parseJsonText } from "../input";
 import { printJson } from "../output";
 
@@ -22,25 +23,7 @@ type Plan = { name: string; file?: string; action: "create" | "update" | "unchan
 
 /** Every *.json under the paths (directories recursively; *.test.json and dot-folders skipped), sorted. */
 function definitionFiles(paths: string[]): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir).sort()) {
-      if (entry.startsWith(".") || entry === "node_modules") continue;
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (entry.endsWith(".json") && !entry.endsWith(".test.json")) files.push(path);
-    }
-  };
-  for (const path of paths) {
-    let stats;
-    try {
-      stats = statSync(path);
-    } catch {
-      throw new CliError(`${path}: no such file or directory`, EXIT.usage);
-    }
-    if (stats.isDirectory()) walk(path);
-    else files.push(path);
-  }
+  const files = filesUnder(paths, (name) => name.endsWith(".json") && !name.endsWith(".test.json"));
   return files;
 }
 

@@ -1,13 +1,14 @@
 // flowdeck test DIR|FILE…: runs the cases of *.test.json files against the server's test endpoint
 // (POST /api/workflows/test: the real engine, mocked tasks, nothing stored). A pass/fail line per
 // case, a diff on mismatch; exit 1 on any failure, 2 on an invalid test file (file, path, problem).
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { workflowTestFileSchema, type WorkflowTestCase, type WorkflowTestFile } from "@/lib/workflow/test-file";
 import type { WorkflowTestResult } from "@/lib/services/workflow-test/schema";
 import { contextOf } from "../context";
 import { CliError, EXIT } from "../exit-codes";
+import { filesUnder } from "../files";
 import { parseJsonText } from "../input";
 import { printJson, type Output } from "../output";
 import { compareResult, diffLines, type Mismatch } from "../test-compare";
@@ -20,25 +21,7 @@ type CaseResult = { file: string; case: string; passed: boolean; status?: string
 
 /** Every *.test.json under the paths (directories recursively, dot-folders skipped); a file named directly is taken as it is. */
 function testFiles(paths: string[]): string[] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir).sort()) {
-      if (entry.startsWith(".") || entry === "node_modules") continue;
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (entry.endsWith(".test.json")) files.push(path);
-    }
-  };
-  for (const path of paths) {
-    let stats;
-    try {
-      stats = statSync(path);
-    } catch {
-      throw new CliError(`${path}: no such file or directory`, EXIT.usage);
-    }
-    if (stats.isDirectory()) walk(path);
-    else files.push(path);
-  }
+  const files = filesUnder(paths, (name) => name.endsWith(".test.json"));
   if (files.length === 0) throw new CliError(`no test files (*.test.json) in ${paths.join(", ")}`, EXIT.usage);
   return files;
 }
