@@ -3,12 +3,11 @@
 import { useMemo, useState } from "react";
 import { FlaskConical, Loader2 } from "lucide-react";
 import type { WorkflowTestResult } from "@/lib/services/workflow-test/schema";
+import { MUST_MOCK_TYPES } from "@/lib/workflow/test-file";
 import { toSubmission, type DraftDefinition } from "@/lib/editor/document";
 import { StatusBadge } from "@/components/monitor/status-visual";
 import { Button } from "@/components/ui/button";
 
-/** Task types that reach outside the engine: a test run refuses them unmocked (POST /api/workflows/test). */
-const OUTSIDE = new Set(["http", "worker", "shell", "subworkflow"]);
 
 type Problem = { message: string; details: { path: string; message: string }[] };
 
@@ -28,7 +27,7 @@ function parseJson(text: string, what: string): { ok: true; value: unknown } | {
  * lists every task's result and hands the statuses to the canvas, which colours its cards.
  */
 export function TestPanel({ draft, onResult, onClose }: { draft: DraftDefinition; onResult: (result: WorkflowTestResult | null) => void; onClose: () => void }) {
-  const outside = useMemo(() => draft.tasks.filter((task) => OUTSIDE.has(task.type)).map((task) => task.key), [draft.tasks]);
+  const outside = useMemo(() => draft.tasks.filter((task) => MUST_MOCK_TYPES.has(task.type)).map((task) => task.key), [draft.tasks]);
   const [input, setInput] = useState("{}");
   const [mocks, setMocks] = useState(() => JSON.stringify(Object.fromEntries(outside.map((key) => [key, { output: {} }])), null, 2));
   const [running, setRunning] = useState(false);

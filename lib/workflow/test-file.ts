@@ -82,3 +82,6 @@ export function workflowTestJsonSchema(): Record<string, unknown> {
   const { $schema, ...rest } = z.toJSONSchema(workflowTestFileSchema, { target: "draft-2020-12", unrepresentable: "any" }) as Record<string, unknown>;
   return { $schema, $id: WORKFLOW_TEST_JSON_SCHEMA_ID, title: "Flowdeck workflow test file", ...rest };
 }
+
+/** Task types that reach outside the engine: a test run refuses them unmocked unless `allowReal` lists them (maps of them too). */
+export const MUST_MOCK_TYPES: ReadonlySet<string> = new Set(["http", "worker", "shell", "subworkflow"]);

@@ -14,12 +14,9 @@ import { loadDefinition } from "@/lib/runtime/definitions";
 import { workflowReferences } from "@/lib/workflow/references";
 import { withVersionLine } from "@/lib/workflow/canonical";
 import type { TaskDefinition, WorkflowDefinition } from "@/lib/workflow/schema";
-import type { MockStepSpec, TaskMocksTable } from "@/lib/workflow/test-file";
+import { MUST_MOCK_TYPES, type MockStepSpec, type TaskMocksTable } from "@/lib/workflow/test-file";
 import { openSandbox } from "./sandbox";
 import { MAX_TEST_RUN_MS, type TestTaskResult, type WorkflowTestRequest, type WorkflowTestResult } from "./schema";
-
-/** Task types with effects outside Flowdeck: a test runs them only when mocked or allowed (allowReal). */
-export const MUST_MOCK_TYPES: ReadonlySet<string> = new Set(["http", "worker", "shell", "subworkflow"]);
 
 /** Test runs at once in this process (FLOWDECK_MAX_TEST_RUNS); more are refused with 429. @default 4 */
 export const MAX_CONCURRENT_TEST_RUNS = Number(process.env.FLOWDECK_MAX_TEST_RUNS ?? 4);
