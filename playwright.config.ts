@@ -5,6 +5,22 @@ import { ADMIN_STATE } from "./e2e/accounts";
 const port = Number(process.env.E2E_PORT ?? 3100);
 
 /**
+ * Specs that assert on what the whole server holds (the dashboard's counts and recent failures,
+ * "no execution was recorded" of the Test panel, the seeded workflow's version and task count) or
+ * load it on purpose (runaway expressions). They run after the others, one at a time; every other
+ * spec works on workflows and executions of its own and runs beside another one
+ * (FLOWDECK_E2E_WORKERS, default 2: one server, two browsers).
+ */
+const EXCLUSIVE_SPECS = [
+  "**/bounded-work.spec.ts",
+  "**/dashboard.spec.ts",
+  "**/designer-save-conflict.spec.ts",
+  "**/designer-test-panel.spec.ts",
+  "**/workflows.spec.ts",
+];
+const workers = Number(process.env.FLOWDECK_E2E_WORKERS ?? 2);
+
+/**
  * Chromium: FLOWDECK_CHROMIUM if set, else Debian's /usr/bin/chromium (these machines cannot
  * download Playwright's browser), else Playwright's own browser where one is installed.
  */
@@ -14,7 +30,7 @@ export default defineConfig({
   testDir: "e2e",
   testMatch: "**/*.spec.ts",
   fullyParallel: false,
-  workers: 1,
+  workers,
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: process.env.CI ? [["list"]] : [["list"]],
@@ -45,7 +61,8 @@ export default defineConfig({
   // saves the session (e2e/auth.setup.ts); every spec then runs signed in as that admin.
   projects: [
     { name: "setup", testMatch: "auth.setup.ts" },
-    { name: "chromium", dependencies: ["setup"], use: { storageState: ADMIN_STATE } },
+    { name: "chromium", dependencies: ["setup"], testIgnore: EXCLUSIVE_SPECS, use: { storageState: ADMIN_STATE } },
+    { name: "exclusive", dependencies: ["chromium"], testMatch: EXCLUSIVE_SPECS, workers: 1, use: { storageState: ADMIN_STATE } },
   ],
   webServer: {
     command: "node scripts/e2e-server.mjs",

@@ -13,7 +13,11 @@ test("the API reference renders the document and tries a call with the session",
   await page.goto("/api-docs");
   await expect(page.getByRole("heading", { name: "API reference" })).toBeVisible();
   const reference = page.getByTestId("api-reference");
-  await expect(reference.getByText("Flowdeck API", { exact: false }).first()).toBeVisible();
+  // Swagger UI renders the whole document (~100 operations) on the client: give it time.
+  await expect(reference.getByText("Flowdeck API", { exact: false }).first()).toBeVisible({ timeout: 30_000 });
+  // The document is one Swagger UI reads without complaint (it once showed a jsonSchemaDialect warning).
+  await expect(reference.locator(".info")).toBeVisible();
+  await expect(reference.getByText("Warning", { exact: true })).toHaveCount(0);
   const operation = reference.locator("#operations-Server-getMe");
   await expect(operation).toBeVisible();
   await operation.locator(".opblock-summary").click();

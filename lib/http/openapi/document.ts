@@ -373,8 +373,9 @@ function build(): JsonObject {
     (paths[path] ??= {})[method.toLowerCase()] = operation;
   }
   return {
+    // No jsonSchemaDialect: OpenAPI 3.1's default dialect is already JSON Schema 2020-12 (what
+    // zod writes), and Swagger UI shows a warning on the page for any other value.
     openapi: "3.1.1",
-    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
     info: {
       title: "Flowdeck API",
       version: packageJson.version,
