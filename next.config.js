@@ -8,7 +8,12 @@ const nextConfig = {
   poweredByHeader: false,
   // The designer saves through a server action (app/workflows/actions.ts): it takes the same body
   // size as the API routes (FLOWDECK_MAX_BODY_BYTES, see lib/http/api.ts), not Next's 1 MB default.
-  experimental: { serverActions: { bodySizeLimit: Number(process.env.FLOWDECK_MAX_BODY_BYTES ?? 5 * 1024 * 1024) } },
+  // FLOWDECK_SOURCE_MAPS=1 (below) also leaves the server bundle unminified, so server CPU profiles
+  // (`node --cpu-prof`, the performance notes in README) name the original functions.
+  experimental: {
+    serverActions: { bodySizeLimit: Number(process.env.FLOWDECK_MAX_BODY_BYTES ?? 5 * 1024 * 1024) },
+    serverMinification: process.env.FLOWDECK_SOURCE_MAPS !== "1",
+  },
   // Native and server-only packages stay external to the server bundle.
   serverExternalPackages: ["better-sqlite3", "pg", "@prisma/adapter-better-sqlite3", "@prisma/adapter-pg", "jsonata", "undici", "prom-client"],
   // `npm test` runs `tsc --noEmit` over the whole project; checking again in every build only
