@@ -1,8 +1,10 @@
+import { AsyncResource } from "node:async_hooks";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import type { DatabaseProvider } from "@/lib/db/config";
 import { engineBus } from "@/lib/runtime/bus";
+import { setLocalEngine } from "@/lib/runtime/local-engine";
 import { claimDueDecisions, claimDueTasks } from "@/lib/runtime/writes/claim";
 import { runClaimedTask, type RunnerOptions } from "@/lib/runtime/run-task";
 import type { ClaimedAttempt, Dispatcher, ExecutionState, OutcomeItem } from "@/lib/runtime/state";
@@ -49,7 +51,13 @@ export type EngineOptions = {
   mocks?: TaskMocks;
   /** Report this engine to the metrics (slots, loop lag). @default true; a test run's engine passes false */
   metrics?: boolean;
+  /**
+   * Take the starts of this process while running (lib/runtime/local-engine.ts, lib/runtime/step.ts
+   * startWithFirstStep): the embedded engine of a server does. @default false
+   */
+  takeLocalStarts?: boolean;
 };
+
 
 /** What Engine.stop did with the attempts in flight. */
 export type StopReport = { finished: boolean; abandoned: number; waitedMs: number };
@@ -93,6 +101,13 @@ export class Engine implements Dispatcher {
   private stopping = new AbortController();
   /** Aborted when stop()'s grace runs out (calls in flight are abandoned as ENGINE_SHUTDOWN). */
   private abort = new AbortController();
+  /**
+   * The async context the engine was made in. Attempts handed over from a request (a start's first
+   * step, a worker's result) run in it, not in the request's: otherwise every promise of the
+   * execution's later work would carry the web framework's request context (its async-local
+   * stores, tracing), which costs on each one and ends with the request.
+   */
+  private readonly scope = new AsyncResource("FlowdeckEngine");
 
   constructor(
     private readonly db: Db,
@@ -108,6 +123,7 @@ export class Engine implements Dispatcher {
       shellEnabled: options.shellEnabled ?? false,
       triggers: options.triggers ?? true,
       metrics: options.metrics ?? true,
+      takeLocalStarts: options.takeLocalStarts ?? false,
     };
     this.runnerOptions = {
       engineId: this.engineId,
@@ -118,6 +134,11 @@ export class Engine implements Dispatcher {
       abort: this.abort.signal,
       ...(options.mocks ? { mocks: options.mocks } : {}),
     };
+  }
+
+  /** Whether this engine writes through `db` (a start on another client cannot be its first step). */
+  usesDatabase(db: Db): boolean {
+    return this.db === db;
   }
 
   get leaseMs(): number {
@@ -154,7 +175,7 @@ export class Engine implements Dispatcher {
   run(attempt: ClaimedAttempt, state: ExecutionState): void {
     this.release(1);
     this.counters.tasks++;
-    this.track(runClaimedTask(this.db, attempt, this.runnerOptions, state));
+    this.scope.runInAsyncScope(() => this.track(runClaimedTask(this.db, attempt, this.runnerOptions, state)));
   }
 
   remember(state: ExecutionState): void {
@@ -172,7 +193,7 @@ export class Engine implements Dispatcher {
       const queue = this.outcomeQueues.get(id);
       if (queue) return void queue.push({ item, state, resolve, reject });
       this.outcomeQueues.set(id, [{ item, state, resolve, reject }]);
-      void this.drainOutcomes(id);
+      this.scope.runInAsyncScope(() => void this.drainOutcomes(id));
     });
   }
 
@@ -228,6 +249,7 @@ export class Engine implements Dispatcher {
     if (this.options.metrics) trackEngine(this, true);
     engineBus.on("wake", this.onWake);
     engineBus.on("timerAt", this.onTimer);
+    if (this.options.takeLocalStarts) setLocalEngine(this);
     this.loopDone = this.loop();
   }
 
@@ -247,6 +269,7 @@ export class Engine implements Dispatcher {
     if (!this.running) return { finished: this.inFlight.size === 0, abandoned: 0, waitedMs: 0 };
     this.stopping.abort();
     this.running = false;
+    setLocalEngine(null, this);
     if (this.options.metrics) trackEngine(this, false);
     engineBus.off("wake", this.onWake);
     engineBus.off("timerAt", this.onTimer);

@@ -14,6 +14,7 @@ import { executionSnapshot, expressionContext, taskRunSnapshot, tasksViewOf, typ
 import type { Dispatcher, ExecutionState } from "@/lib/runtime/state";
 import { needsFullTx, persistDecisionStep, type AppliedPlan, type Reservation, type StepPlan } from "@/lib/runtime/writes/apply-decision";
 import { deferDecision } from "@/lib/runtime/writes/execution-row";
+import { insertNewExecution } from "@/lib/runtime/writes/start-execution";
 import { StaleExecutionError, writeTransaction } from "@/lib/runtime/writes/transaction";
 
 export { StaleExecutionError };
@@ -103,6 +104,33 @@ export async function runDecisionStep(db: Db, executionId: string, now: Date = n
   }
   afterPlan(plan, applied, dispatcher);
   return { commands: plan.commands.length, status: plan.status, scheduled: applied.scheduled + applied.claimed.length };
+}
+
+/**
+ * A start and its first decision step in ONE transaction, on the engine of this process: the new
+ * row (lib/runtime/writes/start-execution.ts), then the step decided on it in memory (it has no
+ * attempts yet), whose due attempts this engine claims and runs at once. Saves what a start costs
+ * otherwise: a transaction of its own, the engine's claim of the due decision, and a read of what
+ * was just written. Nothing is left to a crash that the usual path does not leave: the attempts are
+ * claimed under the engine's lease, as a decision step claims them, and are taken again when it
+ * runs out. `payload` is EXECUTION_CREATED's.
+ */
+export async function startWithFirstStep(db: Db, row: ExecutionRow, definition: WorkflowDefinition, payload: Record<string, unknown>, dispatcher: Dispatcher): Promise<void> {
+  const state: ExecutionState = { execution: row, runs: [], definition };
+  const now = row.createdAt;
+  const plan = await planStep(state, now);
+  const reservation: Reservation = { count: 0 };
+  let applied: AppliedPlan;
+  try {
+    applied = await writeTransaction(db, needsFullTx(state, plan), async (tx, fullTx) => {
+      await insertNewExecution(tx, row, payload);
+      return persistDecisionStep(tx, fullTx, state, plan, now, dispatcher, reservation);
+    });
+  } catch (error) {
+    if (reservation.count > 0) dispatcher.release(reservation.count);
+    throw error;
+  }
+  afterPlan(plan, applied, dispatcher);
 }
 
 type ResolvedComplete = { kind: "completeExecution"; output: unknown };

@@ -26,7 +26,7 @@ export function engineOptionsFromEnv(env: Readonly<Record<string, string | undef
 /** Starts this process's engine once (idempotent); SIGTERM / SIGINT stop it gracefully (lib/server/shutdown.ts). */
 export function startEmbeddedEngine(): Engine {
   if (!globalForEngine.flowdeckEngine) {
-    const engine = new Engine(getDb(), resolveDatabaseConfig().provider, engineOptionsFromEnv());
+    const engine = new Engine(getDb(), resolveDatabaseConfig().provider, { ...engineOptionsFromEnv(), takeLocalStarts: true });
     engine.start();
     globalForEngine.flowdeckEngine = engine;
     registerShutdownEngine(engine);

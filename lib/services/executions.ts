@@ -4,6 +4,8 @@ import type { Db } from "@/lib/db/client";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
 import { announceExecutionChanged, engineBus, wakeEngine } from "@/lib/runtime/bus";
 import { loadDefinition } from "@/lib/runtime/definitions";
+import { localEngine } from "@/lib/runtime/local-engine";
+import { startWithFirstStep } from "@/lib/runtime/step";
 import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
 import { engineStore } from "@/lib/runtime/store";
 import { insertNewExecution, newExecutionRow } from "@/lib/runtime/writes/start-execution";
@@ -106,9 +108,16 @@ export async function startExecution(db: Db, request: StartExecutionRequest, act
   const input = prepareExecutionInput(version, request.input ?? {}, `the input does not fit workflow '${definition.name}' v${definitionRow.version}`);
 
   const row = newExecutionRow({ definition: definitionRow, input, correlationId: request.correlationId, createdBy: actor, now: new Date() });
-  await writeTransaction(db, false, (tx) => insertNewExecution(tx, row, { workflow: definitionRow.name, version: definitionRow.version }));
-  announceExecutionChanged(row.id);
-  wakeEngine();
+  const payload = { workflow: definitionRow.name, version: definitionRow.version };
+  // The engine of this process, if it runs one, starts it in the same transaction; otherwise the
+  // row waits, due, for whichever engine claims it first.
+  const engine = localEngine();
+  if (engine?.usesDatabase(db)) await startWithFirstStep(db, row, definition, payload, engine);
+  else {
+    await writeTransaction(db, false, (tx) => insertNewExecution(tx, row, payload));
+    announceExecutionChanged(row.id);
+    wakeEngine();
+  }
   if (!request.waitSeconds) return executionView(row, [], []); // as started (the engine may be on it already)
   await waitForExecutionEnd(db, row.id, request.waitSeconds * 1000);
   const loaded = await store.loadExecution(row.id);
