@@ -4,7 +4,7 @@
 import type { Db } from "@/lib/db/client";
 import { Engine } from "@/lib/runtime/engine";
 import { startPgNotify } from "@/lib/runtime/pg-notify";
-import { engineOptionsFromEnv } from "@/lib/server/engine";
+import { engineOptionsFromEnv } from "@/lib/server/engine-options";
 import { startExecution } from "@/lib/services/executions";
 import { saveWorkflow } from "@/lib/services/workflows";
 import { createTestDatabase } from "../tests/helpers/db";

@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
 import { applyMigrations } from "@/lib/db/migrate";
 import { Engine } from "@/lib/runtime/engine";
-import { engineOptionsFromEnv } from "@/lib/server/engine";
+import { engineOptionsFromEnv } from "@/lib/server/engine-options";
 import { startPgNotify } from "@/lib/runtime/pg-notify";
 import { installShutdownHandlers, registerShutdownCloser, registerShutdownEngine } from "@/lib/server/shutdown";
 import { prepareSecretsKey } from "@/lib/secrets/startup";

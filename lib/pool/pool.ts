@@ -22,6 +22,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { boundFromEnv } from "@/lib/workflow/lru";
 import { ThreadPool, type PoolStats } from "./thread-pool";
+import { sourceThread } from "./source-thread";
 
 /** Most threads of the expression pool (FLOWDECK_EXPRESSION_THREADS). @default os.availableParallelism() */
 export const EXPRESSION_THREADS = boundFromEnv("FLOWDECK_EXPRESSION_THREADS", availableParallelism());
@@ -35,13 +36,8 @@ const THREAD_OPTIONS = { name: "flowdeck-expressions", resourceLimits: { maxOldG
 function spawnThread(): Worker {
   // Bundled by Turbopack (next start, next dev): the literal form below is what it turns into a chunk.
   if (process.env.NEXT_RUNTIME) return new Worker(new URL("./thread.ts", import.meta.url), THREAD_OPTIONS);
-  // From source (vitest, tsx): Node 20 cannot start a thread from a .ts file even under tsx (the
-  // loader does not reach a thread's entry), so a small script registers tsx's loader in the
-  // thread, then imports the entry.
-  const entry = new URL("./thread.ts", import.meta.url).href;
-  const loader = import.meta.resolve("tsx/esm/api");
-  const bootstrap = `import(${JSON.stringify(loader)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { ...THREAD_OPTIONS, eval: true });
+  // From source (vitest, tsx): see source-thread.ts.
+  return sourceThread(new URL("./thread.ts", import.meta.url), THREAD_OPTIONS);
 }
 
 const globalForPool = globalThis as unknown as { flowdeckExpressionPool?: ThreadPool };

@@ -4,14 +4,16 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import type { DatabaseProvider } from "@/lib/db/config";
 import { engineBus } from "@/lib/runtime/bus";
-import { setLocalEngine } from "@/lib/runtime/local-engine";
+import { setLocalEngine, type LocalEngine } from "@/lib/runtime/local-engine";
 import { claimDueDecisions, claimDueTasks } from "@/lib/runtime/writes/claim";
 import { runClaimedTask, type RunnerOptions } from "@/lib/runtime/run-task";
 import type { ClaimedAttempt, Dispatcher, ExecutionState, OutcomeItem } from "@/lib/runtime/state";
 import { markForDecision, postponeDecision } from "@/lib/runtime/writes/execution-row";
 import { recordOutcomes } from "@/lib/runtime/writes/record-outcome";
 import { writeTransaction } from "@/lib/runtime/writes/transaction";
-import { loadState } from "@/lib/runtime/step";
+import { loadState, startWithFirstStep } from "@/lib/runtime/step";
+import type { ExecutionRow } from "@/lib/runtime/snapshots";
+import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import { boundFromEnv, LruCache } from "@/lib/workflow/lru";
 import { observeEngineLoopLag, trackEngine } from "@/lib/metrics/observe";
 import type { TaskMocks } from "@/lib/runtime/mocks";
@@ -70,7 +72,7 @@ export type EngineState = { state: "running" | "stopped"; engineId: string; runn
  * any number of engines can share one (PostgreSQL), and a restarted engine picks up where a dead
  * one stopped.
  */
-export class Engine implements Dispatcher {
+export class Engine implements Dispatcher, LocalEngine {
   readonly engineId: string;
   private readonly options: Required<Omit<EngineOptions, "engineId" | "mocks">>;
   private running = false;
@@ -136,9 +138,14 @@ export class Engine implements Dispatcher {
     };
   }
 
-  /** Whether this engine writes through `db` (a start on another client cannot be its first step). */
+  /** LocalEngine: whether this engine writes through `db` (a start on another client cannot be its first step). */
   usesDatabase(db: Db): boolean {
     return this.db === db;
+  }
+
+  /** LocalEngine: a start and its first decision step in one transaction, its attempts run here. */
+  startNew(row: ExecutionRow, definition: WorkflowDefinition, payload: Record<string, unknown>): Promise<void> {
+    return startWithFirstStep(this.db, row, definition, payload, this);
   }
 
   get leaseMs(): number {

@@ -1,13 +1,19 @@
 import type { Db } from "@/lib/db/client";
-import type { Dispatcher } from "@/lib/runtime/state";
+import type { ExecutionRow } from "@/lib/runtime/snapshots";
+import type { WorkflowDefinition } from "@/lib/workflow/schema";
 
 /**
  * The running engine that takes this process's starts (EngineOptions.takeLocalStarts: the
- * embedded engine of a server), so a start and its first decision step are one transaction
- * (lib/runtime/step.ts startWithFirstStep). A module of its own so the services can ask for it
- * without importing the engine loop.
+ * embedded engine of a server, on its own thread or on this one), so a start and its first
+ * decision step are one transaction (lib/runtime/step.ts startWithFirstStep). A module of its own
+ * so the services can ask for it without importing the engine loop.
  */
-export type LocalEngine = Dispatcher & { usesDatabase(db: Db): boolean };
+export type LocalEngine = {
+  /** Whether it writes to the database of `db` (a start on another database is not its to take). */
+  usesDatabase(db: Db): boolean;
+  /** Inserts the execution and runs its first decision step in one transaction; resolves once committed. */
+  startNew(row: ExecutionRow, definition: WorkflowDefinition, payload: Record<string, unknown>): Promise<void>;
+};
 
 // On globalThis: Next.js may bundle this module into several chunks (see lib/db/client.ts).
 const globalForLocal = globalThis as typeof globalThis & { __flowdeckLocalEngine?: LocalEngine | null };

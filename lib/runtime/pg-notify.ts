@@ -1,5 +1,5 @@
 import pg from "pg";
-import { engineBus, setRemoteSignal } from "@/lib/runtime/bus";
+import { addRemoteSignal, relayRemoteSignal } from "@/lib/runtime/bus";
 
 const CHANNEL = "flowdeck_changes";
 /** Changes are coalesced for this long before one NOTIFY carries them all. */
@@ -30,13 +30,7 @@ async function connectPgNotify(url: string): Promise<() => Promise<void>> {
   await Promise.all([listener.connect(), sender.connect()]);
   listener.on("notification", (message) => {
     if (message.channel !== CHANNEL || !message.payload) return;
-    for (const item of message.payload.split(",")) {
-      if (item === "*") engineBus.emit("wake");
-      else if (item.startsWith("!")) {
-        engineBus.emit("executionChanged", item.slice(1));
-        engineBus.emit("executionEnded", item.slice(1));
-      } else engineBus.emit("executionChanged", item);
-    }
+    for (const item of message.payload.split(",")) relayRemoteSignal(item, notify);
   });
   listener.on("error", (error) => console.error("[pg-notify] listener error:", error.message));
   sender.on("error", (error) => console.error("[pg-notify] sender error:", error.message));
@@ -59,13 +53,14 @@ async function connectPgNotify(url: string): Promise<() => Promise<void>> {
     }
     if (payload) void send(payload);
   };
-  setRemoteSignal((item) => {
+  const notify = (item: string) => {
     pending.add(item);
     timer ??= setTimeout(flush, COALESCE_MS);
-  });
+  };
+  const removeSignal = addRemoteSignal(notify);
   return async () => {
     globalForNotify.flowdeckPgNotify = undefined;
-    setRemoteSignal(null);
+    removeSignal();
     if (timer) clearTimeout(timer);
     await Promise.allSettled([listener.end(), sender.end()]);
   };

@@ -19,7 +19,10 @@
  * handler owns the exit and the server keeps answering (workers' results) during the grace.
  */
 import { closeDb } from "@/lib/db/client";
-import type { Engine, StopReport } from "@/lib/runtime/engine";
+import type { StopReport } from "@/lib/runtime/engine";
+
+/** What shutdown stops: an Engine, or the engine thread of a server (lib/server/engine-thread/host.ts). */
+type StoppableEngine = { stop(options: { graceMs?: number }): Promise<StopReport> };
 import { beginProcessShutdown } from "@/lib/runtime/shutdown";
 import { closeExpressionPool } from "@/lib/pool/pool";
 
@@ -35,12 +38,12 @@ export function shutdownGraceMs(env: Readonly<Record<string, string | undefined>
   return value;
 }
 
-type ShutdownParts = { engine?: Engine; closers: (() => Promise<void>)[]; installed: boolean; running: Promise<ShutdownReport> | null };
+type ShutdownParts = { engine?: StoppableEngine; closers: (() => Promise<void>)[]; installed: boolean; running: Promise<ShutdownReport> | null };
 const globalForShutdown = globalThis as unknown as { flowdeckShutdownParts?: ShutdownParts };
 const parts = (globalForShutdown.flowdeckShutdownParts ??= { closers: [], installed: false, running: null });
 
 /** The engine this process stops on shutdown (one per process). */
-export function registerShutdownEngine(engine: Engine): void {
+export function registerShutdownEngine(engine: StoppableEngine): void {
   parts.engine = engine;
 }
 

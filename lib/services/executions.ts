@@ -5,7 +5,6 @@ import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/st
 import { announceExecutionChanged, engineBus, wakeEngine } from "@/lib/runtime/bus";
 import { loadDefinition } from "@/lib/runtime/definitions";
 import { localEngine } from "@/lib/runtime/local-engine";
-import { startWithFirstStep } from "@/lib/runtime/step";
 import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
 import { engineStore } from "@/lib/runtime/store";
 import { insertNewExecution, newExecutionRow } from "@/lib/runtime/writes/start-execution";
@@ -112,7 +111,7 @@ export async function startExecution(db: Db, request: StartExecutionRequest, act
   // The engine of this process, if it runs one, starts it in the same transaction; otherwise the
   // row waits, due, for whichever engine claims it first.
   const engine = localEngine();
-  if (engine?.usesDatabase(db)) await startWithFirstStep(db, row, definition, payload, engine);
+  if (engine?.usesDatabase(db)) await engine.startNew(row, definition, payload);
   else {
     await writeTransaction(db, false, (tx) => insertNewExecution(tx, row, payload));
     announceExecutionChanged(row.id);

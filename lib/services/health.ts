@@ -1,14 +1,14 @@
 import { describeDatabase, resolveDatabaseConfig } from "@/lib/db/config";
 import { listMigrations } from "@/lib/db/migrate";
 import packageJson from "@/package.json";
-import { embeddedEngineState } from "@/lib/server/engine";
+import { embeddedEngineState, type EmbeddedEngineState } from "@/lib/server/engine";
 
 export type HealthReport = {
   status: "ok";
   version: string;
   database: { provider: string; url: string };
   migrations: { applied: string[]; pending: string[] };
-  engine: ReturnType<typeof embeddedEngineState>;
+  engine: EmbeddedEngineState;
 };
 
 export async function getHealth(): Promise<HealthReport> {
@@ -19,6 +19,6 @@ export async function getHealth(): Promise<HealthReport> {
     version: packageJson.version,
     database: { provider: config.provider, url: describeDatabase(config) },
     migrations: { applied: migrations.applied, pending: migrations.pending },
-    engine: embeddedEngineState(),
+    engine: await embeddedEngineState(),
   };
 }

@@ -201,7 +201,7 @@ export const healthSchema = z
     migrations: z.object({ applied: z.array(z.string()), pending: z.array(z.string()) }),
     engine: z.union([
       z.object({ mode: z.literal("off"), state: z.literal("off") }),
-      z.object({ mode: z.literal("embedded"), state: z.enum(["running", "stopped"]), engineId: z.string(), runningTasks: z.number(), decisions: z.number(), tasks: z.number() }),
+      z.object({ mode: z.literal("embedded"), thread: z.boolean().describe("Whether the engine runs on a thread of its own (FLOWDECK_ENGINE_THREAD)"), state: z.enum(["running", "stopped"]), engineId: z.string(), runningTasks: z.number(), decisions: z.number(), tasks: z.number() }),
     ]),
   })
   .meta({ id: "Health" });
