@@ -44,19 +44,29 @@ export const SQLITE_TIMESTAMP_FORMAT = "iso8601" as const;
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
 /**
+ * SQLite's durability (FLOWDECK_SQLITE_SYNCHRONOUS):
+ * - `normal` (the default): with WAL, durable across application crashes and kill -9 (the
+ *   reliability tests kill the server mid-burst and lose nothing); a power loss or an OS crash may
+ *   lose the last transactions, never corrupting the database. About 10× fewer fsyncs than FULL.
+ * - `full`: every commit is fsynced before it returns, so it also survives a power loss.
+ */
+export function sqliteSynchronous(env: Readonly<Record<string, string | undefined>> = process.env): "NORMAL" | "FULL" {
+  const value = env.FLOWDECK_SQLITE_SYNCHRONOUS?.trim().toLowerCase();
+  if (value === undefined || value === "" || value === "normal") return "NORMAL";
+  if (value === "full") return "FULL";
+  throw new Error(`FLOWDECK_SQLITE_SYNCHRONOUS must be 'normal' or 'full', not '${env.FLOWDECK_SQLITE_SYNCHRONOUS}'`);
+}
+
+/**
  * Per-connection SQLite settings, applied to every connection the adapter opens.
  * - journal_mode=WAL: readers never block the writer (persistent, stored in the file).
- * - synchronous=NORMAL: with WAL, durable across application crashes; a power loss may lose the
- *   last transactions but never corrupts the database. About 10× faster than FULL here.
+ * - synchronous: NORMAL or FULL, see sqliteSynchronous.
  * - busy_timeout: wait for the write lock instead of failing at once with SQLITE_BUSY.
  * - foreign_keys=ON: SQLite's default is OFF; our relations (cascades) rely on it.
  */
-export const SQLITE_CONNECTION_PRAGMAS = [
-  "PRAGMA journal_mode = WAL",
-  "PRAGMA synchronous = NORMAL",
-  `PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`,
-  "PRAGMA foreign_keys = ON",
-];
+export function sqliteConnectionPragmas(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
+  return ["PRAGMA journal_mode = WAL", `PRAGMA synchronous = ${sqliteSynchronous(env)}`, `PRAGMA busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`, "PRAGMA foreign_keys = ON"];
+}
 
 /**
  * One writer at a time on the process's SQLite connection. The adapter serializes interactive
@@ -95,7 +105,7 @@ class FlowdeckSqliteAdapterFactory extends PrismaBetterSqlite3 {
 
   override async connect(): Promise<SqlDriverAdapter> {
     const adapter = (await super.connect()) as SqliteAdapter;
-    await adapter.executeScript(SQLITE_CONNECTION_PRAGMAS.join(";\n"));
+    await adapter.executeScript(sqliteConnectionPragmas().join(";\n"));
     const client = adapter.client;
     const prepare = client.prepare.bind(client);
     client.prepare = ((sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql)) as typeof client.prepare;

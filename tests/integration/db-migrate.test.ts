@@ -10,6 +10,7 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Prisma } from "@/lib/db/generated/sqlite/client";
 import type { DatabaseConfig } from "@/lib/db/config";
+import { sqliteSynchronous } from "@/lib/db/client";
 import { isPrismaError, PRISMA_ERROR } from "@/lib/db/errors";
 import {
   applyMigrations,
@@ -360,6 +361,24 @@ describe.each(TEST_PROVIDERS)("Db client on %s", (provider) => {
       expect(await pragma("synchronous")).toBe("1"); // NORMAL
       expect(Number(await pragma("busy_timeout"))).toBeGreaterThanOrEqual(5000);
       expect(await pragma("foreign_keys")).toBe("1");
+    });
+
+    it("runs SQLite with synchronous=FULL when FLOWDECK_SQLITE_SYNCHRONOUS=full, and refuses a value it does not know", async () => {
+      const saved = process.env.FLOWDECK_SQLITE_SYNCHRONOUS;
+      process.env.FLOWDECK_SQLITE_SYNCHRONOUS = "full";
+      const full = await createTestDatabase("sqlite").finally(() => {
+        if (saved === undefined) delete process.env.FLOWDECK_SQLITE_SYNCHRONOUS;
+        else process.env.FLOWDECK_SQLITE_SYNCHRONOUS = saved;
+      });
+      try {
+        const rows = await full.db.$queryRawUnsafe<Record<string, unknown>[]>("PRAGMA synchronous");
+        expect(String(Object.values(rows[0] ?? {})[0])).toBe("2"); // FULL
+      } finally {
+        await full.cleanup();
+      }
+      expect(() => sqliteSynchronous({ FLOWDECK_SQLITE_SYNCHRONOUS: "extra" })).toThrow(/FLOWDECK_SQLITE_SYNCHRONOUS must be 'normal' or 'full', not 'extra'/);
+      expect(sqliteSynchronous({})).toBe("NORMAL");
+      expect(sqliteSynchronous({ FLOWDECK_SQLITE_SYNCHRONOUS: "FULL" })).toBe("FULL");
     });
 
     it("stores DateTime as ISO-8601 UTC text with milliseconds, defaults included", async () => {
