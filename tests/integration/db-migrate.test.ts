@@ -366,15 +366,16 @@ describe.each(TEST_PROVIDERS)("Db client on %s", (provider) => {
     it("runs SQLite with synchronous=FULL when FLOWDECK_SQLITE_SYNCHRONOUS=full, and refuses a value it does not know", async () => {
       const saved = process.env.FLOWDECK_SQLITE_SYNCHRONOUS;
       process.env.FLOWDECK_SQLITE_SYNCHRONOUS = "full";
-      const full = await createTestDatabase("sqlite").finally(() => {
-        if (saved === undefined) delete process.env.FLOWDECK_SQLITE_SYNCHRONOUS;
-        else process.env.FLOWDECK_SQLITE_SYNCHRONOUS = saved;
-      });
+      let full: TestDatabase | undefined;
       try {
+        // The setting is read when the client opens its connection (at its first query).
+        full = await createTestDatabase("sqlite");
         const rows = await full.db.$queryRawUnsafe<Record<string, unknown>[]>("PRAGMA synchronous");
         expect(String(Object.values(rows[0] ?? {})[0])).toBe("2"); // FULL
       } finally {
-        await full.cleanup();
+        if (saved === undefined) delete process.env.FLOWDECK_SQLITE_SYNCHRONOUS;
+        else process.env.FLOWDECK_SQLITE_SYNCHRONOUS = saved;
+        await full?.cleanup();
       }
       expect(() => sqliteSynchronous({ FLOWDECK_SQLITE_SYNCHRONOUS: "extra" })).toThrow(/FLOWDECK_SQLITE_SYNCHRONOUS must be 'normal' or 'full', not 'extra'/);
       expect(sqliteSynchronous({})).toBe("NORMAL");
