@@ -14,7 +14,7 @@ const globalForBus = globalThis as unknown as {
   flowdeckRemoteSignals?: Set<RemoteSignal>;
 };
 
-/** A remote signal: "*" for wake, an execution id for a change, "!" + id for an end. */
+/** A remote signal: "*" for wake, an execution id for a change, "!" + id for an end, "@" + epoch ms for a timer. */
 export type RemoteSignal = (item: string) => void;
 
 export const engineBus: EventEmitter<BusEvents> = (globalForBus.flowdeckBus ??= new EventEmitter<BusEvents>().setMaxListeners(0));
@@ -38,7 +38,10 @@ function signalRemotes(item: string, except?: RemoteSignal): void {
  */
 export function relayRemoteSignal(item: string, from?: RemoteSignal): void {
   if (item === "*") engineBus.emit("wake");
-  else if (item.startsWith("!")) {
+  else if (item.startsWith("@")) {
+    const dueAt = Number(item.slice(1));
+    if (Number.isFinite(dueAt)) engineBus.emit("timerAt", dueAt);
+  } else if (item.startsWith("!")) {
     engineBus.emit("executionChanged", item.slice(1));
     engineBus.emit("executionEnded", item.slice(1));
   } else engineBus.emit("executionChanged", item);
@@ -65,4 +68,5 @@ export function announceExecutionEnded(executionId: string): void {
 /** A durable timer (a wait, an approval's timeout) falls due at `dueAt`: engines here can sleep until then. */
 export function announceTimer(dueAt: Date): void {
   engineBus.emit("timerAt", dueAt.getTime());
+  signalRemotes(`@${dueAt.getTime()}`);
 }

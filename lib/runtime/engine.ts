@@ -31,6 +31,7 @@ type QueuedOutcome = { item: OutcomeItem; state?: ExecutionState; resolve: (writ
 import { runDecisionStep, StaleExecutionError } from "@/lib/runtime/step";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
 import { fireDueTimers, reapExpiredLeases } from "@/lib/runtime/timers";
+import { DueTimes } from "@/lib/runtime/due-times";
 import { fireDueSchedules } from "@/lib/triggers/scheduler";
 import { fireWorkflowEventTriggers } from "@/lib/triggers/workflow-events";
 
@@ -81,8 +82,8 @@ export class Engine implements Dispatcher, LocalEngine {
   private wakeRequested = false;
   private wakeResolver: (() => void) | null = null;
   private lastTimers = 0;
-  /** The earliest timer known to fall due (announced in this process); the sweep runs then. */
-  private nextTimerAt: number | null = null;
+  /** When timers known here fall due (announced in this process or by the web thread); a sweep runs at each. */
+  private readonly dueTimes = new DueTimes();
   private counters = { decisions: 0, tasks: 0 };
   /** Runner slots promised to attempts a transaction is creating (see Dispatcher). */
   private reserved = 0;
@@ -234,10 +235,9 @@ export class Engine implements Dispatcher, LocalEngine {
   }
 
   private readonly onTimer = (dueAt: number) => {
-    if (this.nextTimerAt === null || dueAt < this.nextTimerAt) {
-      this.nextTimerAt = dueAt;
-      this.wakeResolver?.(); // re-plan the current sleep
-    }
+    const next = this.dueTimes.next();
+    this.dueTimes.add(dueAt);
+    if (next === null || dueAt < next) this.wakeResolver?.(); // re-plan the current sleep
   };
 
   private readonly onWake = () => {
@@ -323,7 +323,8 @@ export class Engine implements Dispatcher, LocalEngine {
       return;
     }
     // Sleep until the next poll, or the next known timer if that is sooner.
-    const untilTimer = this.nextTimerAt === null ? Infinity : Math.max(0, this.nextTimerAt - Date.now());
+    const nextTimer = this.dueTimes.next();
+    const untilTimer = nextTimer === null ? Infinity : Math.max(0, nextTimer - Date.now());
     const sleepMs = Math.min(this.options.pollIntervalMs, untilTimer);
     // When the loop was due to go on (its timer, or the moment it was woken): how late it does is its lag.
     let dueAt = performance.now() + sleepMs;
@@ -344,10 +345,9 @@ export class Engine implements Dispatcher, LocalEngine {
   async tick(): Promise<boolean> {
     const now = new Date();
     let worked = false;
-    const timerDue = this.nextTimerAt !== null && now.getTime() >= this.nextTimerAt;
+    const timerDue = this.dueTimes.takeDue(now.getTime());
     if (timerDue || now.getTime() - this.lastTimers >= this.options.timerIntervalMs) {
       this.lastTimers = now.getTime();
-      if (timerDue) this.nextTimerAt = null;
       const fired = (await fireDueTimers(this.db, now)) + (await reapExpiredLeases(this.db, now)) + (await this.fireTriggers(now));
       worked ||= fired > 0;
     }

@@ -135,15 +135,15 @@ describe.each(TEST_PROVIDERS)("wait and approval tasks on %s", (provider) => {
   // Last: it replaces the harness's engine.
   it("a wait is durable: its timer lives in the database and fires in another engine", async () => {
     await h.engine.stop();
-    // This engine runs the wait but never fires timers (its timer pass is a minute away), so the
-    // wait cannot end before it is stopped, however slow the machine.
+    // This engine runs the wait; it would fire the timer at its due time (it heard of it), and its
+    // periodic sweep is a minute away. It is stopped as soon as the wait is WAITING, long before then.
     const first = new Engine(h.db, provider, { pollIntervalMs: 25, timerIntervalMs: 60_000 });
     first.start();
     let waiting;
     try {
       waiting = await startUntilWaiting("wait-durable", {
         tasks: [
-          { key: "pause", type: "wait", params: { durationMs: 200 } },
+          { key: "pause", type: "wait", params: { durationMs: 1_500 } },
           { key: "after", type: "transform", dependsOn: ["pause"], params: { output: "resumed" } },
         ],
       }, "pause");
@@ -152,7 +152,7 @@ describe.each(TEST_PROVIDERS)("wait and approval tasks on %s", (provider) => {
     }
     const row = await h.db.taskRun.findFirstOrThrow({ where: { executionId: waiting.id, taskKey: "pause" } });
     expect(row.status).toBe("WAITING");
-    expect(row.nextRunAt!.getTime() - row.startedAt!.getTime()).toBe(200);
+    expect(row.nextRunAt!.getTime() - row.startedAt!.getTime()).toBe(1_500);
     await sleep(Math.max(0, row.nextRunAt!.getTime() - Date.now()) + 100); // past due: nobody fires it
     const stalled = await getExecution(h.db, waiting.id);
     expect(stalled.status).toBe("RUNNING");
@@ -166,5 +166,30 @@ describe.each(TEST_PROVIDERS)("wait and approval tasks on %s", (provider) => {
     expect(taskOf(execution, "after").attempts[0]!.output).toBe("resumed");
     const pause = taskOf(execution, "pause").attempts[0]!;
     expect(ms(pause.endedAt)).toBeGreaterThan(row.nextRunAt!.getTime() + 100);
+  });
+});
+
+// Timers this process announced fire at their own moments, each one: with the periodic sweep a
+// minute away, waits of different lengths started together all end (before, only the earliest
+// known timer woke the engine, and the rest waited for the sweep).
+describe.each(TEST_PROVIDERS)("timers of many executions on %s", (provider) => {
+  let h: EngineHarness;
+  beforeAll(async () => {
+    h = await createEngineHarness(provider, { timerIntervalMs: 60_000 });
+  });
+  afterAll(async () => {
+    await h?.cleanup();
+  });
+
+  it("fires each announced timer at its time, not at the next sweep", async () => {
+    const durations = [100, 250, 400, 550, 700];
+    const workflows = await Promise.all(durations.map((durationMs) => saveWorkflow(h, `wait-many-${durationMs}`, { tasks: [{ key: "pause", type: "wait", params: { durationMs } }] })));
+    const started = await Promise.all(workflows.map((workflow) => startExecution(h.db, { workflow, input: {} }, "test")));
+    const ended = await Promise.all(started.map((execution) => waitForEnd(h.db, execution.id, 20_000)));
+    for (const [i, execution] of ended.entries()) {
+      expect(execution.status).toBe("COMPLETED");
+      const pause = taskOf(execution, "pause").attempts[0]!;
+      expect(ms(pause.endedAt) - ms(pause.startedAt)).toBeGreaterThanOrEqual(durations[i]!);
+    }
   });
 });
