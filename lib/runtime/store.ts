@@ -30,6 +30,8 @@ export interface EngineStore {
    * from loadDefinition's cache), for the start path.
    */
   findDefinition(name: string, version?: number): Promise<DefinitionRef | null>;
+  /** An execution's status, or null when there is none (waits for an end poll it). */
+  executionStatus(executionId: string): Promise<string | null>;
   /** The child executions of an execution, with the attempt that started each. */
   childrenOf(executionId: string): Promise<{ id: string; parentTaskRunId: string | null }[]>;
   transaction<T>(work: (tx: HotTx) => Promise<T>): Promise<T>;
@@ -229,6 +231,10 @@ class SqliteStore implements EngineStore {
           : this.statement(`SELECT "id", "name", "version" FROM "WorkflowDefinition" WHERE "name" = ? AND "version" = ?`).get(name, version);
       return (row as DefinitionRef | undefined) ?? null;
     });
+  }
+
+  executionStatus(executionId: string): Promise<string | null> {
+    return this.read(() => (this.statement(`SELECT "status" FROM "Execution" WHERE "id" = ?`).get(executionId) as { status: string } | undefined)?.status ?? null);
   }
 
   childrenOf(executionId: string) {
@@ -440,6 +446,10 @@ class PgStore implements EngineStore {
         ? await this.query(this.pool, `SELECT "id", "name", "version" FROM "WorkflowDefinition" WHERE "name" = $1 ORDER BY "version" DESC LIMIT 1`, [name])
         : await this.query(this.pool, `SELECT "id", "name", "version" FROM "WorkflowDefinition" WHERE "name" = $1 AND "version" = $2`, [name, version]);
     return (result.rows[0] as DefinitionRef | undefined) ?? null;
+  }
+
+  async executionStatus(executionId: string): Promise<string | null> {
+    return ((await this.query(this.pool, `SELECT "status" FROM "Execution" WHERE "id" = $1`, [executionId])).rows[0] as { status: string } | undefined)?.status ?? null;
   }
 
   async childrenOf(executionId: string) {

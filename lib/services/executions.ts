@@ -141,7 +141,9 @@ export async function waitForExecutionEnd(db: Db, executionId: string, timeoutMs
   };
   engineBus.on("executionEnded", onEnded);
   try {
-    const statusOf = async () => (await db.execution.findUnique({ where: { id: executionId }, select: { status: true } }))?.status as ExecutionStatus | undefined;
+    // On the engine's fast path (lib/runtime/store.ts): a waiting start reads it at least twice.
+    const store = await engineStore(db);
+    const statusOf = async () => ((await store.executionStatus(executionId)) ?? undefined) as ExecutionStatus | undefined;
     let status = await statusOf();
     while (status && !isTerminalExecutionStatus(status) && Date.now() < deadline) {
       if (!ended) {

@@ -27,6 +27,7 @@ import type { EngineState, StopReport } from "@/lib/runtime/engine";
 import { setLocalEngine, type LocalEngine } from "@/lib/runtime/local-engine";
 import type { ExecutionRow } from "@/lib/runtime/snapshots";
 import type { EngineThreadCalls, EngineThreadMethod, FromThread, ToThread } from "./protocol";
+import { signalBatcher } from "./signal-batch";
 
 const THREAD_OPTIONS = { name: "flowdeck-engine" };
 /** How long after an unexpected exit the thread is started again. */
@@ -57,7 +58,7 @@ export class EngineThread implements LocalEngine {
   private stopped = false;
   private engineId = "engine-thread:starting";
   private readonly removals: (() => void)[] = [];
-  private readonly toThread: RemoteSignal = (item) => this.worker?.postMessage({ kind: "signal", item } satisfies ToThread);
+  private readonly toThread: RemoteSignal = signalBatcher((items) => this.worker?.postMessage({ kind: "signals", items } satisfies ToThread));
 
   constructor(
     private readonly db: Db,
@@ -107,7 +108,7 @@ export class EngineThread implements LocalEngine {
           this.engineId = message.engineId;
           resolve();
         } else if (message.kind === "failed") reject(new Error(`the engine thread failed to start: ${message.message}`));
-        else if (message.kind === "signal") relayRemoteSignal(message.item, this.toThread);
+        else if (message.kind === "signals") for (const item of message.items) relayRemoteSignal(item, this.toThread);
         else this.settle(message);
       };
       worker.on("message", onMessage);

@@ -14,13 +14,14 @@ export type EngineThreadCalls = {
 };
 export type EngineThreadMethod = keyof EngineThreadCalls;
 
+/** `signals`: bus signals (lib/runtime/bus.ts RemoteSignal items), batched per turn (signal-batch.ts). */
 export type ToThread =
-  | { kind: "signal"; item: string }
+  | { kind: "signals"; items: string[] }
   | { kind: "call"; id: number; method: EngineThreadMethod; args: unknown };
 
 export type FromThread =
   | { kind: "ready"; engineId: string }
   | { kind: "failed"; message: string }
-  | { kind: "signal"; item: string }
+  | { kind: "signals"; items: string[] }
   | { kind: "reply"; id: number; ok: true; value: unknown }
   | { kind: "reply"; id: number; ok: false; name: string; message: string };

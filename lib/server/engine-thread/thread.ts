@@ -15,6 +15,7 @@ import { Engine } from "@/lib/runtime/engine";
 import { prepareSecretsKey } from "@/lib/secrets/startup";
 import { engineOptionsFromEnv } from "@/lib/server/engine-options";
 import type { EngineThreadCalls, EngineThreadMethod, FromThread, ToThread } from "./protocol";
+import { signalBatcher } from "./signal-batch";
 
 const port = parentPort;
 if (!port) throw new Error("lib/server/engine-thread/thread.ts runs as a worker thread (host.ts starts it)");
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   // The web thread made the key (if any) before it started this one: here it is only read.
   await prepareSecretsKey(db, "worker", config.provider);
   const engine = new Engine(db, config.provider, { ...engineOptionsFromEnv(), takeLocalStarts: true });
-  const toWeb: RemoteSignal = (item) => post({ kind: "signal", item });
+  const toWeb: RemoteSignal = signalBatcher((items) => post({ kind: "signals", items }));
   addRemoteSignal(toWeb);
 
   const handlers: { [M in EngineThreadMethod]: (args: EngineThreadCalls[M]["args"]) => Promise<EngineThreadCalls[M]["result"]> } = {
@@ -45,7 +46,10 @@ async function main(): Promise<void> {
   };
 
   port!.on("message", (message: ToThread) => {
-    if (message.kind === "signal") return relayRemoteSignal(message.item, toWeb);
+    if (message.kind === "signals") {
+      for (const item of message.items) relayRemoteSignal(item, toWeb);
+      return;
+    }
     const handler = handlers[message.method] as (args: unknown) => Promise<unknown>;
     handler(message.args).then(
       (value) => post({ kind: "reply", id: message.id, ok: true, value }),
