@@ -27,6 +27,19 @@ export const ENGINE_STATE_CACHE_ENTRIES = boundFromEnv("FLOWDECK_ENGINE_STATE_CA
  */
 export const ENGINE_STATE_CACHE_RUNS = boundFromEnv("FLOWDECK_ENGINE_STATE_CACHE_RUNS", 100_000);
 
+/**
+ * Most steps an engine runs ahead in one transaction (lib/runtime/writes/decision-step.ts)
+ * (FLOWDECK_ENGINE_INLINE_STEPS; 0 turns it off). @default 64
+ */
+export const ENGINE_INLINE_STEPS = inlineStepsFromEnv(process.env.FLOWDECK_ENGINE_INLINE_STEPS);
+
+function inlineStepsFromEnv(value: string | undefined): number {
+  if (value === undefined || value.trim() === "") return 64;
+  const steps = Number(value);
+  if (!Number.isInteger(steps) || steps < 0) throw new Error(`FLOWDECK_ENGINE_INLINE_STEPS must be a whole number ≥ 0, not '${value}'`);
+  return steps;
+}
+
 type QueuedOutcome = { item: OutcomeItem; state?: ExecutionState; resolve: (written: boolean) => void; reject: (error: unknown) => void };
 import { runDecisionStep, StaleExecutionError } from "@/lib/runtime/step";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
@@ -54,6 +67,12 @@ export type EngineOptions = {
   mocks?: TaskMocks;
   /** Report this engine to the metrics (slots, loop lag). @default true; a test run's engine passes false */
   metrics?: boolean;
+  /**
+   * Most steps run ahead in one transaction (lib/runtime/writes/decision-step.ts); 0 turns running
+   * ahead off. An engine with mocks never runs ahead (a mocked attempt takes its mocked outcome).
+   * @default FLOWDECK_ENGINE_INLINE_STEPS, else 64
+   */
+  inlineSteps?: number;
   /**
    * Take the starts of this process while running (lib/runtime/local-engine.ts, lib/runtime/step.ts
    * startWithFirstStep): the embedded engine of a server does. @default false
@@ -127,6 +146,7 @@ export class Engine implements Dispatcher, LocalEngine {
       triggers: options.triggers ?? true,
       metrics: options.metrics ?? true,
       takeLocalStarts: options.takeLocalStarts ?? false,
+      inlineSteps: options.mocks ? 0 : (options.inlineSteps ?? ENGINE_INLINE_STEPS),
     };
     this.runnerOptions = {
       engineId: this.engineId,
@@ -178,6 +198,15 @@ export class Engine implements Dispatcher, LocalEngine {
 
   release(count: number): void {
     this.reserved = Math.max(0, this.reserved - count);
+  }
+
+  get inlineSteps(): number {
+    return this.options.inlineSteps;
+  }
+
+  ranInline(count: number): void {
+    this.release(count);
+    this.counters.tasks += count;
   }
 
   run(attempt: ClaimedAttempt, state: ExecutionState): void {

@@ -54,6 +54,13 @@ export interface Dispatcher {
   readonly engineId: string;
   readonly leaseMs: number;
   readonly shellEnabled: boolean;
+  /**
+   * Most steps run ahead in one transaction (lib/runtime/writes/decision-step.ts): attempts it
+   * claimed that are quick in-process work are run before the commit. 0: none.
+   */
+  readonly inlineSteps: number;
+  /** Reserved slots whose attempts ran inside the transaction (they are given back, and counted as run). */
+  ranInline(count: number): void;
   /** Takes up to `wanted` runner slots; returns how many it got. */
   reserve(wanted: number): number;
   /** Gives back reserved slots that were not used (the transaction failed). */

@@ -90,7 +90,7 @@ describe.each(TEST_PROVIDERS)("starts taken by the local engine on %s", (provide
     await saveWorkflow(testDb.db, chain, "test");
     // The process dies right after the start's commit, before its runner took the claimed attempt:
     // a dispatcher that claims (as the engine's reserve does) and then never runs anything.
-    const dead: Dispatcher = { engineId: "engine:dead", leaseMs: 300, shellEnabled: false, reserve: (n) => n, release: () => {}, run: () => {}, record: async () => false, remember: () => {} };
+    const dead: Dispatcher = { engineId: "engine:dead", leaseMs: 300, shellEnabled: false, inlineSteps: 0, ranInline: () => {}, reserve: (n) => n, release: () => {}, run: () => {}, record: async () => false, remember: () => {} };
     const definitionRow = (await (await engineStore(testDb.db)).findDefinition("local-start"))!;
     const row = newExecutionRow({ definition: definitionRow, input: { n: 1 }, createdBy: "test", now: new Date() });
     await startWithFirstStep(testDb.db, row, await loadDefinition(testDb.db, definitionRow.id), { workflow: "local-start", version: 1 }, dead);

@@ -7,9 +7,9 @@
  * Runs inside the caller's transaction, after the caller's guarded write of the execution row
  * (planExecutionData under the version the state was read at), so the execution is locked first.
  */
-import type { ExecutionStatus } from "@/lib/engine/statuses";
 import { commandPatches, type AttemptWrite } from "@/lib/engine/patches";
 import type { Command } from "@/lib/engine/types";
+import type { StepPlan } from "@/lib/runtime/plan";
 import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import type { NewEvent } from "@/lib/runtime/events";
 import { fromJsonText } from "@/lib/runtime/json";
@@ -17,23 +17,10 @@ import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
 import type { ClaimedAttempt, Dispatcher, ExecutionState } from "@/lib/runtime/state";
 import { rowColumns } from "./columns";
 import { newAttemptRow, RunWriter } from "./create-attempts";
-import { guardVersion, lockParent } from "./execution-row";
+import { lockParent } from "./execution-row";
 import { settleParentOfFinishedExecution } from "./settle-parent";
 import { cancelChildExecutions } from "./terminate";
 import type { ExecutionPatch, HotTx, RunPatch, WriteTx } from "./types";
-
-/** What one decision step will do: the decider's commands (output mapping resolved) and the execution's new fields. */
-export type StepPlan = {
-  commands: Command[];
-  wakeAt: Date | null;
-  status: ExecutionStatus;
-  startedAt: Date | null;
-  endedAt: Date | null;
-  /** New output / error (JSON text); undefined when unchanged. */
-  output: string | null | undefined;
-  error: string | null | undefined;
-  finished: boolean;
-};
 
 /**
  * The execution's columns a plan writes (with the version bump, under the caller's guard): only
@@ -62,8 +49,14 @@ export function planExecutionData(plan: StepPlan, execution: ExecutionRow): Exec
 /** Slots reserved from a dispatcher inside a transaction: given back if it does not commit. */
 export type Reservation = { count: number };
 
-/** What a committed plan left behind: the state as now stored, and attempts to hand to the dispatcher. */
-export type AppliedPlan = { state: ExecutionState; scheduled: number; claimed: ClaimedAttempt[] };
+/**
+ * What a committed plan left behind: the state as now stored, attempts to hand to the dispatcher,
+ * and the plan of the last step written (a later one than the caller's when steps ran ahead,
+ * decision-step.ts).
+ */
+export type AppliedPlan = { state: ExecutionState; scheduled: number; claimed: ClaimedAttempt[]; plan: StepPlan };
+
+export type { StepPlan };
 
 /**
  * Whether persisting the plan needs the full WriteTx (Prisma): it cancels or times out an attempt
@@ -125,7 +118,7 @@ export async function persistPlan(
     }
   }
   const next: ExecutionRow = { ...execution, ...planExecutionData(plan, execution), version: execution.version + 1, updatedAt: now };
-  return { state: { execution: next, runs: writer.runs, definition }, scheduled, claimed };
+  return { state: { execution: next, runs: writer.runs, definition }, scheduled, claimed, plan };
 }
 
 /**
@@ -139,28 +132,6 @@ export async function persistPlan(
 export async function lockParentFirst(tx: HotTx, state: ExecutionState, plan: StepPlan): Promise<void> {
   const { parentExecutionId, parentTaskRunId } = state.execution;
   if (plan.finished && parentTaskRunId) await lockParent(tx, parentExecutionId);
-}
-
-/**
- * A decision step on its own (not inside an outcome's transaction): the guard first — on
- * PostgreSQL it also takes the row lock, serialising with task results — then the plan, then its
- * events. StaleExecutionError when the execution moved since `state` was read.
- */
-export async function persistDecisionStep(
-  tx: HotTx,
-  fullTx: WriteTx | null,
-  state: ExecutionState,
-  plan: StepPlan,
-  now: Date,
-  dispatcher?: Dispatcher,
-  reservation?: Reservation,
-): Promise<AppliedPlan> {
-  await lockParentFirst(tx, state, plan);
-  await guardVersion(tx, state.execution.id, state.execution.version, planExecutionData(plan, state.execution));
-  const events: NewEvent[] = [];
-  const applied = await persistPlan(tx, fullTx, state, plan, now, events, dispatcher, reservation);
-  await tx.insertEvents(events);
-  return applied;
 }
 
 type ApplyContext = { executionId: string; definition: WorkflowDefinition; now: Date; events: NewEvent[]; fullTx: WriteTx | null };

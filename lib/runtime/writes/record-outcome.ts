@@ -6,66 +6,19 @@
  * same transaction.
  */
 import type { Db } from "@/lib/db/client";
-import { resultPatch, type AttemptResult } from "@/lib/engine/patches";
-import type { JsonValue } from "@/lib/workflow/schema";
 import { announceExecutionChanged, announceTimer, wakeEngine } from "@/lib/runtime/bus";
-import type { NewEvent } from "@/lib/runtime/events";
-import { toJsonText } from "@/lib/runtime/json";
-import type { TaskRunRow } from "@/lib/runtime/snapshots";
 import type { AttemptOutcome, Dispatcher, ExecutionState, Holder, KnownRun, OutcomeExtra, OutcomeItem } from "@/lib/runtime/state";
-import { afterPlan, planStep } from "@/lib/runtime/step";
+import { planStep } from "@/lib/runtime/plan";
+import { afterPlan } from "@/lib/runtime/step";
 import { lockParentFirst, needsFullTx, persistPlan, planExecutionData, type Reservation } from "./apply-decision";
-import { rowColumns } from "./columns";
+import { runInlineSteps } from "./decision-step";
+import { prepareOutcome, withOutcomes } from "./outcome-patch";
 import { markForDecision } from "./execution-row";
 import { heldBy, NotOurs } from "./fence";
 import { writeTransaction } from "./transaction";
-import type { RunPatch } from "./types";
 
 /** The state given was not the stored one and the caller asked not to fall back (it reloads and retries). */
 class StaleState extends Error {}
-
-function asResult(outcome: AttemptOutcome): AttemptResult {
-  switch (outcome.status) {
-    case "COMPLETED":
-      return { status: "COMPLETED", output: (outcome.output ?? null) as JsonValue };
-    case "FAILED":
-      return outcome;
-    case "SKIPPED":
-      return { status: "SKIPPED" };
-    case "WAITING":
-      return { status: "WAITING", until: outcome.until, ...(outcome.output !== undefined ? { output: outcome.output as JsonValue } : {}) };
-  }
-}
-
-/** The attempt's patch (the same object goes to the database and into the engine's state) and its events. */
-export function prepareOutcome({ holder, outcome, extra = {}, run }: OutcomeItem, now: Date): { patch: RunPatch; events: NewEvent[] } {
-  // The fence admits only SCHEDULED, RETRYING (not started: runs inside its claim) or RUNNING.
-  const moved = resultPatch(run.startedAt ? "RUNNING" : "SCHEDULED", asResult(outcome), now);
-  if (!moved.ok) throw new Error(`attempt ${holder.taskRunId}: ${moved.error.message}`);
-  const patch: RunPatch = {
-    ...rowColumns(moved.patch),
-    // An ended attempt keeps lockedBy as the record of who ran it (the monitor shows it); no
-    // claim looks at lockedBy of an ended attempt. A waiting one is released for its timer.
-    ...(outcome.status === "WAITING" ? { lockedBy: null } : {}),
-    leaseExpiresAt: null,
-    // When the holder picked it up (a wait counts its duration from then).
-    startedAt: run.startedAt ?? extra.startedAt ?? now,
-    ...(extra.input !== undefined ? { input: toJsonText(extra.input) } : {}),
-    ...(extra.logs !== undefined ? { logs: toJsonText(extra.logs) } : {}),
-  };
-  const base = { executionId: run.executionId, taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: holder.taskRunId, actor: extra.actor ?? "engine", createdAt: now };
-  const events: NewEvent[] = [];
-  // For the metrics (lib/metrics/observe.ts), counted once the transaction has committed.
-  const labels = run.workflow !== undefined && run.taskType !== undefined ? { workflow: run.workflow, taskType: run.taskType, startedAt: patch.startedAt } : undefined;
-  // The row's startedAt is when the holder picked the attempt up (extra.startedAt), which can be before
-  // this write: the event says so, so a replay of the history stamps the attempt as its row is.
-  if (!run.startedAt && outcome.status !== "SKIPPED") events.push({ ...base, type: "TASK_STARTED", payload: { attempt: run.attempt, startedAt: patch.startedAt!.toISOString() } });
-  if (outcome.status === "COMPLETED") events.push({ ...base, type: "TASK_COMPLETED", payload: { attempt: run.attempt }, labels });
-  if (outcome.status === "FAILED") events.push({ ...base, type: "TASK_FAILED", payload: { attempt: run.attempt, ...outcome.error }, labels });
-  if (outcome.status === "SKIPPED") events.push({ ...base, type: "TASK_SKIPPED", reason: outcome.reason });
-  if (outcome.status === "WAITING") events.push({ ...base, type: "TASK_WAITING", payload: outcome.until ? { until: outcome.until.toISOString() } : undefined });
-  return { patch, events };
-}
 
 export type RecordedOutcomes = {
   /** Per item: whether its outcome was written (false: a late or duplicate result, nothing changed). */
@@ -115,7 +68,7 @@ export async function recordOutcomes(
         for (const { item, patch, index } of pending) {
           if (!(await tx.updateRun(item.holder.taskRunId, heldBy(item.holder.lockedBy), patch))) throw new NotOurs(index);
         }
-        const result = guarded ? await persistPlan(tx, fullTx, inline!, plan!, now, events, options.dispatcher, reservation) : null;
+        const result = guarded ? await runInlineSteps(tx, await persistPlan(tx, fullTx, inline!, plan!, now, events, options.dispatcher, reservation), events, options.dispatcher, reservation) : null;
         await tx.insertEvents(events);
         return result;
       });
@@ -123,7 +76,7 @@ export async function recordOutcomes(
         written[index] = true;
         if (item.outcome.status === "WAITING" && item.outcome.until) announceTimer(item.outcome.until);
       }
-      if (applied && plan) afterPlan(plan, applied, options.dispatcher);
+      if (applied) afterPlan(applied, options.dispatcher);
       else {
         announceExecutionChanged(executionId);
         wakeEngine();
@@ -138,19 +91,6 @@ export async function recordOutcomes(
     }
   }
   return { written, stale: false };
-}
-
-/** The state with the outcomes' patches applied, in one pass; null if it lacks one of their attempts. */
-function withOutcomes(state: ExecutionState, outcomes: readonly { item: OutcomeItem; patch: RunPatch }[], now: Date): ExecutionState | null {
-  const patches = new Map(outcomes.map(({ item, patch }) => [item.holder.taskRunId, patch]));
-  let found = 0;
-  const runs = state.runs.map((row) => {
-    const patch = patches.get(row.id);
-    if (!patch) return row;
-    found++;
-    return { ...row, ...patch, updatedAt: now } as TaskRunRow;
-  });
-  return found === patches.size ? { ...state, runs } : null;
 }
 
 /** What is known of an attempt, read when the caller has nothing (a worker's result). */
