@@ -5,6 +5,8 @@
 //   npm run bench -- --only=chain10,wait
 //   npm run bench -- --engine          engine-level figures too (SQLite in-process, PostgreSQL 2 workers)
 //   npm run bench -- --engine-only     engine-level figures only
+//   npm run bench -- --scale-out       PostgreSQL scale-out only: the burst with 1 and with 2 worker processes
+//                                      (also part of --engine / --engine-only)
 //
 // Prints markdown tables and writes JSON to bench-results/.
 import { execFileSync } from "node:child_process";
@@ -33,7 +35,9 @@ const value = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.sl
 const quick = flag("quick");
 const only = value("only")?.split(",").map((s) => s.trim()).filter(Boolean);
 const engineOnly = flag("engine-only");
-const withEngine = engineOnly || flag("engine");
+const scaleOutOnly = flag("scale-out");
+const withEngine = !scaleOutOnly && (engineOnly || flag("engine"));
+const withScaleOut = scaleOutOnly || withEngine;
 const httpNames = (Object.keys(HTTP_WORKLOADS) as HttpWorkloadName[]).filter((name) => !only || only.includes(name));
 const engineNames = new Set(["chain100", "fanout1000", "burst"].filter((name) => !only || only.includes(name)));
 
@@ -72,7 +76,7 @@ const results: { machine: typeof machine; args: string[]; loadBefore: number[]; 
 };
 
 let failed = false;
-if (!engineOnly && httpNames.length > 0) {
+if (!engineOnly && !scaleOutOnly && httpNames.length > 0) {
   const warmup = quick ? 20 : 100;
   const measured = quick ? 100 : 500;
   const http = await runHttpBench({ workloads: httpNames, concurrencies: [1, 16], warmup, measured, log });
@@ -133,6 +137,35 @@ if (withEngine) {
     }
   }
   out();
+}
+
+if (withScaleOut) {
+  // The same burst against one PostgreSQL database with 1, then 2 `scripts/worker.ts` processes: does
+  // adding a process add throughput? (PostgreSQL's server shares the machine's 2 cores with them.)
+  const engineRun = (workers: number) => results.engine.find((r) => r.provider === "postgresql" && r.workers === workers && r.burst);
+  for (const workers of [1, 2]) {
+    if (!engineRun(workers)) results.engine.push(await runEngineBench({ provider: "postgresql", workers, quick, only: new Set(["burst"]), log }));
+  }
+  const [one, two] = [engineRun(1), engineRun(2)];
+  out(`## PostgreSQL scale-out (the burst: ${one?.burst?.executions ?? "?"} executions of 10 tasks started at once, one database, 1 vs 2 worker processes)`);
+  out();
+  const speedUp = one?.burst && two?.burst ? round(two.burst.taskTransitionsPerSecond / one.burst.taskTransitionsPerSecond, 2) : "–";
+  out(
+    markdownTable(
+      ["workers", "task transitions/s", "executions/s", "wall s", "worker CPU ms", "worker peak RSS MiB", "speed-up 1 → 2 (target ≥ 1.6)"],
+      [one, two].map((r, i) => [
+        i + 1,
+        r?.burst?.taskTransitionsPerSecond ?? "–",
+        r?.burst?.executionsPerSecond ?? "–",
+        r?.burst ? round(r.burst.wallMs / 1000, 1) : "–",
+        r ? r.workerCpuMs.map((ms) => round(ms, 0)).join(" + ") : "–",
+        r ? r.workerPeakRssMiB.join(" + ") : "–",
+        i === 1 ? speedUp : "",
+      ]),
+    ),
+  );
+  out();
+  for (const r of [one, two]) if (r && r.errors.length > 0) failed = true;
 }
 
 results.loadAfter = loadavg().map((l) => round(l, 2));
