@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import type { DatabaseProvider } from "@/lib/db/config";
 import { engineBus } from "@/lib/runtime/bus";
-import { setLocalEngine, type LocalEngine } from "@/lib/runtime/local-engine";
+import { setLocalEngine, type EndedStart, type LocalEngine } from "@/lib/runtime/local-engine";
 import { claimDueDecisions, claimDueTasks } from "@/lib/runtime/writes/claim";
 import { runClaimedTask, type RunnerOptions } from "@/lib/runtime/run-task";
 import type { ClaimedAttempt, Dispatcher, ExecutionState, OutcomeItem } from "@/lib/runtime/state";
@@ -165,8 +165,9 @@ export class Engine implements Dispatcher, LocalEngine {
   }
 
   /** LocalEngine: a start and its first decision step in one transaction, its attempts run here. */
-  startNew(row: ExecutionRow, definition: WorkflowDefinition, payload: Record<string, unknown>): Promise<void> {
-    return startWithFirstStep(this.db, row, definition, payload, this);
+  async startNew(row: ExecutionRow, definition: WorkflowDefinition, payload: Record<string, unknown>): Promise<EndedStart | null> {
+    const applied = await startWithFirstStep(this.db, row, definition, payload, this);
+    return applied.plan.finished ? { execution: applied.state.execution, runs: [...applied.state.runs] } : null;
   }
 
   get leaseMs(): number {

@@ -1,5 +1,5 @@
 import type { Db } from "@/lib/db/client";
-import type { ExecutionRow } from "@/lib/runtime/snapshots";
+import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
 import type { WorkflowDefinition } from "@/lib/workflow/schema";
 
 /**
@@ -11,9 +11,16 @@ import type { WorkflowDefinition } from "@/lib/workflow/schema";
 export type LocalEngine = {
   /** Whether it writes to the database of `db` (a start on another database is not its to take). */
   usesDatabase(db: Db): boolean;
-  /** Inserts the execution and runs its first decision step in one transaction; resolves once committed. */
-  startNew(row: ExecutionRow, definition: WorkflowDefinition, payload: Record<string, unknown>): Promise<void>;
+  /**
+   * Inserts the execution and runs its first decision step in one transaction (with the steps run
+   * ahead in it); resolves once committed, with the execution as stored when it already ended there
+   * (a chain of transforms does), so a waiting caller needs no read. Otherwise null.
+   */
+  startNew(row: ExecutionRow, definition: WorkflowDefinition, payload: Record<string, unknown>): Promise<EndedStart | null>;
 };
+
+/** An execution that ended in its start's transaction, as stored: its row and every attempt row. */
+export type EndedStart = { execution: ExecutionRow; runs: TaskRunRow[] };
 
 // On globalThis: Next.js may bundle this module into several chunks (see lib/db/client.ts).
 const globalForLocal = globalThis as typeof globalThis & { __flowdeckLocalEngine?: LocalEngine | null };

@@ -82,7 +82,7 @@ export async function runDecisionStep(db: Db, executionId: string, now: Date = n
  * claimed under the engine's lease, as a decision step claims them, and are taken again when it
  * runs out. `payload` is EXECUTION_CREATED's.
  */
-export async function startWithFirstStep(db: Db, row: ExecutionRow, definition: WorkflowDefinition, payload: Record<string, unknown>, dispatcher: Dispatcher): Promise<void> {
+export async function startWithFirstStep(db: Db, row: ExecutionRow, definition: WorkflowDefinition, payload: Record<string, unknown>, dispatcher: Dispatcher): Promise<AppliedPlan> {
   const state: ExecutionState = { execution: row, runs: [], definition };
   const now = row.createdAt;
   const plan = await planStep(state, now);
@@ -98,4 +98,5 @@ export async function startWithFirstStep(db: Db, row: ExecutionRow, definition: 
     throw error;
   }
   afterPlan(applied, dispatcher);
+  return applied;
 }

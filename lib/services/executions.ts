@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
 import { announceExecutionChanged, engineBus, wakeEngine } from "@/lib/runtime/bus";
 import { loadDefinition } from "@/lib/runtime/definitions";
-import { localEngine } from "@/lib/runtime/local-engine";
+import { localEngine, type EndedStart } from "@/lib/runtime/local-engine";
 import type { ExecutionRow, TaskRunRow } from "@/lib/runtime/snapshots";
 import { engineStore } from "@/lib/runtime/store";
 import { insertNewExecution, newExecutionRow } from "@/lib/runtime/writes/start-execution";
@@ -111,13 +111,17 @@ export async function startExecution(db: Db, request: StartExecutionRequest, act
   // The engine of this process, if it runs one, starts it in the same transaction; otherwise the
   // row waits, due, for whichever engine claims it first.
   const engine = localEngine();
-  if (engine?.usesDatabase(db)) await engine.startNew(row, definition, payload);
+  let ended: EndedStart | null = null;
+  if (engine?.usesDatabase(db)) ended = await engine.startNew(row, definition, payload);
   else {
     await writeTransaction(db, false, (tx) => insertNewExecution(tx, row, payload));
     announceExecutionChanged(row.id);
     wakeEngine();
   }
   if (!request.waitSeconds) return executionView(row, [], []); // as started (the engine may be on it already)
+  // It ended in its start's transaction (the steps run ahead there): the engine gave back what it
+  // stored, so there is nothing to wait for or read. Only a sub-workflow task could have children.
+  if (ended) return executionView(ended.execution, ended.runs, ended.runs.some((run) => run.taskType === "subworkflow") ? await store.childrenOf(row.id) : []);
   await waitForExecutionEnd(db, row.id, request.waitSeconds * 1000);
   const loaded = await store.loadExecution(row.id);
   if (!loaded) throw notFound(`execution '${row.id}' not found`);

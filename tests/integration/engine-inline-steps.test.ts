@@ -9,7 +9,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helpers/db";
 import { Engine } from "@/lib/runtime/engine";
-import { listExecutionEvents, startExecution, type ExecutionView } from "@/lib/services/executions";
+import { executionView, listExecutionEvents, startExecution, type ExecutionView } from "@/lib/services/executions";
+import { engineStore } from "@/lib/runtime/store";
 import { saveWorkflow } from "@/lib/services/workflows";
 
 const chainOf = (name: string, length: number, last?: Record<string, unknown>) => ({
@@ -78,6 +79,10 @@ describe.each(TEST_PROVIDERS)("steps run ahead in one transaction on %s", (provi
     for (const row of rows) expect(row).toEqual({ status: "COMPLETED", lockedBy: ahead.engineId, leaseExpiresAt: null });
     // Each ran on this engine, counted as run.
     expect(ahead.state().tasks).toBe(10);
+    // It ended in the start's transaction, so the waiting start answered from what the engine
+    // stored, without reading: the same view as a read of the database gives.
+    const stored = (await (await engineStore(testDb.db)).loadExecution(inline.id))!;
+    expect(inline).toEqual(executionView(stored.execution, stored.runs, []));
   });
 
   it("a broken expression fails its task as a runner fails it (same error, same events)", async () => {

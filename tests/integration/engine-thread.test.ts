@@ -9,7 +9,7 @@ import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../helper
 import { renderMetrics } from "@/lib/metrics/render";
 import { localEngine } from "@/lib/runtime/local-engine";
 import { EngineThread } from "@/lib/server/engine-thread/host";
-import { getExecution, startExecution } from "@/lib/services/executions";
+import { executionView, getExecution, startExecution } from "@/lib/services/executions";
 import { performOperation } from "@/lib/services/operations";
 import { saveWorkflow } from "@/lib/services/workflows";
 import { newExecutionRow } from "@/lib/runtime/writes/start-execution";
@@ -64,6 +64,10 @@ describe.each(TEST_PROVIDERS)("the embedded engine on its own thread, on %s", (p
     expect(done.status).toBe("COMPLETED");
     expect(done.output).toBe(4);
     expect(Date.now() - started).toBeLessThan(10_000);
+    // The chain ended in its start's transaction on the thread: the view came back with the reply,
+    // and equals what a read of the database gives.
+    const stored = (await (await engineStore(testDb.db)).loadExecution(done.id))!;
+    expect(done).toEqual(executionView(stored.execution, stored.runs, []));
 
     const state = await engine.state();
     expect(state.state).toBe("running");

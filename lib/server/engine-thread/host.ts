@@ -24,7 +24,7 @@ import { addMetricsSource } from "@/lib/metrics/render";
 import { sourceThread } from "@/lib/pool/source-thread";
 import { addRemoteSignal, relayRemoteSignal, type RemoteSignal } from "@/lib/runtime/bus";
 import type { EngineState, StopReport } from "@/lib/runtime/engine";
-import { setLocalEngine, type LocalEngine } from "@/lib/runtime/local-engine";
+import { setLocalEngine, type EndedStart, type LocalEngine } from "@/lib/runtime/local-engine";
 import type { ExecutionRow } from "@/lib/runtime/snapshots";
 import type { EngineThreadCalls, EngineThreadMethod, FromThread, ToThread } from "./protocol";
 import { signalBatcher } from "./signal-batch";
@@ -75,8 +75,8 @@ export class EngineThread implements LocalEngine {
     return db === this.db;
   }
 
-  async startNew(row: ExecutionRow, _definition: unknown, payload: Record<string, unknown>): Promise<void> {
-    await this.call("start", { row, payload });
+  startNew(row: ExecutionRow, _definition: unknown, payload: Record<string, unknown>): Promise<EndedStart | null> {
+    return this.call("start", { row, payload });
   }
 
   async state(): Promise<EngineState> {

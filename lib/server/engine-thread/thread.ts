@@ -31,10 +31,7 @@ async function main(): Promise<void> {
   addRemoteSignal(toWeb);
 
   const handlers: { [M in EngineThreadMethod]: (args: EngineThreadCalls[M]["args"]) => Promise<EngineThreadCalls[M]["result"]> } = {
-    start: async ({ row, payload }) => {
-      await engine.startNew(row, await loadDefinition(db, row.definitionId), payload);
-      return null;
-    },
+    start: async ({ row, payload }) => engine.startNew(row, await loadDefinition(db, row.definitionId), payload),
     state: async () => engine.state(),
     metrics: async () => (await metrics().registry.getMetricsAsJSON()).filter((metric) => metric.name.startsWith("flowdeck_")),
     stop: async ({ graceMs }) => {
