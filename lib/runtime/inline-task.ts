@@ -1,6 +1,6 @@
 /**
  * Attempts an engine may run inside the transaction that created them (writes/decision-step.ts
- * runInlineSteps): in-process work with no side effect and no wait, whose expressions are all
+ * persistPlanRunningAhead): in-process work with no side effect and no wait, whose expressions are all
  * bounded (lib/workflow/expression-analysis.ts), so it is over within microseconds. Today that is
  * the `transform` task. Its outcome is exactly what run-task.ts's transform runner records: the
  * same evaluation (bounded templates run on the caller's thread there too), the same input, the

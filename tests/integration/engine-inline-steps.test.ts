@@ -23,8 +23,13 @@ const chainOf = (name: string, length: number, last?: Record<string, unknown>) =
   output: `{% $tasks.s${length}.output %}`,
 });
 
-const withoutTimes = (payload: unknown) =>
-  payload && typeof payload === "object" && "startedAt" in payload ? { ...payload, startedAt: typeof (payload as { startedAt: unknown }).startedAt } : payload;
+/** A payload with its moments (TASK_STARTED's startedAt, TASK_RETRY_SCHEDULED's runAt) replaced by their type. */
+const withoutTimes = (payload: unknown) => {
+  if (!payload || typeof payload !== "object") return payload;
+  const copy: Record<string, unknown> = { ...payload };
+  for (const key of ["startedAt", "runAt"]) if (key in copy) copy[key] = typeof copy[key];
+  return copy;
+};
 
 describe.each(TEST_PROVIDERS)("steps run ahead in one transaction on %s", (provider) => {
   let testDb: TestDatabase;
@@ -48,7 +53,6 @@ describe.each(TEST_PROVIDERS)("steps run ahead in one transaction on %s", (provi
       output: execution.output,
       error: execution.error,
       attempts: execution.tasks.map((task) => ({ key: task.taskKey, status: task.status, attempts: task.attempts.map((a) => ({ attempt: a.attempt, status: a.status, output: a.output, error: a.error, started: a.startedAt !== null, ended: a.endedAt !== null })) })),
-      // A TASK_STARTED event says when (the only timestamp in a payload here).
       events: events.map((event) => [event.type, event.taskKey, withoutTimes(event.payload), event.reason]),
     };
   }
@@ -99,6 +103,25 @@ describe.each(TEST_PROVIDERS)("steps run ahead in one transaction on %s", (provi
     expect(inline.status).toBe("FAILED");
     const failed = inline.tasks.find((task) => task.taskKey === "s3")!.attempts[0]!;
     expect(failed.error).toMatchObject({ code: "EXPRESSION_ERROR" });
+    expect(await shapeOf(inline)).toEqual(await shapeOf(stepwise));
+  });
+
+  it("a failing transform that is retried (the first attempt run ahead, the retries after their delay) leaves what a runner leaves", async () => {
+    testDb = await createTestDatabase(provider);
+    await saveWorkflow(testDb.db, chainOf("inline-retry", 3, { params: { output: "{% $uppercase($tasks.s2.output) %}" }, retry: { maximumAttempts: 3, initialIntervalMs: 1 } }), "test");
+
+    startEngine({ inlineSteps: 0 });
+    const stepwise = await startExecution(testDb.db, { workflow: "inline-retry", input: { n: 1 }, waitSeconds: 20 }, "test");
+    await engine!.stop();
+    startEngine();
+    const inline = await startExecution(testDb.db, { workflow: "inline-retry", input: { n: 1 }, waitSeconds: 20 }, "test");
+
+    expect(inline.status).toBe("FAILED");
+    expect(inline.tasks.find((task) => task.taskKey === "s3")!.attempts.map((a) => [a.attempt, a.status])).toEqual([
+      [1, "FAILED"],
+      [2, "FAILED"],
+      [3, "FAILED"],
+    ]);
     expect(await shapeOf(inline)).toEqual(await shapeOf(stepwise));
   });
 

@@ -73,6 +73,12 @@ export function needsFullTx(state: ExecutionState, plan: StepPlan): boolean {
 }
 
 /**
+ * Attempts of this transaction not inserted yet (steps run ahead, decision-step.ts): `ids` are held
+ * back, and a new attempt `keep` admits is held back too; their holder inserts them before the commit.
+ */
+export type Unstored = { ids: Set<string>; keep: (row: TaskRunRow) => boolean };
+
+/**
  * Persists a plan's task commands. Due attempts it creates are claimed for the dispatcher's engine
  * while it has free slots (see Dispatcher). Events go to `events`; the caller inserts them.
  */
@@ -85,9 +91,10 @@ export async function persistPlan(
   events: NewEvent[],
   dispatcher?: Dispatcher,
   reservation: Reservation = { count: 0 },
+  unstored?: Unstored,
 ): Promise<AppliedPlan> {
   const { execution, definition } = state;
-  const writer = new RunWriter(tx, state.runs, now);
+  const writer = new RunWriter(tx, state.runs, now, unstored?.ids);
   const context: ApplyContext = { executionId: execution.id, definition, now, events, fullTx };
   let scheduled = 0;
   for (const command of plan.commands) scheduled += await persistCommand(writer, command, context);
@@ -103,7 +110,7 @@ export async function persistPlan(
     }
     scheduled -= got;
   }
-  await writer.flush();
+  await writer.flush(unstored?.keep);
   if (plan.finished) {
     events.push({
       executionId: execution.id,

@@ -63,10 +63,16 @@ export class RunWriter {
   private index: Map<string, number> | null = null;
   private lookups = 0;
 
+  /**
+   * @param unstored attempts created earlier in this transaction and not inserted yet (steps run
+   * ahead, decision-step.ts): their changes are kept in memory only, and `flush` adds the rows it
+   * keeps back to the set; whoever holds the set inserts them, as they are last, before the commit.
+   */
   constructor(
     readonly tx: HotTx,
     runs: readonly TaskRunRow[],
     private readonly now: Date,
+    private readonly unstored?: Set<string>,
   ) {
     this.runs = [...runs];
   }
@@ -109,7 +115,7 @@ export class RunWriter {
     // A status that does not change is not written (every indexed column in an UPDATE costs index writes).
     const changes: RunPatch = patch.status === current.status ? { ...patch, status: undefined } : patch;
     const pending = this.created.findIndex((row) => row.id === current.id);
-    if (pending === -1 && !(await this.tx.updateRunByKey(executionId, key, changes))) {
+    if (pending === -1 && !this.unstored?.has(current.id) && !(await this.tx.updateRunByKey(executionId, key, changes))) {
       throw new Error(`attempt ${key.taskKey}[${key.mapIndex}] #${key.attempt} of execution ${executionId} is not stored`);
     }
     const row = { ...current, ...patch, updatedAt: this.now } as TaskRunRow;
@@ -118,7 +124,14 @@ export class RunWriter {
     return row;
   }
 
-  async flush(): Promise<void> {
-    await this.tx.insertRuns(this.created);
+  /** Inserts the rows created (one statement), except those `keep` holds back (see `unstored`). */
+  async flush(keep?: (row: TaskRunRow) => boolean): Promise<void> {
+    if (!keep || !this.unstored) return void (await this.tx.insertRuns(this.created));
+    const now: TaskRunRow[] = [];
+    for (const row of this.created) {
+      if (keep(row)) this.unstored.add(row.id);
+      else now.push(row);
+    }
+    await this.tx.insertRuns(now);
   }
 }

@@ -10,8 +10,8 @@ import { announceExecutionChanged, announceTimer, wakeEngine } from "@/lib/runti
 import type { AttemptOutcome, Dispatcher, ExecutionState, Holder, KnownRun, OutcomeExtra, OutcomeItem } from "@/lib/runtime/state";
 import { planStep } from "@/lib/runtime/plan";
 import { afterPlan } from "@/lib/runtime/step";
-import { lockParentFirst, needsFullTx, persistPlan, planExecutionData, type Reservation } from "./apply-decision";
-import { runInlineSteps } from "./decision-step";
+import { lockParentFirst, needsFullTx, planExecutionData, type Reservation } from "./apply-decision";
+import { persistPlanRunningAhead } from "./decision-step";
 import { prepareOutcome, withOutcomes } from "./outcome-patch";
 import { markForDecision } from "./execution-row";
 import { heldBy, NotOurs } from "./fence";
@@ -68,7 +68,7 @@ export async function recordOutcomes(
         for (const { item, patch, index } of pending) {
           if (!(await tx.updateRun(item.holder.taskRunId, heldBy(item.holder.lockedBy), patch))) throw new NotOurs(index);
         }
-        const result = guarded ? await runInlineSteps(tx, await persistPlan(tx, fullTx, inline!, plan!, now, events, options.dispatcher, reservation), events, options.dispatcher, reservation) : null;
+        const result = guarded ? await persistPlanRunningAhead(tx, fullTx, inline!, plan!, now, events, options.dispatcher, reservation) : null;
         await tx.insertEvents(events);
         return result;
       });
