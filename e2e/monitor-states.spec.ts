@@ -37,9 +37,14 @@ test("an execution page opened while it runs hydrates without React error #418",
   await page.goto(`/executions/${id}`);
   await expect(node(page, "hold")).toHaveAttribute("data-status", "WAITING");
   await expect(page.getByTestId("execution-duration")).toHaveText(/\d/);
-  // The page is interactive (hydrated): the inspector opens on a click.
-  await page.locator('.react-flow__node[data-id="hold"]').click();
-  await expect(page.getByTestId("task-inspector")).toBeVisible();
+  // The page is interactive (hydrated): the inspector opens on a click. The server's HTML already
+  // shows the node with its status, so a click can land before React has attached its handlers
+  // (CI, two browsers on two cores): click again until it opens. A hydration error would have
+  // failed the test at once (fixtures.ts fails on console errors).
+  await expect(async () => {
+    await page.locator('.react-flow__node[data-id="hold"]').click();
+    await expect(page.getByTestId("task-inspector")).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
   await shot(page, "states-running-hydrated");
   await request.post(`/api/executions/${id}/terminate`, { data: { reason: "e2e clean-up" } });
 });
