@@ -456,6 +456,13 @@ class PgStore implements EngineStore {
     return (await this.query(this.pool, `SELECT "id", "parentTaskRunId" FROM "Execution" WHERE "parentExecutionId" = $1`, [executionId])).rows as { id: string; parentTaskRunId: string | null }[];
   }
 
+  /**
+   * A transaction on a connection of its own. While it is checked out, the connection's own errors
+   * (the server ended it: a restart, an administrator's pg_terminate_backend, a network failure)
+   * are caught here — pg emits them as 'error' events, which with no listener crash the process —
+   * and make the transaction fail with EngineStoreError; a connection that failed so, or whose
+   * ROLLBACK failed, is destroyed, not given back to the pool.
+   */
   async transaction<T>(work: (tx: HotTx) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
@@ -463,18 +470,25 @@ class PgStore implements EngineStore {
     } catch (error) {
       throw new EngineStoreError(error);
     }
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken ??= error;
+    };
+    client.on("error", onError);
     try {
       await client.query("BEGIN").catch((error) => Promise.reject(new EngineStoreError(error)));
       try {
         const result = await work(this.txOn(client));
         await client.query("COMMIT").catch((error) => Promise.reject(new EngineStoreError(error)));
+        if (broken) throw new EngineStoreError(broken);
         return result;
       } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw error;
+        await client.query("ROLLBACK").catch((rollbackFailed: Error) => void (broken ??= rollbackFailed));
+        throw broken && !(error instanceof EngineStoreError) ? new EngineStoreError(broken) : error;
       }
     } finally {
-      client.release();
+      client.off("error", onError);
+      client.release(broken);
     }
   }
 
