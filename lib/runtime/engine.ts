@@ -167,7 +167,7 @@ export class Engine implements Dispatcher, LocalEngine {
   /** LocalEngine: a start and its first decision step in one transaction, its attempts run here. */
   async startNew(row: ExecutionRow, definition: WorkflowDefinition, payload: Record<string, unknown>): Promise<EndedStart | null> {
     const applied = await startWithFirstStep(this.db, row, definition, payload, this);
-    return applied.plan.finished ? { execution: applied.state.execution, runs: [...applied.state.runs] } : null;
+    return applied.plan.finished ? { execution: applied.state.execution, runs: applied.state.runs } : null;
   }
 
   get leaseMs(): number {

@@ -13,13 +13,21 @@ import { expressionError } from "@/lib/runtime/runners/error-of";
 import { expressionContext, type TaskRunRow } from "@/lib/runtime/snapshots";
 import type { ExecutionState, OutcomeItem } from "@/lib/runtime/state";
 import { taskOf } from "@/lib/runtime/task-types";
+import type { TaskDefinition } from "@/lib/workflow/schema";
+
+/** Per task of a definition (they are immutable): whether its attempts may run inline. */
+const inlineTasks = new WeakMap<TaskDefinition, boolean>();
 
 /** Whether the attempt is of a kind that can run inline (before anything is evaluated). */
 export function mayRunInline(state: ExecutionState, run: TaskRunRow): boolean {
   if (run.taskType !== "transform" || run.mapIndex !== -1 || run.startedAt !== null) return false;
   const task = taskOf(state.definition, run.taskKey);
-  if (task.type !== "transform" || task.when !== undefined) return false;
-  return templateCost(task.params.output).bounded && (task.input === undefined || templateCost(task.input).bounded);
+  let verdict = inlineTasks.get(task);
+  if (verdict === undefined) {
+    verdict = task.type === "transform" && task.when === undefined && templateCost(task.params.output).bounded && (task.input === undefined || templateCost(task.input).bounded);
+    inlineTasks.set(task, verdict);
+  }
+  return verdict;
 }
 
 /**

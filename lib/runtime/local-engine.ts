@@ -20,7 +20,7 @@ export type LocalEngine = {
 };
 
 /** An execution that ended in its start's transaction, as stored: its row and every attempt row. */
-export type EndedStart = { execution: ExecutionRow; runs: TaskRunRow[] };
+export type EndedStart = { execution: ExecutionRow; runs: readonly TaskRunRow[] };
 
 // On globalThis: Next.js may bundle this module into several chunks (see lib/db/client.ts).
 const globalForLocal = globalThis as typeof globalThis & { __flowdeckLocalEngine?: LocalEngine | null };
