@@ -28,7 +28,8 @@ test("health reports the provider, applied migrations and the engine state", asy
   expect(health.database.provider).toBe(provider);
   expect(health.migrations.applied.length).toBeGreaterThan(0);
   expect(health.migrations.pending).toEqual([]);
-  expect(health.engine).toMatchObject({ mode: "embedded", state: "running" });
+  // npm start runs the engine on a thread of its own (FLOWDECK_ENGINE_THREAD defaults to on).
+  expect(health.engine).toMatchObject({ mode: "embedded", state: "running", thread: true });
   expect(JSON.stringify(health)).not.toMatch(/password|:postgres@/);
 });
 

@@ -5,7 +5,9 @@ import { engineOptionsFromEnv, engineThreadEnabled } from "@/lib/server/engine-o
 import { EngineThread } from "@/lib/server/engine-thread/host";
 import { installShutdownHandlers, registerShutdownEngine } from "@/lib/server/shutdown";
 
-const globalForEngine = globalThis as unknown as { flowdeckEngine?: Engine | EngineThread };
+// On globalThis, and the kind kept beside it (not found by `instanceof`): Next.js may bundle this
+// module into several chunks, each with its own copy of the classes.
+const globalForEngine = globalThis as unknown as { flowdeckEngine?: Engine | EngineThread; flowdeckEngineOnThread?: boolean };
 
 /**
  * Starts this process's engine once (idempotent): on a thread of its own unless
@@ -14,7 +16,9 @@ const globalForEngine = globalThis as unknown as { flowdeckEngine?: Engine | Eng
  */
 export function startEmbeddedEngine(): Engine | EngineThread {
   if (!globalForEngine.flowdeckEngine) {
-    const engine = engineThreadEnabled() ? new EngineThread(getDb()) : new Engine(getDb(), resolveDatabaseConfig().provider, { ...engineOptionsFromEnv(), takeLocalStarts: true });
+    const onThread = engineThreadEnabled();
+    const engine = onThread ? new EngineThread(getDb()) : new Engine(getDb(), resolveDatabaseConfig().provider, { ...engineOptionsFromEnv(), takeLocalStarts: true });
+    globalForEngine.flowdeckEngineOnThread = onThread;
     engine.start();
     globalForEngine.flowdeckEngine = engine;
     registerShutdownEngine(engine);
@@ -28,5 +32,5 @@ export type EmbeddedEngineState = (EngineState & { mode: "embedded"; thread: boo
 export async function embeddedEngineState(): Promise<EmbeddedEngineState> {
   const engine = globalForEngine.flowdeckEngine;
   if (!engine) return { mode: "off", state: "off" };
-  return { mode: "embedded", thread: engine instanceof EngineThread, ...(await engine.state()) };
+  return { mode: "embedded", thread: globalForEngine.flowdeckEngineOnThread === true, ...(await engine.state()) };
 }
