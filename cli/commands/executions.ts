@@ -1,8 +1,9 @@
-// flowdeck execution list, status ID [--raw], logs ID [--task KEY], watch ID
+// flowdeck execution list, status ID [--raw], logs ID [--task KEY] [--grep TEXT] [--follow], watch ID
 import type { Command } from "commander";
 import { EventSourceParserStream } from "eventsource-parser/stream";
 import type { ExecutionView } from "@/lib/services/executions";
 import type { ExecutionSummary } from "@/lib/services/execution-search";
+import type { TaskLogLineView, TaskLogPage } from "@/lib/services/task-logs";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
 import { contextOf, positiveInt, sleep, type Context } from "../context";
 import { CliError, EXIT } from "../exit-codes";
@@ -91,25 +92,53 @@ export function registerExecutions(program: Command): void {
 
   program
     .command("logs")
-    .description("the log lines and errors of an execution's task attempts")
+    .description("the log lines of an execution's task attempts (shell output, worker lines, http calls), and their errors")
     .argument("<id>", "the execution")
     .option("--task <key>", "only this task")
-    .action(async (id: string, options: { task?: string }, command: Command) => {
-      const { client, output } = contextOf(command);
+    .option("--grep <text>", "only lines containing this text (case-insensitive)")
+    .option("-f, --follow", "keep printing lines as running attempts append them, until the execution ends")
+    .action(async (id: string, options: { task?: string; grep?: string; follow?: boolean }, command: Command) => {
+      const context = contextOf(command);
+      const { client, output } = context;
       const view = await client.get<ExecutionView>(`/api/executions/${enc(id)}`);
-      const tasks = options.task ? view.tasks.filter((t) => t.taskKey === options.task) : view.tasks;
-      if (options.task && tasks.length === 0) {
+      if (options.task && !view.tasks.some((t) => t.taskKey === options.task)) {
         throw new CliError(`execution ${id} has no task '${options.task}'; its tasks: ${[...new Set(view.tasks.map((t) => t.taskKey))].join(", ")}`, EXIT.usage);
       }
-      const entries = tasks.flatMap((task) => task.attempts.map((attempt) => ({ task: task.taskKey, mapIndex: task.mapIndex, attempt: attempt.attempt, status: attempt.status, logs: attempt.logs, error: attempt.error })));
-      if (output.json) return printJson(output, entries);
+      const query = { task: options.task, q: options.grep };
+      const lines: TaskLogLineView[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await client.get<TaskLogPage>(`/api/executions/${enc(id)}/logs`, { ...query, after });
+        lines.push(...page.lines);
+        after = page.lines.at(-1)?.id ?? after;
+        if (!page.next) break;
+      }
+      // Each attempt (those reruns superseded first, then the current ones, in task order) with its lines and, when it failed, its error.
+      const wanted = (taskKey: string) => !options.task || taskKey === options.task;
+      const attempts = [
+        ...view.history.superseded.filter((a) => wanted(a.taskKey)).map((a) => ({ task: a.taskKey, mapIndex: a.mapIndex, attempt: a.attempt, id: a.id, status: `${a.status} (superseded)`, error: a.error })),
+        ...view.tasks.filter((t) => wanted(t.taskKey)).flatMap((task) => task.attempts.map((a) => ({ task: task.taskKey, mapIndex: task.mapIndex, attempt: a.attempt, id: a.id, status: a.status, error: a.error }))),
+      ];
+      const byRun = new Map<string, TaskLogLineView[]>();
+      for (const line of lines) {
+        const own = byRun.get(line.taskRunId);
+        if (own) own.push(line);
+        else byRun.set(line.taskRunId, [line]);
+      }
+      const linesOf = (runId: string) => byRun.get(runId) ?? [];
+      if (output.json && !options.follow) return printJson(output, attempts.map(({ id: runId, ...entry }) => ({ ...entry, lines: linesOf(runId) })));
       const c = output.color;
-      for (const entry of entries) {
-        const key = entry.mapIndex >= 0 ? `${entry.task}[${entry.mapIndex}]` : entry.task;
-        output.out(c.bold(`── ${key} attempt ${entry.attempt} ${statusColor(c, entry.status)}`));
-        for (const line of logLines(entry.logs)) output.out(line);
+      const print = logPrinter(output);
+      for (const entry of attempts) {
+        if (output.json) break;
+        const own = linesOf(entry.id);
+        if (options.grep && own.length === 0) continue;
+        output.out(c.bold(`── ${keyOf(entry.task, entry.mapIndex)} attempt ${entry.attempt} ${statusColor(c, entry.status)}${own.length === 0 ? c.dim(" (no log lines)") : ""}`));
+        for (const line of own) print(line, false);
         if (entry.error) output.out(c.red(`error: ${errorText(entry.error)}`));
       }
+      if (output.json) for (const line of lines) print(line);
+      if (options.follow) await followLogs(context, id, query, after, print);
     });
 
   program
@@ -123,13 +152,44 @@ export function registerExecutions(program: Command): void {
     });
 }
 
-function logLines(logs: unknown): string[] {
-  if (!Array.isArray(logs)) return logs === null || logs === undefined ? [] : [typeof logs === "string" ? logs : JSON.stringify(logs)];
-  return logs.map((line: unknown) => {
-    if (typeof line === "string") return line;
-    const l = line as { time?: string; level?: string; message?: string };
-    return `${l.time ?? ""} ${l.level ?? ""} ${l.message ?? JSON.stringify(line)}`.trim();
-  });
+const keyOf = (taskKey: string, mapIndex: number) => (mapIndex >= 0 ? `${taskKey}[${mapIndex}]` : taskKey);
+
+/** Prints log lines as `time stream message` (JSON lines with --json); a header before each new attempt when `headers`. */
+function logPrinter(output: Output): (line: TaskLogLineView, headers?: boolean) => void {
+  const c = output.color;
+  let attempt = "";
+  return (line, headers = true) => {
+    if (output.json) return output.out(JSON.stringify(line));
+    const key = `${keyOf(line.taskKey, line.mapIndex)} attempt ${line.attempt}`;
+    if (headers && key !== attempt) output.out(c.bold(`── ${key}`));
+    attempt = key;
+    const text = line.truncation ? c.yellow(`[truncated] ${line.message}`) : line.stream === "stderr" || line.level === "error" ? c.red(line.message) : line.message;
+    output.out(`${c.dim(`${line.time.slice(11, 23)} ${line.stream.padEnd(6)}`)} ${text}`);
+  };
+}
+
+/** Follows the execution's log stream (text/event-stream) from `after` until it ends; reconnects with the last line id. */
+async function followLogs({ client }: Context, id: string, query: { task?: string; q?: string }, after: string | undefined, print: (line: TaskLogLineView) => void): Promise<void> {
+  let cursor = after;
+  for (;;) {
+    const response = await client.raw("GET", `/api/executions/${enc(id)}/logs`, { accept: "text/event-stream", signal: new AbortController().signal, query: { ...query, ...(cursor ? { after: cursor } : {}) } });
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
+    let ended = false;
+    for (;;) {
+      const { done, value: event } = await reader.read();
+      if (done) break;
+      if (event.event === "end") {
+        ended = true;
+        break;
+      }
+      const line = JSON.parse(event.data) as TaskLogLineView;
+      cursor = line.id;
+      print(line);
+    }
+    await reader.cancel().catch(() => undefined);
+    if (ended) return;
+    await sleep(500);
+  }
 }
 
 /**

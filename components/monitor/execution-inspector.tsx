@@ -9,6 +9,7 @@ import { JsonView } from "@/components/monitor/json-view";
 import { StatusBadge, isFinishedExecution } from "@/components/monitor/status-visual";
 import { InputHistory, SupersededAttempts } from "@/components/monitor/run-history";
 import { HttpExchangeView, isHttpExchange } from "@/components/monitor/http-exchange-view";
+import { AttemptLogs } from "@/components/monitor/attempt-logs";
 
 // The monitor's side panel: the execution's overview, or the selected task with its attempts.
 
@@ -70,12 +71,17 @@ export function ExecutionOverview({ execution, now }: { execution: Execution; no
 }
 
 export function TaskInspector({
+  executionId,
+  live,
   taskKey,
   tasks,
   superseded,
   onClose,
   actions,
 }: {
+  executionId: string;
+  /** The live view (not a replay moment): running attempts' logs are followed. */
+  live: boolean;
   taskKey: string;
   tasks: TaskView[];
   /** This task's attempts from before reruns (run-history.tsx). */
@@ -108,7 +114,7 @@ export function TaskInspector({
           {latest.heartbeatDetails !== null ? (
             <JsonView label={latest.heartbeatAt ? `Progress (last heartbeat ${new Date(latest.heartbeatAt).toLocaleTimeString()})` : "Progress"} value={latest.heartbeatDetails} />
           ) : null}
-          {latest.logs ? <JsonView label="Logs" value={latest.logs} /> : null}
+          <AttemptLogs executionId={executionId} attempts={attempts} live={live} />
           <section aria-label="Attempts">
             <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500">Attempts</h3>
             <ol className="flex flex-col gap-1.5">

@@ -20,6 +20,7 @@ import { ExecutionActions, TaskActions } from "@/components/monitor/execution-ac
 import { useCan } from "@/components/auth/viewer-context";
 import { RerunDialog } from "@/components/monitor/rerun-dialog";
 import { EventHistory } from "@/components/monitor/event-history";
+import { ExecutionLogs } from "@/components/monitor/execution-logs";
 import { ReplayBar } from "@/components/monitor/replay-bar";
 import { useReplay } from "@/components/monitor/use-replay";
 import { executionAtMoment, tasksAtMoment } from "@/components/monitor/replay-views";
@@ -98,7 +99,7 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
   const presentStatuses = ALL_STATUSES.filter((status) => flowNodes.some((node) => node.data.status === status));
   const selectedTasks = selected ? (moment ? tasksAtMoment(moment, liveExecution, selected) : liveExecution.tasks.filter((task) => task.taskKey === selected)) : [];
   const runs = useMemo(() => snapshotsOf(liveExecution.tasks), [liveExecution.tasks]);
-  const [tab, setTab] = useState<"timeline" | "events">("timeline");
+  const [tab, setTab] = useState<HistoryTab>("timeline");
 
   return (
     <div className="grid gap-5 p-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
@@ -119,6 +120,8 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
       <aside aria-label="Inspector" className="min-w-0 rounded-xl border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
         {selected ? (
           <TaskInspector
+            executionId={initial.id}
+            live={moment === null}
             taskKey={selected}
             tasks={selectedTasks}
             superseded={execution.history.superseded.filter((attempt) => attempt.taskKey === selected)}
@@ -145,9 +148,9 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
       {rerunFrom ? (
         <RerunDialog execution={liveExecution} taskKey={rerunFrom} onClose={() => setRerunFrom(null)} onPreview={setPreviewReset} onDone={onChanged} />
       ) : null}
-      <section aria-label={tab === "timeline" ? "Timeline" : "Events"} className="rounded-xl border border-zinc-200 bg-white p-4 xl:col-span-2 dark:border-zinc-800 dark:bg-zinc-900">
+      <section aria-label={TAB_LABEL[tab]} className="rounded-xl border border-zinc-200 bg-white p-4 xl:col-span-2 dark:border-zinc-800 dark:bg-zinc-900">
         <div role="tablist" aria-label="Execution history" className="mb-3 flex gap-1">
-          {(["timeline", "events"] as const).map((name) => (
+          {HISTORY_TABS.map((name) => (
             <button
               key={name}
               type="button"
@@ -156,19 +159,25 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
               onClick={() => setTab(name)}
               className={cn("rounded-md px-2.5 py-1 text-sm font-semibold", tab === name ? "bg-zinc-100 text-zinc-900 dark:bg-zinc-800 dark:text-zinc-100" : "text-zinc-600 hover:bg-zinc-50 dark:text-zinc-400 dark:hover:bg-zinc-800/50")}
             >
-              {name === "timeline" ? "Timeline" : "Events"}
+              {TAB_LABEL[name]}
             </button>
           ))}
         </div>
         {tab === "timeline" ? (
           <TaskTimeline execution={liveExecution} order={nodes.map((node) => node.id)} now={liveNow} onSelect={setSelected} />
-        ) : (
+        ) : tab === "events" ? (
           <EventHistory executionId={execution.id} revision={revision} />
+        ) : (
+          <ExecutionLogs executionId={execution.id} taskKeys={nodes.map((node) => node.id)} />
         )}
       </section>
     </div>
   );
 }
+
+const HISTORY_TABS = ["timeline", "events", "logs"] as const;
+type HistoryTab = (typeof HISTORY_TABS)[number];
+const TAB_LABEL: Record<HistoryTab, string> = { timeline: "Timeline", events: "Events", logs: "Logs" };
 
 function LiveIndicator({ mode, finished, replaying }: { mode: LiveMode; finished: boolean; replaying: boolean }) {
   if (replaying) {

@@ -3,10 +3,10 @@ import type { SupersededAttempt } from "@/lib/services/execution-history";
 import type { ExecutionView, TaskAttemptView, TaskView } from "@/lib/services/executions";
 
 // The live view's shapes at a moment of the replay, for the inspector: statuses and stamps from
-// the moment (lib/canvas/replay.ts), the rest of an attempt (input, output, logs) joined from its
+// the moment (lib/canvas/replay.ts), the rest of an attempt (input, output, whether it logged) joined from its
 // row or its archive (a rerun's TASK_RESET) by id, and only what was known by then.
 
-type Detail = Pick<TaskAttemptView, "input" | "output" | "error" | "logs" | "worker">;
+type Detail = Pick<TaskAttemptView, "input" | "output" | "error" | "logBytes" | "worker">;
 
 function detailsById(execution: ExecutionView): Map<string, Detail> {
   const details = new Map<string, Detail>();
@@ -35,7 +35,7 @@ export function tasksAtMoment(moment: ReplayMoment, execution: ExecutionView, ta
           input: started ? (detail?.input ?? null) : null,
           output: attempt.status === "COMPLETED" ? (detail?.output ?? null) : null,
           error: attempt.error ?? (ended ? (detail?.error ?? null) : null),
-          logs: ended ? (detail?.logs ?? null) : null,
+          logBytes: started ? (detail?.logBytes ?? 0) : 0,
           heartbeatDetails: null,
           heartbeatAt: null,
           worker: started ? (detail?.worker ?? null) : null,

@@ -7,14 +7,14 @@ import { EventEmitter } from "node:events";
  * between a server's web thread and its engine thread (lib/server/engine-thread). Where none
  * reaches, the database is the source of truth and everyone also polls.
  */
-type BusEvents = { wake: []; executionChanged: [executionId: string]; executionEnded: [executionId: string]; timerAt: [dueAt: number] };
+type BusEvents = { wake: []; executionChanged: [executionId: string]; executionEnded: [executionId: string]; timerAt: [dueAt: number]; logsAppended: [executionId: string] };
 
 const globalForBus = globalThis as unknown as {
   flowdeckBus?: EventEmitter<BusEvents>;
   flowdeckRemoteSignals?: Set<RemoteSignal>;
 };
 
-/** A remote signal: "*" for wake, an execution id for a change, "!" + id for an end, "@" + epoch ms for a timer. */
+/** A remote signal: "*" for wake, an execution id for a change, "!" + id for an end, "@" + epoch ms for a timer, "~" + id for new log lines. */
 export type RemoteSignal = (item: string) => void;
 
 export const engineBus: EventEmitter<BusEvents> = (globalForBus.flowdeckBus ??= new EventEmitter<BusEvents>().setMaxListeners(0));
@@ -41,7 +41,8 @@ export function relayRemoteSignal(item: string, from?: RemoteSignal): void {
   else if (item.startsWith("@")) {
     const dueAt = Number(item.slice(1));
     if (Number.isFinite(dueAt)) engineBus.emit("timerAt", dueAt);
-  } else if (item.startsWith("!")) {
+  } else if (item.startsWith("~")) engineBus.emit("logsAppended", item.slice(1));
+  else if (item.startsWith("!")) {
     engineBus.emit("executionChanged", item.slice(1));
     engineBus.emit("executionEnded", item.slice(1));
   } else engineBus.emit("executionChanged", item);
@@ -63,6 +64,12 @@ export function announceExecutionEnded(executionId: string): void {
   engineBus.emit("executionChanged", executionId);
   engineBus.emit("executionEnded", executionId);
   signalRemotes(`!${executionId}`);
+}
+
+/** New log lines of one of the execution's attempts (lib/runtime/log-sink.ts, a worker's append): log streams read them. */
+export function announceLogsAppended(executionId: string): void {
+  engineBus.emit("logsAppended", executionId);
+  signalRemotes(`~${executionId}`);
 }
 
 /** A durable timer (a wait, an approval's timeout) falls due at `dueAt`: engines here can sleep until then. */

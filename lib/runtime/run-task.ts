@@ -13,6 +13,7 @@ import { EngineStoreError } from "@/lib/runtime/store";
 import { errorOf, expressionError } from "@/lib/runtime/runners/error-of";
 import { runHttpTask } from "@/lib/runtime/runners/http";
 import { runShellTask } from "@/lib/runtime/runners/shell";
+import { LogSink, appendExchangeLine } from "@/lib/runtime/log-sink";
 import { maskOutcome, secretMasker } from "@/lib/secrets/mask";
 import { secretsForTask, withSecrets } from "@/lib/secrets/resolve";
 import { evaluateTermination, type TerminateParams } from "@/lib/runtime/runners/terminate";
@@ -276,6 +277,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       // The attempt's input is the request as sent (masked), with the response's status and timing
       // (and the task's own mapped input, when it has one, beside them).
       const recorded = exchange ? { input: input !== undefined ? { ...exchange, input } : exchange } : {};
+      if (exchange) await appendExchangeLine(db, run.id, holder.lockedBy, exchange);
       await recordAttemptOutcome(db, holder, maskOutcome(outcome, secrets.secrets), recorded);
       return;
     }
@@ -294,9 +296,11 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       if (await releasedForShutdown(db, holder, options)) return;
       if (!(await startAttempt(db, holder, { now, leaseUntil, input, deadline }))) return;
       announceExecutionChanged(run.executionId);
-      const result = await runShellTask(withinDeadline(params, 60_000, deadline, now), withSecrets(context, secrets.secrets), task.key);
-      const logs = secrets.secrets ? secretMasker(secrets.secrets)(result.logs) : result.logs;
-      await recordAttemptOutcome(db, holder, maskOutcome(result.outcome, secrets.secrets), { logs });
+      // Output lines reach the attempt's log as they come (masked), all of them before its outcome.
+      const sink = new LogSink(db, { executionId: run.executionId, taskRunId: run.id, holder: holder.lockedBy }, secrets.secrets ? secretMasker(secrets.secrets) : undefined);
+      const result = await runShellTask(withinDeadline(params, 60_000, deadline, now), withSecrets(context, secrets.secrets), task.key, (stream, chunk) => sink.write(stream, chunk));
+      await sink.close();
+      await recordAttemptOutcome(db, holder, maskOutcome(result.outcome, secrets.secrets));
       return;
     }
     default:

@@ -11,7 +11,7 @@ function row(taskKey: string, output: unknown): TaskRunRow {
   const now = new Date(0);
   return {
     id: `run-${taskKey}`, executionId: "e", taskKey, mapIndex: -1, attempt: 1, taskType: "transform", status: "COMPLETED",
-    input: null, output: JSON.stringify(output), error: null, logs: null, workerTaskType: null, scheduledAt: now, startedAt: now,
+    input: null, output: JSON.stringify(output), error: null, logBytes: 0, workerTaskType: null, scheduledAt: now, startedAt: now,
     endedAt: now, nextRunAt: null, lockedBy: null, leaseExpiresAt: null, heartbeatAt: null, heartbeatDetails: null, createdAt: now, updatedAt: now,
   } as TaskRunRow;
 }

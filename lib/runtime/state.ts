@@ -28,7 +28,7 @@ export type KnownRun = {
 };
 
 /** What an attempt's holder reports besides the outcome. */
-export type OutcomeExtra = { input?: unknown; startedAt?: Date; actor?: string; logs?: unknown };
+export type OutcomeExtra = { input?: unknown; startedAt?: Date; actor?: string };
 
 /** One attempt's outcome, with what is known of the attempt. */
 export type OutcomeItem = { holder: Holder; outcome: AttemptOutcome; extra?: OutcomeExtra; run: KnownRun };

@@ -48,11 +48,11 @@ export class EngineStoreError extends Error {
 }
 
 const RUN_COLUMNS = [
-  "id", "executionId", "taskKey", "mapIndex", "attempt", "taskType", "status", "input", "output", "error", "logs", "workerTaskType",
+  "id", "executionId", "taskKey", "mapIndex", "attempt", "taskType", "status", "input", "output", "error", "logBytes", "workerTaskType",
   "scheduledAt", "startedAt", "endedAt", "nextRunAt", "lockedBy", "leaseExpiresAt", "heartbeatAt", "heartbeatDetails", "createdAt", "updatedAt",
 ] as const satisfies readonly (keyof TaskRunRow)[];
 const RUN_DATES = new Set(["scheduledAt", "startedAt", "endedAt", "nextRunAt", "leaseExpiresAt", "heartbeatAt", "createdAt", "updatedAt"]);
-const RUN_INTS = new Set(["mapIndex", "attempt"]);
+const RUN_INTS = new Set(["mapIndex", "attempt", "logBytes"]);
 const EXECUTION_COLUMNS = [
   "id", "definitionId", "workflowName", "workflowVersion", "status", "input", "output", "error", "correlationId", "parentExecutionId",
   "parentTaskRunId", "createdBy", "createdAt", "startedAt", "endedAt", "updatedAt", "version", "nextDecisionAt",

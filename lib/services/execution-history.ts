@@ -56,7 +56,8 @@ export async function readExecutionHistory(db: Pick<Db, "executionEvent">, execu
       }
       continue;
     }
-    for (const attempt of payload.attempts ?? []) superseded.push({ ...attempt, supersededBy: operation });
+    // Attempts archived before logs moved to TaskLog carry `logs` (kept in their event) and no logBytes.
+    for (const attempt of payload.attempts ?? []) superseded.push({ ...attempt, logBytes: attempt.logBytes ?? 0, supersededBy: operation });
   }
   const first: InputRecord = { kind: "start", input: original ? original.input : started.input, at: started.createdAt.toISOString(), actor: started.createdBy, eventId: null, taskKey: null };
   return { superseded, inputs: [first, ...reruns] };

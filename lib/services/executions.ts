@@ -36,7 +36,8 @@ export type TaskAttemptView = {
   input: unknown;
   output: unknown;
   error: unknown;
-  logs: unknown;
+  /** Bytes of its log lines kept (GET /api/executions/{id}/logs reads them); 0: none. */
+  logBytes: number;
   /** The last `details` its worker sent with a heartbeat (progress), if any. */
   heartbeatDetails: unknown;
   heartbeatAt: string | null;
@@ -208,7 +209,7 @@ export function executionView(
       input: fromJsonText(run.input) ?? null,
       output: fromJsonText(run.output) ?? null,
       error: fromJsonText(run.error) ?? null,
-      logs: fromJsonText(run.logs) ?? null,
+      logBytes: run.logBytes,
       heartbeatDetails: fromJsonText(run.heartbeatDetails) ?? null,
       heartbeatAt: iso(run.heartbeatAt),
       worker: run.lockedBy,

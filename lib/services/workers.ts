@@ -10,6 +10,9 @@ import type { AttemptOutcome } from "@/lib/runtime/state";
 import { pollForWorker, workerLeaseMs, workerTaskPolicy, type WorkerTaskView } from "@/lib/runtime/worker-poll";
 import { recordAttemptOutcome } from "@/lib/runtime/writes/record-outcome";
 import { renewLease } from "@/lib/runtime/writes/worker-claim";
+import { appendLogs, type AppendResult, type NewLogLine } from "@/lib/runtime/writes/append-logs";
+import { leasedTo } from "@/lib/runtime/writes/fence";
+import { announceLogsAppended } from "@/lib/runtime/bus";
 import { conflict, notFound, ServiceError } from "@/lib/services/errors";
 
 /**
@@ -74,7 +77,6 @@ export const workerLogsSchema = z
   )
   .max(1000, { error: "must have at most 1000 lines" })
   .describe("Log lines of the attempt: strings or { time?, level?, message }");
-export type WorkerLogLine = { time: string; level: (typeof LOG_LEVELS)[number]; message: string };
 
 export const heartbeatBodySchema = z.strictObject({
   workerId: workerIdSchema,
@@ -99,7 +101,15 @@ export const failTaskBodySchema = z.strictObject({
   logs: workerLogsSchema.optional(),
 });
 
+export const appendLogsBodySchema = z.strictObject({
+  workerId: workerIdSchema,
+  lines: workerLogsSchema.min(1, { error: "must have at least one line" }),
+});
+
 export type HeartbeatRequest = { taskId: string } & z.input<typeof heartbeatBodySchema>;
+export type AppendLogsRequest = { taskId: string } & z.input<typeof appendLogsBodySchema>;
+/** What an append kept: lines past the attempt's log limit are dropped (`truncated`), never an error. */
+export type AppendLogsResult = { taskId: string; kept: number; dropped: number; truncated: boolean };
 export type CompleteTaskRequest = { taskId: string } & z.input<typeof completeTaskBodySchema>;
 export type FailTaskRequest = { taskId: string } & z.input<typeof failTaskBodySchema>;
 
@@ -210,6 +220,30 @@ export async function heartbeat(db: Db, request: HeartbeatRequest): Promise<Hear
   return { taskId, leaseExpiresAt: until.toISOString() };
 }
 
+/**
+ * Appends log lines to the caller's attempt while it runs (the task inspector streams them). Only
+ * the holder of a live lease may, like a heartbeat; it does not renew the lease. Lines past the
+ * attempt's log limit (FLOWDECK_TASK_LOG_MAX_BYTES) are dropped and counted, and the log says where
+ * it was cut.
+ */
+export async function appendTaskLogs(db: Db, request: AppendLogsRequest): Promise<AppendLogsResult> {
+  const { taskId } = request;
+  const body = appendLogsBodySchema.parse({ workerId: request.workerId, lines: request.lines });
+  const now = new Date();
+  const refusal = leaseRefusal(await readLeaseRow(db, taskId), taskId, body.workerId, now, "these log lines");
+  if (refusal) throw refusal;
+  const result = await appendWorkerLines(db, taskId, body.workerId, body.lines, now);
+  if (!result) throw leaseRefusal(await readLeaseRow(db, taskId), taskId, body.workerId, new Date(), "these log lines") ?? raceConflict(taskId);
+  return { taskId, kept: result.kept, dropped: result.dropped, truncated: result.truncated };
+}
+
+/** The worker's lines in the attempt's log (fenced by its live lease); null if the lease is not its. */
+async function appendWorkerLines(db: Db, taskId: string, holder: string, lines: z.infer<typeof workerLogsSchema>, now: Date): Promise<AppendResult | null> {
+  const result = await appendLogs(db, taskId, leasedTo(holder, now), normalizeLogs(lines, now));
+  if (result && result.kept > 0) announceLogsAppended(result.executionId);
+  return result;
+}
+
 /** Completes the caller's attempt with its output; the next decision step moves the workflow on. */
 export async function completeTask(db: Db, request: CompleteTaskRequest): Promise<TaskResultView> {
   const { taskId } = request;
@@ -237,11 +271,11 @@ async function reportOutcome(db: Db, taskId: string, workerId: string, outcome: 
   const now = new Date();
   const refusal = leaseRefusal(await readLeaseRow(db, taskId), taskId, workerId, now, "this result");
   if (refusal) throw refusal;
-  const written = await recordAttemptOutcome(db, { taskRunId: taskId, lockedBy: workerId }, outcome, {
-    actor: workerId,
-    now,
-    ...(logs !== undefined ? { logs: normalizeLogs(logs, now) } : {}),
-  });
+  // The lines sent with the result go to the attempt's log first, while the lease still holds.
+  if (logs !== undefined && logs.length > 0 && !(await appendWorkerLines(db, taskId, workerId, logs, now))) {
+    throw leaseRefusal(await readLeaseRow(db, taskId), taskId, workerId, new Date(), "this result") ?? raceConflict(taskId);
+  }
+  const written = await recordAttemptOutcome(db, { taskRunId: taskId, lockedBy: workerId }, outcome, { actor: workerId, now });
   // Lost a race between the check and the write (the reaper, an operator, a duplicate request).
   if (!written) throw leaseRefusal(await readLeaseRow(db, taskId), taskId, workerId, new Date(), "this result") ?? raceConflict(taskId);
 }
@@ -250,9 +284,11 @@ function raceConflict(taskId: string): ServiceError {
   return conflict(`task ${taskId} changed while this request was applied; it was not applied — read the task and retry if it still applies`);
 }
 
-function normalizeLogs(logs: z.infer<typeof workerLogsSchema>, now: Date): WorkerLogLine[] {
+function normalizeLogs(logs: z.infer<typeof workerLogsSchema>, now: Date): NewLogLine[] {
   return logs.map((line) =>
-    typeof line === "string" ? { time: now.toISOString(), level: "info", message: line } : { time: line.time ?? now.toISOString(), level: line.level ?? "info", message: line.message },
+    typeof line === "string"
+      ? { stream: "worker", level: "info", message: line, time: now }
+      : { stream: "worker", level: line.level ?? "info", message: line.message, time: line.time ? new Date(line.time) : now },
   );
 }
 

@@ -94,7 +94,7 @@ export type FlowdeckWorkerApiOptions = {
   fetch?: typeof fetch;
 };
 
-/** The four worker endpoints, typed. Every method throws {@link FlowdeckApiError} on failure. */
+/** The worker endpoints, typed. Every method throws {@link FlowdeckApiError} on failure. */
 export class FlowdeckWorkerApi {
   private readonly baseUrl: string;
   private readonly fetchImpl: typeof fetch;
@@ -115,6 +115,11 @@ export class FlowdeckWorkerApi {
   /** Renews the lease; 409 when it is no longer this worker's. */
   heartbeat(taskId: string, request: { workerId: string; details?: unknown }): Promise<{ taskId: string; leaseExpiresAt: string }> {
     return this.post(`/api/workers/tasks/${encodeURIComponent(taskId)}/heartbeat`, request);
+  }
+
+  /** Appends log lines to the running attempt (the task inspector shows them as they come); 409 when it is no longer this worker's. */
+  appendLogs(taskId: string, request: { workerId: string; lines: WorkerLogLine[] }): Promise<{ taskId: string; kept: number; dropped: number; truncated: boolean }> {
+    return this.post(`/api/workers/tasks/${encodeURIComponent(taskId)}/logs`, request);
   }
 
   complete(taskId: string, request: { workerId: string; output?: unknown; logs?: WorkerLogLine[] }): Promise<{ taskId: string; status: "COMPLETED" }> {
@@ -172,7 +177,10 @@ export class FlowdeckWorkerApi {
 export type WorkerTaskContext = {
   /** Renews the lease now (also done automatically at half the lease); throws when the lease is lost. */
   heartbeat: (details?: unknown) => Promise<void>;
-  /** Adds a line to the attempt's logs (sent with its result, shown in the task inspector). */
+  /**
+   * Adds a line to the attempt's log. Lines are sent while the task runs (every 500 ms, or at once
+   * when 200 wait) and shown live in the task inspector; what is left goes with the result.
+   */
   log: (message: string, level?: WorkerLogLine["level"]) => void;
   /** Aborted when the task is no longer this worker's (lease lost, cancelled): stop working on it. */
   signal: AbortSignal;
@@ -313,7 +321,6 @@ export class FlowdeckWorker<Input = unknown, Output = unknown> {
     const label = `${this.options.taskType} ${task.workflowName}/${task.taskKey}${task.mapIndex >= 0 ? `[${task.mapIndex}]` : ""} attempt ${task.attempt} (task ${task.taskId})`;
     const started = Date.now();
     this.logger.info(`${this.prefix()} ▶ ${label}`);
-    const logs: WorkerLogLine[] = [];
     const lease = new AbortController();
     let leaseLostBecause: string | null = null;
 
@@ -339,9 +346,12 @@ export class FlowdeckWorker<Input = unknown, Output = unknown> {
       });
     }, heartbeatEveryMs);
 
+    const logs = new LogShipper((lines) => this.api.appendLogs(task.taskId, { workerId: this.workerId, lines }), (error) => {
+      if (error instanceof FlowdeckApiError && error.leaseLost) loseLease(error);
+    });
     const context: WorkerTaskContext = {
       heartbeat: (details) => sendHeartbeat(details),
-      log: (message, level = "info") => void logs.push({ time: new Date().toISOString(), level, message }),
+      log: (message, level = "info") => logs.push({ time: new Date().toISOString(), level, message }),
       signal: lease.signal,
     };
 
@@ -353,6 +363,8 @@ export class FlowdeckWorker<Input = unknown, Output = unknown> {
     } finally {
       clearInterval(timer);
     }
+    // Lines not sent yet (or whose send failed) go with the result.
+    const rest = await logs.drain();
     const took = `${Date.now() - started} ms`;
     if (leaseLostBecause) {
       this.counts.dropped++;
@@ -360,8 +372,8 @@ export class FlowdeckWorker<Input = unknown, Output = unknown> {
       return;
     }
     const report: () => Promise<unknown> = outcome.ok
-      ? () => this.api.complete(task.taskId, { workerId: this.workerId, output: outcome.output ?? null, logs })
-      : () => this.api.fail(task.taskId, { workerId: this.workerId, error: outcome.error, logs });
+      ? () => this.api.complete(task.taskId, { workerId: this.workerId, output: outcome.output ?? null, logs: rest })
+      : () => this.api.fail(task.taskId, { workerId: this.workerId, error: outcome.error, logs: rest });
     try {
       await this.withRetries(report, task, label);
       if (outcome.ok) {
@@ -374,7 +386,7 @@ export class FlowdeckWorker<Input = unknown, Output = unknown> {
     } catch (error) {
       if (outcome.ok && error instanceof FlowdeckApiError && error.status === 413) {
         // The output is too large to store: the attempt fails with a clear code instead of timing out.
-        await this.withRetries(() => this.api.fail(task.taskId, { workerId: this.workerId, error: { code: "OUTPUT_TOO_LARGE", message: error.message }, logs }), task, label).catch(
+        await this.withRetries(() => this.api.fail(task.taskId, { workerId: this.workerId, error: { code: "OUTPUT_TOO_LARGE", message: error.message }, logs: rest }), task, label).catch(
           () => undefined,
         );
         this.counts.failed++;
@@ -409,6 +421,68 @@ export class FlowdeckWorker<Input = unknown, Output = unknown> {
         await sleep(backoffMs);
       }
     }
+  }
+}
+
+/**
+ * A running task's log lines on their way to the server: sent in batches (every SHIP_EVERY_MS, or
+ * at once when SHIP_BATCH wait), one request at a time. A failed send keeps its lines for the next
+ * one (at most MAX_UNSENT; older ones are dropped and the count is logged as a line); `drain()`
+ * stops shipping and hands back what is left, which the result carries.
+ */
+const SHIP_EVERY_MS = 500;
+const SHIP_BATCH = 200;
+const MAX_UNSENT = 1000;
+
+class LogShipper {
+  private pending: WorkerLogLine[] = [];
+  private sending: Promise<unknown> | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lost = 0;
+  private closed = false;
+
+  constructor(
+    private readonly send: (lines: WorkerLogLine[]) => Promise<unknown>,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  push(line: WorkerLogLine): void {
+    this.pending.push(line);
+    if (this.pending.length > MAX_UNSENT) {
+      this.pending.shift();
+      this.lost++;
+    }
+    if (this.closed) return;
+    if (this.pending.length >= SHIP_BATCH) this.ship();
+    else this.timer ??= setTimeout(() => this.ship(), SHIP_EVERY_MS);
+  }
+
+  private ship(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.sending || this.closed || this.pending.length === 0) return;
+    const batch = this.pending.splice(0, SHIP_BATCH);
+    this.sending = this.send(batch)
+      .catch((error) => {
+        this.pending.unshift(...batch);
+        this.onError(error);
+      })
+      .finally(() => {
+        this.sending = null;
+        if (this.pending.length > 0 && !this.closed) this.timer ??= setTimeout(() => this.ship(), SHIP_EVERY_MS);
+      });
+  }
+
+  /** Stops shipping; what was not sent (within the result's 1000 lines). */
+  async drain(): Promise<WorkerLogLine[]> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.sending;
+    const rest = this.pending;
+    this.pending = [];
+    if (this.lost > 0) rest.push({ time: new Date().toISOString(), level: "warn", message: `${this.lost} earlier log lines were not sent (the server could not be reached)` });
+    return rest.slice(-MAX_UNSENT);
   }
 }
 

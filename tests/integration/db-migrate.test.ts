@@ -194,6 +194,50 @@ describe.each(TEST_PROVIDERS)("migrations on %s", (provider) => {
     }
   });
 
+  it("task_logs moves the logs kept on attempts into TaskLog, one row per entry, and counts their bytes", async () => {
+    const taskLogs = names.find((name) => name.endsWith("_task_logs"))!;
+    const copy = copyMigrations(provider);
+    const held = mkdtempSync(join(tmpdir(), "flowdeck-held-"));
+    try {
+      // The database as it was before: every migration up to task_logs, and attempts with logs.
+      for (const name of names.slice(names.indexOf(taskLogs))) cpSync(join(copy.dir, name), join(held, name), { recursive: true });
+      for (const name of names.slice(names.indexOf(taskLogs))) rmSync(join(copy.dir, name), { recursive: true });
+      await applyMigrations(testDb.config, { migrationsDir: copy.dir });
+      await testDb.db.workflowDefinition.create({ data: { id: "d@1", name: "d", version: 1, definition: "{}", checksum: "c".repeat(64), taskCount: 1 } });
+      await testDb.db.execution.create({ data: { id: "e1", definitionId: "d@1", workflowName: "d", workflowVersion: 1, status: "COMPLETED" } });
+      const ended = provider === "sqlite" ? "'2026-12-01T10:00:00.000Z'" : "'2026-12-01 10:00:00'";
+      const shell = JSON.stringify([{ stream: "stdout", text: "built ✓\n" }, { stream: "stderr", text: "warn" }]).replaceAll("'", "''");
+      const worker = JSON.stringify([{ time: "2026-12-01T09:59:00.000Z", level: "error", message: "boom" }, "plain"]).replaceAll("'", "''");
+      await execSql(
+        testDb.config,
+        `INSERT INTO "TaskRun" ("id", "executionId", "taskKey", "taskType", "status", "logs", "workerTaskType", "endedAt", "updatedAt") VALUES
+           ('r-shell', 'e1', 'build', 'shell', 'COMPLETED', '${shell}', NULL, ${ended}, ${ended}),
+           ('r-worker', 'e1', 'work', 'worker', 'FAILED', '${worker}', 'send', ${ended}, ${ended}),
+           ('r-none', 'e1', 'noop', 'transform', 'COMPLETED', NULL, NULL, ${ended}, ${ended});`,
+      );
+      for (const name of names.slice(names.indexOf(taskLogs))) cpSync(join(held, name), join(copy.dir, name), { recursive: true });
+      expect((await applyMigrations(testDb.config, { migrationsDir: copy.dir })).applied[0]).toBe(taskLogs);
+
+      const lines = await testDb.db.taskLog.findMany({ orderBy: { id: "asc" } });
+      expect(lines.map((l) => [l.taskRunId, l.taskKey, l.attempt, l.stream, l.level, l.message])).toEqual([
+        ["r-shell", "build", 1, "stdout", "info", "built ✓\n"],
+        ["r-shell", "build", 1, "stderr", "info", "warn"],
+        ["r-worker", "work", 1, "worker", "error", "boom"],
+        ["r-worker", "work", 1, "worker", "info", "plain"],
+      ]);
+      expect(lines.every((l) => l.time.toISOString() === "2026-12-01T10:00:00.000Z")).toBe(true);
+      const runs = await testDb.db.taskRun.findMany({ orderBy: { id: "asc" }, select: { id: true, logBytes: true } });
+      expect(runs).toEqual([
+        { id: "r-none", logBytes: 0 },
+        { id: "r-shell", logBytes: Buffer.byteLength("built ✓\nwarn") },
+        { id: "r-worker", logBytes: Buffer.byteLength("boomplain") },
+      ]);
+    } finally {
+      copy.remove();
+      rmSync(held, { recursive: true, force: true });
+    }
+  });
+
   it("applies each migration once when several processes start together", async () => {
     if (provider === "postgresql") {
       // Separate pg connections in one process are as concurrent as separate processes.

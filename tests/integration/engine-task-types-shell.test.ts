@@ -7,6 +7,7 @@ import { TEST_PROVIDERS } from "../helpers/db";
 import { createEngineHarness, type EngineHarness } from "../helpers/engine";
 import { Engine } from "@/lib/runtime/engine";
 import { eventsOf, ms, run, taskOf, typesOf } from "./engine-task-types.support";
+import { listTaskLogs } from "@/lib/services/task-logs";
 
 const node = process.execPath;
 
@@ -74,7 +75,11 @@ describe.each(TEST_PROVIDERS)("shell tasks on %s", (provider) => {
       expect(output.exitCode).toBe(0);
       expect(JSON.parse(output.stdout)).toEqual({ who: "Ada; rm -rf /", greeting: "hello Ada; rm -rf /", cwd: realpathSync(tmpdir()) });
       expect(output.stderr).toBe("a warning\n");
-      expect(attempt.logs).toEqual([{ stream: "stdout", text: output.stdout }, { stream: "stderr", text: "a warning\n" }]);
+      // Its log: each line of each stream, in the order they arrived per stream.
+      const { lines } = await listTaskLogs(h.db, execution.id, { taskRunId: attempt.id });
+      expect(lines.filter((l) => l.stream === "stdout").map((l) => l.message)).toEqual([output.stdout.trimEnd()]);
+      expect(lines.filter((l) => l.stream === "stderr").map((l) => [l.level, l.message])).toEqual([["warn", "a warning"]]);
+      expect(attempt.logBytes).toBe(Buffer.byteLength(output.stdout.trimEnd() + "a warning"));
       expect(taskOf(execution, "parse").attempts[0]!.output).toMatchObject({ who: "Ada; rm -rf /" });
       const events = await eventsOf(h.db, execution.id);
       expect(typesOf(events, "cmd")).toEqual(["TASK_SCHEDULED", "TASK_STARTED", "TASK_COMPLETED"]);

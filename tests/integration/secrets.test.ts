@@ -36,14 +36,15 @@ async function refusal(promise: Promise<unknown>): Promise<ServiceError> {
 
 /** Everything stored of an execution and its attempts, and what the API shows of it, as one text. */
 async function everythingStored(db: Db, executionId: string): Promise<string> {
-  const [execution, attempts, events, view, eventViews] = await Promise.all([
+  const [execution, attempts, events, logs, view, eventViews] = await Promise.all([
     db.execution.findMany({ where: { id: executionId } }),
     db.taskRun.findMany({ where: { executionId } }),
     db.executionEvent.findMany({ where: { executionId } }),
+    db.taskLog.findMany({ where: { executionId } }),
     getExecution(db, executionId),
     listExecutionEvents(db, executionId),
   ]);
-  const text = JSON.stringify({ execution, attempts, events, view, eventViews }, (_, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+  const text = JSON.stringify({ execution, attempts, events, logs, view, eventViews }, (_, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
   expect(text.length).toBeGreaterThan(200);
   return text;
 }
@@ -298,6 +299,9 @@ describe.each(TEST_PROVIDERS)("secrets on %s", (provider) => {
         expect(execution.status).toBe("COMPLETED");
         const attempt = taskOf(execution, "cmd").attempts[0]!;
         expect(attempt.output).toMatchObject({ exitCode: 0, stdout: "got [secret:SHELL_TOKEN]\n", stderr: "err [secret:SHELL_TOKEN]\n" });
+        // The live log lines are masked as they are written.
+        const logs = await h.db.taskLog.findMany({ where: { executionId: execution.id }, orderBy: { id: "asc" } });
+        expect(logs.map((line) => [line.stream, line.message]).sort()).toEqual([["stderr", "err [secret:SHELL_TOKEN]"], ["stdout", "got [secret:SHELL_TOKEN]"]]);
         const stored = await everythingStored(h.db, execution.id);
         expect(stored).toContain("got [secret:SHELL_TOKEN]");
         expect(stored).not.toContain(value);

@@ -8,7 +8,9 @@ import { TEST_PROVIDERS } from "../helpers/db";
 import { createEngineHarness, type EngineHarness } from "../helpers/engine";
 import { getExecution, startExecution, waitForExecutionEnd, type ExecutionView } from "@/lib/services/executions";
 import { ServiceError } from "@/lib/services/errors";
-import { completeTask, failTask, heartbeat, pollTasks, type WorkerTaskView } from "@/lib/services/workers";
+import { appendTaskLogs, completeTask, failTask, heartbeat, pollTasks, type WorkerTaskView } from "@/lib/services/workers";
+import { listTaskLogs } from "@/lib/services/task-logs";
+import type { Db } from "@/lib/db/client";
 import { recordWorkerStarts } from "@/lib/runtime/writes/worker-claim";
 import { terminateExecution } from "@/lib/services/operations";
 import { FlowdeckWorker, type WorkerLogger } from "@/lib/worker-client";
@@ -63,7 +65,11 @@ function attemptsOf(execution: ExecutionView, taskKey = "work") {
   return execution.tasks.find((t) => t.taskKey === taskKey && t.mapIndex === -1)?.attempts ?? [];
 }
 
-/** The HTTP API of the four worker routes, over the test database (the Next routes bind to getDb()). */
+async function logsOf(db: Db, executionId: string, taskRunId: string) {
+  return (await listTaskLogs(db, executionId, { taskRunId })).lines;
+}
+
+/** The HTTP API of the worker routes, over the test database (the Next routes bind to getDb()). */
 async function startWorkerApiServer(h: EngineHarness): Promise<{ baseUrl: string; close: () => Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -76,11 +82,11 @@ async function startWorkerApiServer(h: EngineHarness): Promise<{ baseUrl: string
       res.end(JSON.stringify(json));
     };
     try {
-      const match = /^\/api\/workers\/tasks\/([^/]+)\/(heartbeat|complete|fail)$/.exec(req.url ?? "");
+      const match = /^\/api\/workers\/tasks\/([^/]+)\/(heartbeat|complete|fail|logs)$/.exec(req.url ?? "");
       if (req.url === "/api/workers/poll") return send(200, { tasks: await pollTasks(h.db, h.provider, body, { signal: abort.signal }) });
       if (!match) return send(404, { error: { code: "NOT_FOUND", message: "no route", details: [] } });
       const taskId = decodeURIComponent(match[1]!);
-      const action = { heartbeat, complete: completeTask, fail: failTask }[match[2] as "heartbeat" | "complete" | "fail"];
+      const action = { heartbeat, complete: completeTask, fail: failTask, logs: appendTaskLogs }[match[2] as "heartbeat" | "complete" | "fail" | "logs"];
       return send(200, await action(h.db, { taskId, ...body }));
     } catch (error) {
       if (error instanceof ServiceError) return send(error.httpStatus, { error: { code: error.code, message: error.message, details: error.details } });
@@ -146,7 +152,7 @@ describe.each(TEST_PROVIDERS)("workers on %s", (provider) => {
       const lookup = attemptsOf(execution, "get_user_email");
       expect(lookup).toHaveLength(1);
       expect(lookup[0]!.input).toEqual({ userId: "ada" });
-      expect(lookup[0]!.logs).toEqual([expect.objectContaining({ level: "info", message: "looking up ada" })]);
+      expect((await logsOf(h.db, execution.id, lookup[0]!.id)).map((l) => [l.stream, l.level, l.message])).toEqual([["worker", "info", "looking up ada"]]);
       expect(attemptsOf(execution, "send_email")[0]!.input).toEqual({ to: "ada@example.com", subject: "Hello from Flowdeck" });
       const events = await h.db.executionEvent.findMany({ where: { executionId: execution.id, taskKey: "get_user_email" }, orderBy: { id: "asc" } });
       const lifecycle = events.filter((e) => e.type === "TASK_STARTED" || e.type === "TASK_COMPLETED").map((e) => [e.type, e.actor]);
@@ -179,7 +185,40 @@ describe.each(TEST_PROVIDERS)("workers on %s", (provider) => {
       const attempts = attemptsOf(execution);
       expect(attempts).toHaveLength(1);
       expect(attempts[0]!.error).toEqual({ code: "USER_NOT_FOUND", message: "no user 'missing-1'" });
-      expect(attempts[0]!.logs).toEqual([expect.objectContaining({ level: "warn", message: "about to fail" })]);
+      expect((await logsOf(h.db, execution.id, attempts[0]!.id)).map((l) => [l.level, l.message])).toEqual([["warn", "about to fail"]]);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it("the client streams log() lines while the handler runs; what is left goes with the result", async () => {
+    await h.save(workerWorkflow("workers-client-logs", "client_logs"));
+    let seenWhileRunning: string[] = [];
+    const worker = new FlowdeckWorker({
+      baseUrl: api.baseUrl,
+      taskType: "client_logs",
+      pollWaitMs: 1_000,
+      logger: quietLogger,
+      handler: async (task, { log }) => {
+        log("step 1 of 2");
+        log("step 2 of 2", "warn");
+        // The lines reach the attempt's log before the handler returns (shipped every 500 ms).
+        seenWhileRunning = (await until("the lines in the log", async () => {
+          const lines = await logsOf(h.db, task.executionId, task.taskId);
+          return lines.length === 2 ? lines : null;
+        })).map((line) => `${line.level} ${line.message}`);
+        log("done");
+        return { ok: true };
+      },
+    });
+    worker.start();
+    try {
+      const execution = await startExecution(h.db, { workflow: "workers-client-logs", input: { n: 1 }, waitSeconds: 20 }, "test");
+      expect(execution.status).toBe("COMPLETED");
+      expect(seenWhileRunning).toEqual(["info step 1 of 2", "warn step 2 of 2"]);
+      const attempt = attemptsOf(execution)[0]!;
+      expect((await logsOf(h.db, execution.id, attempt.id)).map((l) => [l.stream, l.message])).toEqual([["worker", "step 1 of 2"], ["worker", "step 2 of 2"], ["worker", "done"]]);
+      expect(attempt.logBytes).toBe(Buffer.byteLength("step 1 of 2step 2 of 2done"));
     } finally {
       await worker.stop();
     }
@@ -332,7 +371,7 @@ describe.each(TEST_PROVIDERS)("workers on %s", (provider) => {
     const attempts = attemptsOf(await getExecution(h.db, execution.id));
     expect(attempts.map((a) => a.status)).toEqual(["FAILED", "FAILED"]);
     expect(attempts[0]!.error).toEqual({ code: "TRANSIENT", message: "try again", details: { retryIn: 0 } });
-    expect(attempts[0]!.logs).toEqual([expect.objectContaining({ level: "info", message: "starting" }), expect.objectContaining({ level: "error", message: "boom" })]);
+    expect((await logsOf(h.db, execution.id, attempts[0]!.id)).map((l) => [l.level, l.message])).toEqual([["info", "starting"], ["error", "boom"]]);
     expect(attempts[1]!.error).toEqual({ code: "USER_NOT_FOUND", message: "no such user" });
     expect(await poll("failing", "w1", { waitMs: 0 })).toEqual([]);
   });

@@ -13,7 +13,8 @@ import { workflowDefinitionSchema } from "@/lib/workflow/schema";
 import { startExecutionSchema } from "@/lib/services/executions";
 import { executionSearchSchema } from "@/lib/services/execution-search";
 import { operationBodySchemas, OPERATIONS, type Operation } from "@/lib/services/operations";
-import { completeTaskBodySchema, failTaskBodySchema, heartbeatBodySchema, pollTasksSchema } from "@/lib/services/workers";
+import { appendLogsBodySchema, completeTaskBodySchema, failTaskBodySchema, heartbeatBodySchema, pollTasksSchema } from "@/lib/services/workers";
+import { taskLogQuerySchema } from "@/lib/services/task-logs";
 import { MAX_IMPORT_DEFINITIONS } from "@/lib/services/workflows";
 import { workflowTestRequestSchema, workflowTestResultSchema } from "@/lib/services/workflow-test/schema";
 import { newTokenSchema } from "@/lib/auth/api-tokens";
@@ -47,6 +48,7 @@ const REQUESTS = {
   StartExecutionRequest: startExecutionSchema,
   PollTasksRequest: pollTasksSchema,
   HeartbeatRequest: heartbeatBodySchema,
+  AppendLogsRequest: appendLogsBodySchema,
   CompleteTaskRequest: completeTaskBodySchema,
   FailTaskRequest: failTaskBodySchema,
   NewTokenRequest: newTokenSchema,
@@ -236,6 +238,15 @@ export const OPERATION_SPECS: Record<string, OperationSpec> = {
     ],
     responses: { 200: json(z.object({ events: z.array(r.executionEventSchema) }), "The events (or the stream)") },
   },
+  "GET /api/executions/{executionId}/logs": {
+    access: "viewer",
+    tag: "Executions",
+    summary: "The task logs: a page of lines, or a live text/event-stream",
+    description:
+      "Lines in the order they were appended (shell output, worker lines, http calls), filtered by task, attempt (taskRunId) and text (q, case-insensitive). With Accept: text/event-stream the answer is a live stream: one `data:` JSON TaskLogLine per message with `id:` the line id (resumable with Last-Event-ID), ending with an `end` event once the execution has finished.",
+    query: taskLogQuerySchema,
+    responses: { 200: json(r.taskLogPageSchema, "A page of lines (or the stream)") },
+  },
   ...operationRoutes,
   "POST /api/workers/poll": {
     access: "worker",
@@ -250,6 +261,14 @@ export const OPERATION_SPECS: Record<string, OperationSpec> = {
     summary: "Renew the lease of a claimed attempt",
     request: { schema: REQUESTS.HeartbeatRequest, description: "The worker", required: true },
     responses: { 200: json(r.heartbeatResultSchema, "The new lease") },
+  },
+  "POST /api/workers/tasks/{taskId}/logs": {
+    access: "worker",
+    tag: "Workers",
+    summary: "Append log lines to a running attempt; 409 when the lease is not the caller's",
+    description: "Lines past the attempt's log limit (FLOWDECK_TASK_LOG_MAX_BYTES) are dropped and counted; the log marks where it was cut.",
+    request: { schema: REQUESTS.AppendLogsRequest, description: "The worker and its lines", required: true },
+    responses: { 200: json(r.appendLogsResultSchema, "Appended") },
   },
   "POST /api/workers/tasks/{taskId}/complete": {
     access: "worker",

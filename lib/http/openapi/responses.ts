@@ -15,7 +15,8 @@ import type { WorkflowSummaryView, WorkflowVersionView } from "@/lib/services/wo
 import type { TokenView } from "@/lib/auth/api-tokens";
 import type { UserView } from "@/lib/auth/users";
 import type { SecretView } from "@/lib/secrets/service";
-import type { HeartbeatResult, TaskResultView } from "@/lib/services/workers";
+import type { AppendLogsResult, HeartbeatResult, TaskResultView } from "@/lib/services/workers";
+import type { TaskLogLineView, TaskLogPage } from "@/lib/services/task-logs";
 import type { WorkerTaskView } from "@/lib/runtime/worker-poll";
 import type { RerunPreview } from "@/lib/services/operations";
 import type { HealthReport } from "@/lib/services/health";
@@ -88,7 +89,7 @@ const attemptSchema = z.object({
   input: anyJson,
   output: anyJson,
   error: anyJson,
-  logs: anyJson,
+  logBytes: z.number().int().describe("Bytes of log lines kept for this attempt (GET /api/executions/{executionId}/logs?taskRunId=); 0: none"),
   heartbeatDetails: anyJson,
   heartbeatAt: nullableTime,
   worker: z.string().nullable(),
@@ -109,7 +110,7 @@ const archivedAttemptSchema = z.object({
   input: anyJson,
   output: anyJson,
   error: anyJson,
-  logs: anyJson,
+  logBytes: z.number().int().describe("Bytes of log lines kept (read them by this attempt's id)"),
   scheduledAt: nullableTime,
   startedAt: nullableTime,
   endedAt: nullableTime,
@@ -261,6 +262,26 @@ export const workerTaskSchema = z
   .meta({ id: "WorkerTask", description: "A claimed attempt, RUNNING under the worker's lease" });
 
 export const heartbeatResultSchema = z.object({ taskId: z.string(), leaseExpiresAt: time }).meta({ id: "HeartbeatResult" });
+export const appendLogsResultSchema = z
+  .object({ taskId: z.string(), kept: z.number().int(), dropped: z.number().int().describe("Lines past the attempt's log limit, not kept"), truncated: z.boolean() })
+  .meta({ id: "AppendLogsResult" });
+export const taskLogLineSchema = z
+  .object({
+    id: z.string().describe("The line's id: the cursor (after, Last-Event-ID)"),
+    taskRunId: z.string(),
+    taskKey: z.string(),
+    mapIndex: z.number().int(),
+    attempt: z.number().int(),
+    stream: z.string().describe("stdout | stderr | worker | http | engine"),
+    level: z.string().describe("debug | info | warn | error"),
+    message: z.string(),
+    truncation: z.boolean().describe("The marker where the attempt's log limit was reached: its later lines were not kept"),
+    time,
+  })
+  .meta({ id: "TaskLogLine" });
+export const taskLogPageSchema = z
+  .object({ lines: z.array(taskLogLineSchema), next: z.string().nullable().describe("The next page's `after`; null at the end") })
+  .meta({ id: "TaskLogPage" });
 export const taskResultSchema = z.object({ taskId: z.string(), status: z.enum(["COMPLETED", "FAILED"]) }).meta({ id: "TaskResult" });
 
 export const triggerViewSchema = z
@@ -315,6 +336,9 @@ conforms<Conforms<UserView, typeof userViewSchema>>();
 conforms<Conforms<SecretView, typeof secretViewSchema>>();
 conforms<Conforms<HeartbeatResult, typeof heartbeatResultSchema>>();
 conforms<Conforms<TaskResultView, typeof taskResultSchema>>();
+conforms<Conforms<AppendLogsResult, typeof appendLogsResultSchema>>();
+conforms<Conforms<TaskLogLineView, typeof taskLogLineSchema>>();
+conforms<Conforms<TaskLogPage, typeof taskLogPageSchema>>();
 conforms<Conforms<RerunPreview, typeof rerunPreviewSchema>>();
 conforms<Same<keyof TriggerView, keyof z.infer<typeof triggerViewSchema>>>();
 conforms<Same<keyof HealthReport, keyof z.infer<typeof healthSchema>>>();

@@ -12,13 +12,15 @@ type ShellParams = { command: string; args?: string[]; cwd?: string; env?: Recor
 /**
  * Runs a command without a shell (no interpolation), with a timeout, capturing stdout and stderr.
  * Only ever called where shell tasks are enabled (FLOWDECK_ENABLE_SHELL=true); never by default.
- * Output: { exitCode, stdout, stderr }; a non-zero exit fails with code EXIT_<n>.
+ * Output: { exitCode, stdout, stderr }; a non-zero exit fails with code EXIT_<n>. Each chunk of
+ * output is also handed to `onOutput` as it arrives (the attempt's live log, lib/runtime/log-sink.ts).
  */
 export async function runShellTask(
   rawParams: Record<string, unknown>,
   context: ExpressionContext,
   taskKey: string,
-): Promise<{ outcome: AttemptOutcome; logs?: unknown }> {
+  onOutput: (stream: "stdout" | "stderr", chunk: string) => void = () => {},
+): Promise<{ outcome: AttemptOutcome }> {
   const evaluated = await evaluateTemplate(rawParams, context, { basePath: `tasks.${taskKey}.params` });
   if (!evaluated.ok) return { outcome: { status: "FAILED", error: expressionError(evaluated.error) } };
   const params = evaluated.value as ShellParams;
@@ -36,7 +38,7 @@ export async function runShellTask(
       detached: true,
     });
     let settled = false;
-    const finish = (result: { outcome: AttemptOutcome; logs?: unknown }) => {
+    const finish = (result: { outcome: AttemptOutcome }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -53,24 +55,26 @@ export async function runShellTask(
       child.stderr.destroy();
       finish({
         outcome: { status: "FAILED", error: errorOf("TIMEOUT", `'${params.command}' ran longer than ${timeoutMs} ms and was killed`) },
-        logs: [...(stdout ? [{ stream: "stdout", text: stdout }] : []), ...(stderr ? [{ stream: "stderr", text: stderr }] : [])],
       });
     }, timeoutMs);
-    child.stdout.on("data", (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-MAX_CAPTURE)));
-    child.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-MAX_CAPTURE)));
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      stdout = (stdout + chunk).slice(-MAX_CAPTURE);
+      onOutput("stdout", chunk);
+    });
+    child.stderr.on("data", (chunk: string) => {
+      stderr = (stderr + chunk).slice(-MAX_CAPTURE);
+      onOutput("stderr", chunk);
+    });
     child.on("error", (error) => {
       finish({ outcome: { status: "FAILED", error: errorOf("SPAWN_FAILED", `could not run '${params.command}': ${error.message}`) } });
     });
     child.on("close", (code) => {
-      if (settled) return;
-      const logs = [
-        ...(stdout ? [{ stream: "stdout", text: stdout }] : []),
-        ...(stderr ? [{ stream: "stderr", text: stderr }] : []),
-      ];
-      if (timedOut) return;
+      if (settled || timedOut) return;
       const output = { exitCode: code, stdout, stderr };
-      if (code === 0) return finish({ outcome: { status: "COMPLETED", output }, logs });
-      finish({ outcome: { status: "FAILED", error: errorOf(`EXIT_${code}`, `'${params.command}' exited with ${code}: ${stderr.slice(-500)}`, output) }, logs });
+      if (code === 0) return finish({ outcome: { status: "COMPLETED", output } });
+      finish({ outcome: { status: "FAILED", error: errorOf(`EXIT_${code}`, `'${params.command}' exited with ${code}: ${stderr.slice(-500)}`, output) } });
     });
   });
 }

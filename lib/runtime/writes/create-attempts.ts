@@ -17,7 +17,7 @@ export const EMPTY_RUN = {
   input: null,
   output: null,
   error: null,
-  logs: null,
+  logBytes: 0,
   scheduledAt: null,
   startedAt: null,
   endedAt: null,

@@ -18,7 +18,10 @@ export const claimedBy = (holder: string): Fence => ({ lockedBy: holder, statuse
 /** Held by `holder` and not ended: it may report the attempt's result. */
 export const heldBy = (holder: string): Fence => ({ lockedBy: holder, statuses: ["SCHEDULED", "RETRYING", "RUNNING"] });
 
-/** Running for `worker` with a lease still live at `now`: it may heartbeat. */
+/** Running for `holder` (started, not ended): it may append the attempt's log lines. */
+export const runningFor = (holder: string): Fence => ({ lockedBy: holder, statuses: ["RUNNING"] });
+
+/** Running for `worker` with a lease still live at `now`: it may heartbeat (and append log lines). */
 export const leasedTo = (worker: string, now: Date): Fence => ({ lockedBy: worker, statuses: ["RUNNING"], leaseLiveAt: now });
 
 /** Running for `holder` whose lease ran out before `now`: the reaper may time it out. */

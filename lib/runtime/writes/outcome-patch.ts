@@ -39,7 +39,6 @@ export function prepareOutcome({ holder, outcome, extra = {}, run }: OutcomeItem
     // When the holder picked it up (a wait counts its duration from then).
     startedAt: run.startedAt ?? extra.startedAt ?? now,
     ...(extra.input !== undefined ? { input: toJsonText(extra.input) } : {}),
-    ...(extra.logs !== undefined ? { logs: toJsonText(extra.logs) } : {}),
   };
   const base = { executionId: run.executionId, taskKey: run.taskKey, mapIndex: run.mapIndex, taskRunId: holder.taskRunId, actor: extra.actor ?? "engine", createdAt: now };
   const events: NewEvent[] = [];

@@ -4,7 +4,7 @@ import { LIVE_EXECUTION_STATUSES, LIVE_TASK_STATUSES } from "./fence";
 import type { Fence, WriteTx } from "./types";
 
 /** A fence as a Prisma `where` (the drivers' SQL of the same fence is in lib/runtime/store.ts). */
-function fenceWhere(fence: Fence) {
+export function fenceWhere(fence: Fence) {
   return {
     status: { in: [...fence.statuses] },
     ...(fence.lockedBy !== undefined ? { lockedBy: fence.lockedBy } : {}),

@@ -26,7 +26,8 @@ export type ArchivedAttempt = {
   input: unknown;
   output: unknown;
   error: unknown;
-  logs: unknown;
+  /** Bytes of its log lines (TaskLog, kept by the attempt's id: GET /api/executions/{id}/logs?taskRunId=). */
+  logBytes: number;
   scheduledAt: string | null;
   startedAt: string | null;
   endedAt: string | null;
@@ -45,7 +46,7 @@ export function archiveAttempt(run: TaskRunRow): ArchivedAttempt {
     input: fromJsonText(run.input) ?? null,
     output: fromJsonText(run.output) ?? null,
     error: fromJsonText(run.error) ?? null,
-    logs: fromJsonText(run.logs) ?? null,
+    logBytes: run.logBytes,
     scheduledAt: iso(run.scheduledAt),
     startedAt: iso(run.startedAt),
     endedAt: iso(run.endedAt),
