@@ -280,6 +280,12 @@ test("worker runs a command per task: stdout JSON is the output, a non-zero exit
     const failed = await flowdeck(["execute", "cli-worker", "--input", '{"fail": true}', "--wait", "--timeout", "60"]);
     expect(failed.code, workerLog).toBe(1);
     expect(failed.stderr).toContain("exited with 3: asked to fail");
+    // The command's stderr reached the attempt's log (streamed by the worker): `logs --grep` finds it.
+    const listed = JSON.parse((await flowdeck(["--json", "execution", "list", "--workflow", "cli-worker", "--status", "failed", "--limit", "1"])).stdout) as { executions: { id: string }[] };
+    const logs = await flowdeck(["logs", listed.executions[0]!.id, "--grep", "ASKED"]);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toMatch(/── shell attempt 1 FAILED\n\S+ worker asked to fail\n/);
+    expect(logs.stdout).toContain("error: ");
   } finally {
     worker.kill("SIGTERM");
   }

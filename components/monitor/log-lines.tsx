@@ -9,6 +9,12 @@ import { MAX_SHOWN_LINES, type LogStreamState } from "@/components/monitor/use-l
 // warnings in amber, the truncation marker as a banner. It follows the end while lines arrive,
 // unless the reader scrolled up.
 
+/** The reader's local time with milliseconds (lines render only in the browser, after the stream opened). */
+const clock = (iso: string) => {
+  const date = new Date(iso);
+  return `${date.toLocaleTimeString(undefined, { hour12: false })}.${String(date.getMilliseconds()).padStart(3, "0")}`;
+};
+
 const STREAM_LABEL: Record<string, string> = { stdout: "out", stderr: "err", worker: "worker", http: "http", engine: "engine" };
 
 function Highlighted({ text, q }: { text: string; q?: string }) {
@@ -37,7 +43,7 @@ function LogLine({ line, showTask, q }: { line: TaskLogLineView; showTask: boole
   return (
     <div className="flex gap-2 whitespace-pre-wrap break-all leading-5" data-stream={line.stream}>
       <time className="shrink-0 select-none text-zinc-500 dark:text-zinc-400" dateTime={line.time} title={line.time}>
-        {line.time.slice(11, 23)}
+        {clock(line.time)}
       </time>
       {showTask ? (
         <span className="shrink-0 text-accent-700 dark:text-accent-300">
