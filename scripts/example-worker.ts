@@ -11,7 +11,7 @@
 // FLOWDECK_URL sets where Flowdeck runs (default http://127.0.0.1:3000). Ctrl-C stops the workers
 // after the tasks in flight have reported.
 import { randomUUID } from "node:crypto";
-import { FlowdeckWorker } from "@/lib/worker-client";
+import { FlowdeckWorker } from "@/packages/worker/src";
 
 const baseUrl = process.env.FLOWDECK_URL?.trim() || "http://127.0.0.1:3000";
 const token = process.env.FLOWDECK_TOKEN?.trim();

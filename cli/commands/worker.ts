@@ -2,10 +2,10 @@
 // claimed task runs COMMAND (no shell) with the task's input as JSON on stdin; its stdout, parsed
 // as JSON, is the output (empty: null); stderr lines go to the attempt's logs; a non-zero exit
 // fails the attempt (code EXIT_<n>, retried per the task's policy). SIGTERM/SIGINT stop polling
-// and let running tasks finish (lib/worker-client's FlowdeckWorker does the protocol).
+// and let running tasks finish (the worker SDK's FlowdeckWorker, packages/worker, does the protocol).
 import { spawn } from "node:child_process";
 import type { Command } from "commander";
-import { FlowdeckWorker, type WorkerTask, type WorkerTaskContext } from "@/lib/worker-client";
+import { FlowdeckWorker, type WorkerTask, type WorkerTaskContext } from "@/packages/worker/src";
 import { WORKER_TASK_TYPE_PATTERN } from "@/lib/workflow/schema";
 import { positiveInt, type GlobalOptions } from "../context";
 import { CliError, EXIT, usageError } from "../exit-codes";

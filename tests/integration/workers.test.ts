@@ -1,19 +1,17 @@
 // The worker protocol against a real engine on both databases: poll (with leases and long polls),
 // heartbeat, complete, fail — and the fencing that refuses late and duplicate results.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ZodError } from "zod";
 import { TEST_PROVIDERS } from "../helpers/db";
 import { createEngineHarness, type EngineHarness } from "../helpers/engine";
+import { startWorkerApiServer } from "../helpers/worker-api";
 import { getExecution, startExecution, waitForExecutionEnd, type ExecutionView } from "@/lib/services/executions";
 import { ServiceError } from "@/lib/services/errors";
-import { appendTaskLogs, completeTask, failTask, heartbeat, pollTasks, type WorkerTaskView } from "@/lib/services/workers";
+import { completeTask, failTask, heartbeat, pollTasks, type WorkerTaskView } from "@/lib/services/workers";
 import { listTaskLogs } from "@/lib/services/task-logs";
 import type { Db } from "@/lib/db/client";
 import { recordWorkerStarts } from "@/lib/runtime/writes/worker-claim";
 import { terminateExecution } from "@/lib/services/operations";
-import { FlowdeckWorker, type WorkerLogger } from "@/lib/worker-client";
+import { FlowdeckWorker, type WorkerLogger } from "@/packages/worker/src";
 import { claimWorkerTasks } from "@/lib/runtime/writes/claim";
 
 /** One worker task; each test uses its own taskType so that tests never see each other's tasks. */
@@ -67,43 +65,6 @@ function attemptsOf(execution: ExecutionView, taskKey = "work") {
 
 async function logsOf(db: Db, executionId: string, taskRunId: string) {
   return (await listTaskLogs(db, executionId, { taskRunId })).lines;
-}
-
-/** The HTTP API of the worker routes, over the test database (the Next routes bind to getDb()). */
-async function startWorkerApiServer(h: EngineHarness): Promise<{ baseUrl: string; close: () => Promise<void> }> {
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString() || "{}");
-    const abort = new AbortController();
-    res.on("close", () => abort.abort());
-    const send = (status: number, json: unknown) => {
-      res.writeHead(status, { "content-type": "application/json" });
-      res.end(JSON.stringify(json));
-    };
-    try {
-      const match = /^\/api\/workers\/tasks\/([^/]+)\/(heartbeat|complete|fail|logs)$/.exec(req.url ?? "");
-      if (req.url === "/api/workers/poll") return send(200, { tasks: await pollTasks(h.db, h.provider, body, { signal: abort.signal }) });
-      if (!match) return send(404, { error: { code: "NOT_FOUND", message: "no route", details: [] } });
-      const taskId = decodeURIComponent(match[1]!);
-      const action = { heartbeat, complete: completeTask, fail: failTask, logs: appendTaskLogs }[match[2] as "heartbeat" | "complete" | "fail" | "logs"];
-      return send(200, await action(h.db, { taskId, ...body }));
-    } catch (error) {
-      if (error instanceof ServiceError) return send(error.httpStatus, { error: { code: error.code, message: error.message, details: error.details } });
-      if (error instanceof ZodError) return send(400, { error: { code: "VALIDATION_FAILED", message: "the request is invalid", details: [] } });
-      return send(500, { error: { code: "INTERNAL", message: String(error), details: [] } });
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 const quietLogger: WorkerLogger = { info: () => {}, warn: () => {}, error: (...args: unknown[]) => console.error(...args) };
