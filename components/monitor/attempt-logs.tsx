@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import type { TaskAttemptView } from "@/lib/services/executions";
 import { cn } from "@/components/ui/cn";
 import { LogLines } from "@/components/monitor/log-lines";
@@ -9,7 +9,7 @@ import { useLogStream } from "@/components/monitor/use-log-stream";
 // The task inspector's Logs section: one attempt's log (the latest by default), live while it
 // runs. Shown once an attempt has logged or while one runs (its lines may come at any moment).
 
-export function AttemptLogs({ executionId, attempts, live }: { executionId: string; attempts: readonly TaskAttemptView[]; live: boolean }) {
+export function AttemptLogs({ executionId, attempts, live, until }: { executionId: string; attempts: readonly TaskAttemptView[]; live: boolean; until: number | null }) {
   const logged = attempts.filter((attempt) => attempt.logBytes > 0 || attempt.status === "RUNNING");
   const [chosen, setChosen] = useState<string | null>(null);
   const attempt = logged.find((a) => a.id === chosen) ?? logged[logged.length - 1];
@@ -35,12 +35,14 @@ export function AttemptLogs({ executionId, attempts, live }: { executionId: stri
           </div>
         ) : null}
       </div>
-      <AttemptLogPane key={attempt.id} executionId={executionId} taskRunId={attempt.id} running={live && attempt.status === "RUNNING"} />
+      <AttemptLogPane key={attempt.id} executionId={executionId} taskRunId={attempt.id} running={live && attempt.status === "RUNNING"} until={until} />
     </section>
   );
 }
 
-function AttemptLogPane({ executionId, taskRunId, running }: { executionId: string; taskRunId: string; running: boolean }) {
-  const state = useLogStream(executionId, { taskRunId });
-  return <LogLines state={state} label="Attempt log" className="max-h-72" empty={running ? "No output yet." : "This attempt logged nothing."} />;
+function AttemptLogPane({ executionId, taskRunId, running, until }: { executionId: string; taskRunId: string; running: boolean; until: number | null }) {
+  const stream = useLogStream(executionId, { taskRunId });
+  // A replay moment shows the lines written by then.
+  const state = useMemo(() => (until === null ? stream : { ...stream, lines: stream.lines.filter((line) => Date.parse(line.time) <= until) }), [stream, until]);
+  return <LogLines state={state} label="Attempt log" className="max-h-72" empty={until !== null ? "Nothing logged by this moment." : running ? "No output yet." : "This attempt logged nothing."} />;
 }

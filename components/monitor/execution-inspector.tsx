@@ -73,6 +73,7 @@ export function ExecutionOverview({ execution, now }: { execution: Execution; no
 export function TaskInspector({
   executionId,
   live,
+  logsUntil,
   taskKey,
   tasks,
   superseded,
@@ -82,6 +83,8 @@ export function TaskInspector({
   executionId: string;
   /** The live view (not a replay moment): running attempts' logs are followed. */
   live: boolean;
+  /** Replaying: only the log lines written by this moment (epoch ms). */
+  logsUntil: number | null;
   taskKey: string;
   tasks: TaskView[];
   /** This task's attempts from before reruns (run-history.tsx). */
@@ -114,7 +117,7 @@ export function TaskInspector({
           {latest.heartbeatDetails !== null ? (
             <JsonView label={latest.heartbeatAt ? `Progress (last heartbeat ${new Date(latest.heartbeatAt).toLocaleTimeString()})` : "Progress"} value={latest.heartbeatDetails} />
           ) : null}
-          <AttemptLogs executionId={executionId} attempts={attempts} live={live} />
+          <AttemptLogs executionId={executionId} attempts={attempts} live={live} until={logsUntil} />
           <section aria-label="Attempts">
             <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-zinc-500">Attempts</h3>
             <ol className="flex flex-col gap-1.5">

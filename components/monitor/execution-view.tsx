@@ -122,6 +122,7 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
           <TaskInspector
             executionId={initial.id}
             live={moment === null}
+            logsUntil={moment ? now : null}
             taskKey={selected}
             tasks={selectedTasks}
             superseded={execution.history.superseded.filter((attempt) => attempt.taskKey === selected)}
