@@ -76,6 +76,17 @@ test("a worker's log lines stream into the task inspector while it runs, and the
   await page.getByRole("searchbox", { name: "Search the logs" }).fill("slow");
   await expect(all.locator('[data-stream="worker"]')).toHaveCount(1);
   await shot(page, "monitor-logs-tab-search");
+
+  // After a rerun from build, the superseded attempt keeps its log, opened from "Before reruns".
+  const rerun = await request.post(`/api/executions/${run.id}/rerun`, { data: { fromTaskKey: "build", reason: "rebuild" } });
+  expect(rerun.ok(), await rerun.text()).toBe(true);
+  // (A finished execution's page stops following it, so another client's rerun shows on a reload.)
+  await page.reload();
+  await page.locator('.react-flow__node[data-id="build"]').click();
+  const superseded = page.getByRole("region", { name: "Superseded attempts" });
+  await superseded.getByText("log", { exact: true }).click();
+  await expect(superseded.getByRole("log", { name: "Attempt log" })).toContainText("compiling 1/3");
+  await expect(superseded.getByRole("log", { name: "Attempt log" })).toContainText("build finished");
 });
 
 test("a log cut at the attempt's limit says so, in the inspector and in the API", async ({ page, request }) => {

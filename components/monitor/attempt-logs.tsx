@@ -40,7 +40,7 @@ export function AttemptLogs({ executionId, attempts, live, until }: { executionI
   );
 }
 
-function AttemptLogPane({ executionId, taskRunId, running, until }: { executionId: string; taskRunId: string; running: boolean; until: number | null }) {
+export function AttemptLogPane({ executionId, taskRunId, running, until }: { executionId: string; taskRunId: string; running: boolean; until: number | null }) {
   const stream = useLogStream(executionId, { taskRunId });
   // A replay moment shows the lines written by then.
   const state = useMemo(() => (until === null ? stream : { ...stream, lines: stream.lines.filter((line) => Date.parse(line.time) <= until) }), [stream, until]);

@@ -8,7 +8,7 @@ import type { SupersededAttempt } from "@/lib/services/execution-history";
 import { JsonView } from "@/components/monitor/json-view";
 import { StatusBadge, isFinishedExecution } from "@/components/monitor/status-visual";
 import { InputHistory, SupersededAttempts } from "@/components/monitor/run-history";
-import { HttpExchangeView, isHttpExchange } from "@/components/monitor/http-exchange-view";
+import { AttemptInputView } from "@/components/monitor/http-exchange-view";
 import { AttemptLogs } from "@/components/monitor/attempt-logs";
 
 // The monitor's side panel: the execution's overview, or the selected task with its attempts.
@@ -112,7 +112,7 @@ export function TaskInspector({
       {latest ? (
         <>
           {latest.error ? <JsonView label="Error" value={latest.error} /> : null}
-          {isHttpExchange(latest.input) ? <HttpExchangeView exchange={latest.input} /> : <JsonView label="Input" value={latest.input} />}
+          <AttemptInputView input={latest.input} />
           <JsonView label="Output" value={latest.output} />
           {latest.heartbeatDetails !== null ? (
             <JsonView label={latest.heartbeatAt ? `Progress (last heartbeat ${new Date(latest.heartbeatAt).toLocaleTimeString()})` : "Progress"} value={latest.heartbeatDetails} />
@@ -146,6 +146,12 @@ export function TaskInspector({
                   {attempt.error && attempt !== latest ? (
                     <div className="mt-1 text-red-700 dark:text-red-400">{(attempt.error as { message?: string }).message}</div>
                   ) : null}
+                  {attempt !== latest && attempt.input !== null ? (
+                    <details className="mt-1">
+                      <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">input</summary>
+                      <AttemptInputView input={attempt.input} />
+                    </details>
+                  ) : null}
                 </li>
               ))}
             </ol>
@@ -153,7 +159,7 @@ export function TaskInspector({
         </>
       ) : null}
       {items.length > 0 ? <MapItems items={items} /> : null}
-      <SupersededAttempts attempts={superseded} />
+      <SupersededAttempts attempts={superseded} executionId={executionId} />
     </div>
   );
 }

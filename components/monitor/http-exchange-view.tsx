@@ -2,6 +2,7 @@
 
 import type { HttpExchange } from "@/lib/runtime/runners/http-exchange";
 import { formatDurationMs } from "@/lib/canvas/execution-overlay";
+import { JsonView } from "@/components/monitor/json-view";
 
 // An http attempt's input is what it really sent (lib/runtime/runners/http-exchange.ts): drawn as
 // a Request block (METHOD URL, headers, body) and a Response line (status, time, headers).
@@ -83,4 +84,9 @@ export function HttpExchangeView({ exchange }: { exchange: HttpExchange }) {
       </section>
     </>
   );
+}
+
+/** An attempt's input: an http attempt's exchange as Request / Response, anything else as JSON. */
+export function AttemptInputView({ input }: { input: unknown }) {
+  return isHttpExchange(input) ? <HttpExchangeView exchange={input} /> : <JsonView label="Input" value={input} />;
 }

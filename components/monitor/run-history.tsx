@@ -1,9 +1,12 @@
 "use client";
 
+import { useState } from "react";
 import { formatDurationMs, formatUtc } from "@/lib/canvas/execution-overlay";
 import type { InputRecord, SupersededAttempt, SupersedingOperation } from "@/lib/services/execution-history";
 import { JsonView } from "@/components/monitor/json-view";
 import { StatusBadge } from "@/components/monitor/status-visual";
+import { AttemptInputView } from "@/components/monitor/http-exchange-view";
+import { AttemptLogPane } from "@/components/monitor/attempt-logs";
 
 /** "rerun from test_3", "retry", "skip of b": what superseded an attempt. */
 export function operationLabel(operation: SupersedingOperation | null): string {
@@ -18,7 +21,7 @@ export function operationLabel(operation: SupersedingOperation | null): string {
  * A task's attempts from before a rerun, retry or skip (newest operation first), each marked with
  * the operation that superseded it: they stay readable with their input, output and error.
  */
-export function SupersededAttempts({ attempts }: { attempts: readonly SupersededAttempt[] }) {
+export function SupersededAttempts({ attempts, executionId }: { attempts: readonly SupersededAttempt[]; executionId: string }) {
   if (attempts.length === 0) return null;
   const ordered = [...attempts].reverse();
   return (
@@ -43,16 +46,34 @@ export function SupersededAttempts({ attempts }: { attempts: readonly Superseded
               {attempt.supersededBy ? ` · ${formatUtc(attempt.supersededBy.at)}${attempt.supersededBy.actor ? ` · ${attempt.supersededBy.actor}` : ""}` : ""}
             </div>
             {attempt.error ? <div className="mt-1 text-red-700 dark:text-red-400">{(attempt.error as { message?: string }).message}</div> : null}
+            {attempt.input !== null ? (
+              <details className="mt-1">
+                <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">input</summary>
+                <AttemptInputView input={attempt.input} />
+              </details>
+            ) : null}
             {attempt.output !== null ? (
               <details className="mt-1">
                 <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">output</summary>
                 <JsonView label="Output" value={attempt.output} />
               </details>
             ) : null}
+            {attempt.logBytes > 0 ? <SupersededLog executionId={executionId} taskRunId={attempt.id} /> : null}
           </li>
         ))}
       </ol>
     </section>
+  );
+}
+
+/** A superseded attempt's log, read only once opened. */
+function SupersededLog({ executionId, taskRunId }: { executionId: string; taskRunId: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="mt-1" onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary className="cursor-pointer text-zinc-600 dark:text-zinc-400">log</summary>
+      {open ? <AttemptLogPane executionId={executionId} taskRunId={taskRunId} running={false} until={null} /> : null}
+    </details>
   );
 }
 
