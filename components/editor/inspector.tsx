@@ -1,6 +1,7 @@
 "use client";
 
 import { Link2, Settings2 } from "lucide-react";
+import { useEffect, useRef, type RefObject } from "react";
 import {
   DEFAULT_TRIGGER_RULE,
   paramsSchemas,
@@ -240,15 +241,26 @@ export function WorkflowInspector({
   issues,
   onChange,
   readOnly,
+  focusNameRef,
 }: {
   draft: DraftDefinition;
   issues: PlacedIssue[];
   onChange: FieldChange;
   readOnly?: boolean;
+  /** While true, the Name field takes the focus (its text selected) when this mounts, and it is set false. */
+  focusNameRef?: RefObject<boolean>;
 }) {
   const workflowIssues = issues.filter((issue) => issue.taskKey === undefined);
+  const container = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!focusNameRef?.current) return;
+    focusNameRef.current = false;
+    const name = container.current?.querySelector<HTMLInputElement>('[data-field="name"] input');
+    name?.focus();
+    name?.select();
+  }, [focusNameRef]);
   return (
-    <div data-testid="workflow-inspector">
+    <div data-testid="workflow-inspector" ref={container}>
       <div className="flex items-center gap-2.5 px-4 py-3">
         <span className="flex size-8 items-center justify-center rounded-md bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">
           <Settings2 className="size-4" aria-hidden />
