@@ -32,6 +32,10 @@ test("New workflow shows the gallery: blank, the common shapes and the examples,
   const examples = page.getByRole("list", { name: "Examples" });
   await expect(examples.locator('[data-template="build-test-deploy"] .react-flow__node')).toHaveCount(6);
   await shot(page, "template-gallery", true);
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.reload();
+  await expect(examples.locator('[data-template="build-test-deploy"] .react-flow__node')).toHaveCount(6);
+  await shot(page, "template-gallery-dark");
 });
 
 test("a seeded example opens under a free name; an unknown template is not found", async ({ page }) => {
