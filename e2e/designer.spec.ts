@@ -251,7 +251,7 @@ test("undo and redo every change; delete, duplicate, copy and paste; the leave g
   await expect(page.getByTestId("unsaved")).toBeVisible();
   page.once("dialog", (dialog) => void dialog.dismiss());
   await page.getByRole("link", { name: "Workflows" }).click();
-  await expect(page).toHaveURL(/\/workflows\/new$/);
+  await expect(page).toHaveURL(/\/workflows\/new\?template=blank$/);
 });
 
 test("two versions compare as a semantic diff; an older version opens read-only", async ({ page }) => {
