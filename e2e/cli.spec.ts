@@ -297,7 +297,7 @@ test("test runs the examples' test files (every case passes), shows a diff and e
   const examples = join(process.cwd(), "examples");
   const passed = await flowdeck(["test", examples]);
   expect(passed.code, passed.stdout + passed.stderr).toBe(0);
-  expect(passed.stdout).toMatch(/^all passed: (\d+) of \1 cases passed in 7 files$/m);
+  expect(passed.stdout).toMatch(/^all passed: (\d+) of \1 cases passed in 11 files$/m);
   expect(passed.stdout).toContain("✓ pass");
   // The throwaway runs are nowhere in the executions list (no other spec runs this example).
   for (const workflow of ["user-email"]) {

@@ -97,7 +97,7 @@ test("copied tasks paste into another tab with their config and dependencies; th
   expect(copied.tasks[1]!.params).toEqual(stored.tasks.find((task) => task.key === "test_1")!.params);
 
   const target = await context.newPage();
-  await target.goto("/workflows/new");
+  await target.goto("/workflows/new?template=blank");
   await expect(target.getByText("An empty canvas")).toBeVisible();
   await field(target, "name").fill("paste-e2e");
   await clickPane(target);
@@ -122,7 +122,7 @@ test("copied tasks paste into another tab with their config and dependencies; th
 });
 
 test("a new workflow's version menu lists v1 right after the first save, and v2 after the next", async ({ page }) => {
-  await page.goto("/workflows/new");
+  await page.goto("/workflows/new?template=blank");
   await expect(page.getByRole("button", { name: "Versions" })).toHaveCount(0);
   await field(page, "name").fill("versions-e2e");
   await page.locator('[data-palette-type="wait"]').click();

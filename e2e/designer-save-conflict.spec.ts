@@ -15,7 +15,7 @@ async function latest(request: APIRequestContext, name: string) {
 }
 
 test("a new workflow named like an existing one is refused, naming it with a link; the stored one keeps its tasks", async ({ page, request }) => {
-  await page.goto("/workflows/new");
+  await page.goto("/workflows/new?template=blank");
   await field(page, "name").fill("build-test-deploy");
   await page.locator('[data-palette-type="transform"]').click();
   await page.getByRole("button", { name: "Save", exact: true }).click();

@@ -47,7 +47,7 @@ async function expectValid(page: Page) {
 }
 
 test("a person builds the fan-out/fan-in workflow from an empty canvas, saves it, and finds it intact after a reload", async ({ page }) => {
-  await page.goto("/workflows/new");
+  await page.goto("/workflows/new?template=blank");
   await expect(page.getByText("An empty canvas")).toBeVisible();
   // Nothing typed yet: not checked, so no problems in red (issue 12, point 9).
   await page.waitForTimeout(600); // past the validation debounce (250 ms), which must not run
@@ -196,7 +196,7 @@ test("export then import round-trips to an identical definition; an invalid impo
 
 test("undo and redo every change; delete, duplicate, copy and paste; the leave guard asks", async ({ page, context }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
-  await page.goto("/workflows/new");
+  await page.goto("/workflows/new?template=blank");
   const nodes = page.locator(".react-flow__node");
   const press = (keys: string) => page.keyboard.press(keys);
 
@@ -251,7 +251,7 @@ test("undo and redo every change; delete, duplicate, copy and paste; the leave g
   await expect(page.getByTestId("unsaved")).toBeVisible();
   page.once("dialog", (dialog) => void dialog.dismiss());
   await page.getByRole("link", { name: "Workflows" }).click();
-  await expect(page).toHaveURL(/\/workflows\/new$/);
+  await expect(page).toHaveURL(/\/workflows\/new\?template=blank$/);
 });
 
 test("two versions compare as a semantic diff; an older version opens read-only", async ({ page }) => {
@@ -336,7 +336,7 @@ test("a sub-workflow naming a workflow that does not exist saves, with a warning
 });
 
 test("renaming a key, then clicking Name or pressing Tab, keeps focus and every typed character", async ({ page }) => {
-  await page.goto("/workflows/new");
+  await page.goto("/workflows/new?template=blank");
   await page.locator('[data-palette-type="transform"]').click();
   // By clicking: the rename happens on the key field's blur, as the click lands in Name.
   await field(page, "key").fill("renamed_by_click");
@@ -405,7 +405,7 @@ test("? lists the keyboard shortcuts, except while typing in a field", async ({ 
 });
 
 test("an imported definition without a layout gets its cards placed, not stacked on one spot", async ({ page }) => {
-  await page.goto("/workflows/new");
+  await page.goto("/workflows/new?template=blank");
   await page.getByRole("button", { name: "Import" }).click();
   const definition = {
     name: "imported-no-layout",

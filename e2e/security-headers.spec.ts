@@ -67,7 +67,9 @@ test("every page passes its CSP in Chromium: headers, nonces on every script, no
   const pages: Array<[string, () => Promise<void>]> = [
     ["/", () => expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible()],
     ["/workflows", () => expect(page.getByRole("heading", { name: "Workflows" })).toBeVisible()],
-    ["/workflows/new", () => expect(page.getByText("An empty canvas")).toBeVisible()],
+    ["/workflows/new", () => expect(page.getByRole("heading", { name: "New workflow" })).toBeVisible()],
+    ["/workflows/new?template=blank", () => expect(page.getByText("An empty canvas")).toBeVisible()],
+    ["/workflows/new?template=fan-out-fan-in", () => expect(page.locator('.react-flow__node[data-id="join"]')).toBeVisible()],
     [`/workflows/${workflow}`, () => expect(page.locator(".react-flow__node").first()).toBeVisible()],
     [`/workflows/${workflow}/edit`, () => expect(page.locator('.react-flow__node[data-id="after"]')).toBeVisible()],
     [`/workflows/${workflow}/diff?from=1&to=2`, () => expect(page.getByTestId("diff-list")).toBeVisible()],

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import {
   Background,
   BackgroundVariant,
@@ -132,7 +133,13 @@ export function EmptyCanvasHint() {
     <div className="pointer-events-none absolute inset-0 flex items-center justify-center">
       <div className="rounded-xl border border-dashed border-zinc-300 bg-white/80 px-6 py-5 text-center dark:border-zinc-700 dark:bg-zinc-900/80">
         <p className="text-sm font-medium">An empty canvas</p>
-        <p className="mt-1 max-w-xs text-xs text-zinc-500">Drag a task type from the palette, or click one to add it. Import JSON to start from a file.</p>
+        <p className="mt-1 max-w-xs text-xs text-zinc-500">
+          Drag a task type from the palette, or click one to add it. Import JSON to start from a file, or{" "}
+          <Link href="/workflows/new" className="pointer-events-auto font-medium text-accent-700 underline-offset-2 hover:underline dark:text-accent-100">
+            start from a template
+          </Link>
+          .
+        </p>
       </div>
     </div>
   );

@@ -4,6 +4,8 @@ import { useId, useState, type ReactNode } from "react";
 import { checkTemplate, isExpression, parseExpression } from "@/lib/workflow";
 import { jsonFieldText, parseFieldText, type FieldKind, type FieldSpec } from "@/lib/editor/form-fields";
 import { cn } from "@/components/ui/cn";
+import { useExpressionCompletion } from "@/components/editor/use-expression-completion";
+import { ExpressionCompletionList } from "@/components/editor/expression-completion-list";
 
 /**
  * Inspector inputs. Every input carries `nodrag` (React Flow must not start a node drag or a pan
@@ -120,25 +122,48 @@ export function SchemaField({
       </FieldShell>
     );
   }
-  if (spec.kind === "text") {
-    const live = spec.expression ? expressionError(value) : undefined;
-    // While the expression does not compile, the live message says it all (validation repeats it).
-    const errors = live ? [live] : issues;
-    return (
-      <FieldShell id={id} label={spec.label} description={spec.description} required={spec.required} errors={errors} fieldName={fieldName}>
+  if (spec.kind === "text") return <TextField spec={spec} value={value} issues={issues} onChange={onChange} fieldName={fieldName} readOnly={readOnly} id={id} />;
+  return <ParsedTextField spec={spec} value={value} issues={issues} onChange={onChange} fieldName={fieldName} readOnly={readOnly} id={id} />;
+}
+
+type TextFieldProps = {
+  spec: FieldSpec;
+  value: unknown;
+  issues: string[];
+  onChange: (value: unknown) => void;
+  fieldName: string;
+  readOnly?: boolean;
+  id: string;
+};
+
+/** A string field; an expression field also completes `$` paths (use-expression-completion.ts). */
+function TextField({ spec, value, issues, onChange, fieldName, readOnly, id }: TextFieldProps) {
+  const commitText = (text: string) => onChange(text === "" && !spec.required ? undefined : text);
+  const completion = useExpressionCompletion(fieldName, spec.expression && !readOnly, commitText);
+  const live = spec.expression ? expressionError(value) : undefined;
+  // While the expression does not compile, the live message says it all (validation repeats it).
+  const errors = live ? [live] : issues;
+  return (
+    <FieldShell id={id} label={spec.label} description={spec.description} required={spec.required} errors={errors} fieldName={fieldName}>
+      <div className="relative">
         <input
           id={id}
           readOnly={readOnly}
           className={cn(INPUT_CLASS, errors.length > 0 && ERROR_INPUT, typeof value === "string" && value.trim().startsWith("{%") && "font-mono text-xs")}
           value={typeof value === "string" ? value : value === undefined ? "" : JSON.stringify(value)}
           placeholder={placeholderFor(spec)}
-          onChange={(event) => onChange(event.target.value === "" && !spec.required ? undefined : event.target.value)}
+          {...completion.fieldProps}
+          {...(spec.expression && !readOnly ? { role: "combobox", "aria-expanded": completion.open !== null } : {})}
+          onChange={(event) => {
+            commitText(event.target.value);
+            completion.follow();
+          }}
           spellCheck={false}
         />
-      </FieldShell>
-    );
-  }
-  return <ParsedTextField spec={spec} value={value} issues={issues} onChange={onChange} fieldName={fieldName} readOnly={readOnly} id={id} />;
+        <ExpressionCompletionList completion={completion} />
+      </div>
+    </FieldShell>
+  );
 }
 
 function toText(kind: FieldKind, value: unknown): string {
@@ -149,23 +174,7 @@ function toText(kind: FieldKind, value: unknown): string {
 }
 
 /** Numbers, lists and JSON: local text, committed when it parses; external changes (undo) replace it. */
-function ParsedTextField({
-  spec,
-  value,
-  issues,
-  onChange,
-  fieldName,
-  readOnly,
-  id,
-}: {
-  spec: FieldSpec;
-  value: unknown;
-  issues: string[];
-  onChange: (value: unknown) => void;
-  fieldName: string;
-  readOnly?: boolean;
-  id: string;
-}) {
+function ParsedTextField({ spec, value, issues, onChange, fieldName, readOnly, id }: TextFieldProps) {
   const [local, setLocal] = useState(() => ({ text: toText(spec.kind, value), value, error: undefined as string | undefined }));
   let state = local;
   if (local.value !== value) {
@@ -185,19 +194,28 @@ function ParsedTextField({
     setLocal({ text, value: parsed.value, error: undefined });
     onChange(parsed.value);
   };
+  // JSON templates complete inside their `{% … %}` strings (the schema marks few of them as expression fields: a template is a $ref).
+  const completion = useExpressionCompletion(fieldName, multiline && !readOnly, commit);
   return (
     <FieldShell id={id} label={spec.label} description={spec.description} required={spec.required} errors={errors} fieldName={fieldName}>
       {multiline ? (
-        <textarea
-          id={id}
-          readOnly={readOnly}
-          rows={Math.min(10, Math.max(2, state.text.split("\n").length))}
-          className={cn(INPUT_CLASS, "font-mono text-xs leading-relaxed", errors.length > 0 && ERROR_INPUT)}
-          value={state.text}
-          placeholder={placeholderFor(spec)}
-          onChange={(event) => commit(event.target.value)}
-          spellCheck={false}
-        />
+        <div className="relative">
+          <textarea
+            id={id}
+            readOnly={readOnly}
+            rows={Math.min(10, Math.max(2, state.text.split("\n").length))}
+            className={cn(INPUT_CLASS, "font-mono text-xs leading-relaxed", errors.length > 0 && ERROR_INPUT)}
+            value={state.text}
+            placeholder={placeholderFor(spec)}
+            {...completion.fieldProps}
+            onChange={(event) => {
+              commit(event.target.value);
+              completion.follow();
+            }}
+            spellCheck={false}
+          />
+          <ExpressionCompletionList completion={completion} />
+        </div>
       ) : (
         <input
           id={id}

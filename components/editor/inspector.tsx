@@ -1,6 +1,7 @@
 "use client";
 
 import { Link2, Settings2 } from "lucide-react";
+import { useEffect, useRef, type RefObject } from "react";
 import {
   DEFAULT_TRIGGER_RULE,
   paramsSchemas,
@@ -18,6 +19,7 @@ import { TASK_TYPE_VISUAL } from "@/components/graph/task-type-visual";
 import { SchemaField, Section } from "@/components/editor/fields";
 import { KeyField } from "@/components/editor/key-field";
 import { SwitchCasesField } from "@/components/editor/switch-cases-field";
+import { ExpressionCompletionContext } from "@/components/editor/use-expression-completion";
 
 /** A switch's params drawn by SwitchCasesField instead of JSON fields. */
 const SWITCH_FORM_FIELDS = new Set(["cases", "default"]);
@@ -116,111 +118,113 @@ export function TaskInspector({
   const taskLevel = issues.filter((issue) => issue.taskKey === task.key && issue.field === "");
   const paramsOwn = issues.filter((issue) => issue.taskKey === task.key && issue.field === "params");
   return (
-    <div data-testid="task-inspector" data-task-key={task.key}>
-      <div className="flex items-center gap-2.5 px-4 py-3">
-        <span className={`flex size-8 items-center justify-center rounded-md ${visual.iconTone}`}>
-          <Icon className="size-4" aria-hidden />
-        </span>
-        <div className="min-w-0">
-          <p className="truncate text-sm font-semibold">{task.key}</p>
-          <p className="text-xs text-zinc-500">{info.label} · {info.description}</p>
+    <ExpressionCompletionContext value={{ draft, taskKey: task.key }}>
+      <div data-testid="task-inspector" data-task-key={task.key}>
+        <div className="flex items-center gap-2.5 px-4 py-3">
+          <span className={`flex size-8 items-center justify-center rounded-md ${visual.iconTone}`}>
+            <Icon className="size-4" aria-hidden />
+          </span>
+          <div className="min-w-0">
+            <p className="truncate text-sm font-semibold">{task.key}</p>
+            <p className="text-xs text-zinc-500">{info.label} · {info.description}</p>
+          </div>
         </div>
+        {taskLevel.length > 0 ? (
+          <ul className="mx-4 mb-3 rounded-md bg-red-50 px-3 py-2 text-xs text-red-700 dark:bg-red-500/10 dark:text-red-300">
+            {taskLevel.map((issue, index) => (
+              <li key={index}>{issue.message}</li>
+            ))}
+          </ul>
+        ) : null}
+        <Section title="Task">
+          <KeyField
+            task={task}
+            taken={draft.tasks.filter((t) => t.key !== task.key).map((t) => t.key)}
+            issues={messages("key")}
+            onRename={onRename}
+            readOnly={readOnly}
+          />
+          <SchemaFields
+            fields={[text("name", "Name", "Display label"), text("description", "Description", "What the task does, for people")]}
+            base={[]}
+            target={task}
+            taskKey={task.key}
+            issues={issues}
+            onChange={onChange}
+            readOnly={readOnly}
+          />
+          <div className="flex flex-col gap-1">
+            <span className="text-xs font-medium text-zinc-700 dark:text-zinc-300">Depends on</span>
+            {task.dependsOn && task.dependsOn.length > 0 ? (
+              <div className="flex flex-wrap gap-1" data-testid="depends-on">
+                {task.dependsOn.map((key) => (
+                  <button
+                    key={key}
+                    type="button"
+                    onClick={() => onSelectTask(key)}
+                    className="nodrag inline-flex items-center gap-1 rounded-md bg-zinc-100 px-1.5 py-0.5 font-mono text-[11px] text-zinc-700 hover:bg-zinc-200 dark:bg-zinc-800 dark:text-zinc-300"
+                  >
+                    <Link2 className="size-3" aria-hidden />
+                    {key}
+                  </button>
+                ))}
+              </div>
+            ) : (
+              <p className="text-xs text-zinc-500">Nothing — a start task. Connect a handle to add a dependency.</p>
+            )}
+            {messages("dependsOn").map((message, index) => (
+              <p key={index} className="text-xs text-red-600">{message}</p>
+            ))}
+          </div>
+          <SchemaFields
+            fields={[
+              TRIGGER_RULE_FIELD,
+              text("when", "When", "Condition {% … %}; false skips the task (and the skip propagates)", { expression: true }),
+            ]}
+            base={[]}
+            target={task}
+            taskKey={task.key}
+            issues={issues}
+            onChange={onChange}
+            readOnly={readOnly}
+          />
+        </Section>
+        <Section title={`${info.label} parameters`}>
+          {paramsOwn.map((issue, index) => (
+            <p key={index} className="rounded-md bg-red-50 px-2 py-1 text-xs text-red-700 dark:bg-red-500/10 dark:text-red-300">
+              {issue.message}
+            </p>
+          ))}
+          {task.type === "switch" ? <SwitchCasesField task={task} issues={issues} onChange={onChange} readOnly={readOnly} /> : null}
+          <SchemaFields
+            fields={fieldsForSchema(paramsSchemas[task.type as TaskType]).filter((spec) => !(task.type === "switch" && SWITCH_FORM_FIELDS.has(spec.name)))}
+            base={["params"]}
+            target={task}
+            taskKey={task.key}
+            issues={issues.filter((issue) => issue.field !== "params")}
+            onChange={onChange}
+            readOnly={readOnly}
+          />
+        </Section>
+        <Section title="Input mapping" defaultOpen={task.input !== undefined}>
+          <SchemaFields
+            fields={[json("input", "Input", "The task's input: a JSON template; strings {% … %} are JSONata ($input, $tasks.<key>.output, $vars)")]}
+            base={[]}
+            target={task}
+            taskKey={task.key}
+            issues={issues}
+            onChange={onChange}
+            readOnly={readOnly}
+          />
+        </Section>
+        <Section title="Retry" defaultOpen={task.retry !== undefined}>
+          <SchemaFields fields={fieldsForSchema(retryPolicySchema)} base={["retry"]} target={task} taskKey={task.key} issues={issues} onChange={onChange} readOnly={readOnly} />
+        </Section>
+        <Section title="Timeouts" defaultOpen={task.timeouts !== undefined}>
+          <SchemaFields fields={fieldsForSchema(timeoutsSchema)} base={["timeouts"]} target={task} taskKey={task.key} issues={issues} onChange={onChange} readOnly={readOnly} />
+        </Section>
       </div>
-      {taskLevel.length > 0 ? (
-        <ul className="mx-4 mb-3 rounded-md bg-red-50 px-3 py-2 text-xs text-red-700 dark:bg-red-500/10 dark:text-red-300">
-          {taskLevel.map((issue, index) => (
-            <li key={index}>{issue.message}</li>
-          ))}
-        </ul>
-      ) : null}
-      <Section title="Task">
-        <KeyField
-          task={task}
-          taken={draft.tasks.filter((t) => t.key !== task.key).map((t) => t.key)}
-          issues={messages("key")}
-          onRename={onRename}
-          readOnly={readOnly}
-        />
-        <SchemaFields
-          fields={[text("name", "Name", "Display label"), text("description", "Description", "What the task does, for people")]}
-          base={[]}
-          target={task}
-          taskKey={task.key}
-          issues={issues}
-          onChange={onChange}
-          readOnly={readOnly}
-        />
-        <div className="flex flex-col gap-1">
-          <span className="text-xs font-medium text-zinc-700 dark:text-zinc-300">Depends on</span>
-          {task.dependsOn && task.dependsOn.length > 0 ? (
-            <div className="flex flex-wrap gap-1" data-testid="depends-on">
-              {task.dependsOn.map((key) => (
-                <button
-                  key={key}
-                  type="button"
-                  onClick={() => onSelectTask(key)}
-                  className="nodrag inline-flex items-center gap-1 rounded-md bg-zinc-100 px-1.5 py-0.5 font-mono text-[11px] text-zinc-700 hover:bg-zinc-200 dark:bg-zinc-800 dark:text-zinc-300"
-                >
-                  <Link2 className="size-3" aria-hidden />
-                  {key}
-                </button>
-              ))}
-            </div>
-          ) : (
-            <p className="text-xs text-zinc-500">Nothing — a start task. Connect a handle to add a dependency.</p>
-          )}
-          {messages("dependsOn").map((message, index) => (
-            <p key={index} className="text-xs text-red-600">{message}</p>
-          ))}
-        </div>
-        <SchemaFields
-          fields={[
-            TRIGGER_RULE_FIELD,
-            text("when", "When", "Condition {% … %}; false skips the task (and the skip propagates)", { expression: true }),
-          ]}
-          base={[]}
-          target={task}
-          taskKey={task.key}
-          issues={issues}
-          onChange={onChange}
-          readOnly={readOnly}
-        />
-      </Section>
-      <Section title={`${info.label} parameters`}>
-        {paramsOwn.map((issue, index) => (
-          <p key={index} className="rounded-md bg-red-50 px-2 py-1 text-xs text-red-700 dark:bg-red-500/10 dark:text-red-300">
-            {issue.message}
-          </p>
-        ))}
-        {task.type === "switch" ? <SwitchCasesField task={task} issues={issues} onChange={onChange} readOnly={readOnly} /> : null}
-        <SchemaFields
-          fields={fieldsForSchema(paramsSchemas[task.type as TaskType]).filter((spec) => !(task.type === "switch" && SWITCH_FORM_FIELDS.has(spec.name)))}
-          base={["params"]}
-          target={task}
-          taskKey={task.key}
-          issues={issues.filter((issue) => issue.field !== "params")}
-          onChange={onChange}
-          readOnly={readOnly}
-        />
-      </Section>
-      <Section title="Input mapping" defaultOpen={task.input !== undefined}>
-        <SchemaFields
-          fields={[json("input", "Input", "The task's input: a JSON template; strings {% … %} are JSONata ($input, $tasks.<key>.output, $vars)")]}
-          base={[]}
-          target={task}
-          taskKey={task.key}
-          issues={issues}
-          onChange={onChange}
-          readOnly={readOnly}
-        />
-      </Section>
-      <Section title="Retry" defaultOpen={task.retry !== undefined}>
-        <SchemaFields fields={fieldsForSchema(retryPolicySchema)} base={["retry"]} target={task} taskKey={task.key} issues={issues} onChange={onChange} readOnly={readOnly} />
-      </Section>
-      <Section title="Timeouts" defaultOpen={task.timeouts !== undefined}>
-        <SchemaFields fields={fieldsForSchema(timeoutsSchema)} base={["timeouts"]} target={task} taskKey={task.key} issues={issues} onChange={onChange} readOnly={readOnly} />
-      </Section>
-    </div>
+    </ExpressionCompletionContext>
   );
 }
 
@@ -240,15 +244,26 @@ export function WorkflowInspector({
   issues,
   onChange,
   readOnly,
+  focusNameRef,
 }: {
   draft: DraftDefinition;
   issues: PlacedIssue[];
   onChange: FieldChange;
   readOnly?: boolean;
+  /** While true, the Name field takes the focus (its text selected) when this mounts, and it is set false. */
+  focusNameRef?: RefObject<boolean>;
 }) {
   const workflowIssues = issues.filter((issue) => issue.taskKey === undefined);
+  const container = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!focusNameRef?.current) return;
+    focusNameRef.current = false;
+    const name = container.current?.querySelector<HTMLInputElement>('[data-field="name"] input');
+    name?.focus();
+    name?.select();
+  }, [focusNameRef]);
   return (
-    <div data-testid="workflow-inspector">
+    <div data-testid="workflow-inspector" ref={container}>
       <div className="flex items-center gap-2.5 px-4 py-3">
         <span className="flex size-8 items-center justify-center rounded-md bg-zinc-100 text-zinc-600 dark:bg-zinc-800 dark:text-zinc-300">
           <Settings2 className="size-4" aria-hidden />
@@ -259,7 +274,9 @@ export function WorkflowInspector({
         </div>
       </div>
       <Section title="Workflow">
-        <SchemaFields fields={WORKFLOW_FIELDS} base={[]} target={draft} taskKey={undefined} issues={workflowIssues} onChange={onChange} readOnly={readOnly} />
+        <ExpressionCompletionContext value={{ draft, taskKey: undefined }}>
+          <SchemaFields fields={WORKFLOW_FIELDS} base={[]} target={draft} taskKey={undefined} issues={workflowIssues} onChange={onChange} readOnly={readOnly} />
+        </ExpressionCompletionContext>
       </Section>
       <TriggerPreview draft={draft} />
     </div>

@@ -6,11 +6,12 @@ import type { DraftTask } from "@/lib/editor/document";
 import { issuesAt, type PlacedIssue } from "@/lib/editor/issues";
 import { switchBranches } from "@/lib/workflow/switch-branches";
 import { FieldShell, INPUT_CLASS } from "@/components/editor/fields";
+import { ExpressionCompletionList } from "@/components/editor/expression-completion-list";
+import { useExpressionCompletion } from "@/components/editor/use-expression-completion";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 
 type Case = { name?: unknown; when?: unknown; next?: unknown };
-
 
 /**
  * A switch's cases as a form (issue 12, point 6): per case its name and condition, and the tasks
@@ -67,14 +68,12 @@ export function SwitchCasesField({
                 />
               </FieldShell>
               <FieldShell id={`${baseId}-when-${index}`} label="When" required errors={messages(`${at}.when`)} fieldName={`${at}.when`}>
-                <input
+                <ConditionInput
                   id={`${baseId}-when-${index}`}
+                  fieldName={`${at}.when`}
                   readOnly={readOnly}
-                  className={cn(INPUT_CLASS, "font-mono text-xs")}
                   value={typeof entry.when === "string" ? entry.when : ""}
-                  placeholder="{% $input.count > 10 %}"
-                  spellCheck={false}
-                  onChange={(event) => update(index, "when", event.target.value)}
+                  onChange={(value) => update(index, "when", value)}
                 />
               </FieldShell>
               <BranchTargets label="Runs" targets={targets} hint="draw an edge from this case's handle" errors={messages(`${at}.next`)} />
@@ -88,6 +87,30 @@ export function SwitchCasesField({
         </Button>
       )}
       <BranchTargets label="Default runs" targets={defaultTargets} hint="when no case holds; draw an edge from the default handle" errors={messages("params.default")} />
+    </div>
+  );
+}
+
+/** A case's condition, with the expression completion of the inspector's fields. */
+function ConditionInput({ id, fieldName, readOnly, value, onChange }: { id: string; fieldName: string; readOnly?: boolean; value: string; onChange: (value: string) => void }) {
+  const completion = useExpressionCompletion(fieldName, !readOnly, onChange);
+  return (
+    <div className="relative">
+      <input
+        id={id}
+        readOnly={readOnly}
+        className={cn(INPUT_CLASS, "font-mono text-xs")}
+        value={value}
+        placeholder="{% $input.count > 10 %}"
+        spellCheck={false}
+        {...completion.fieldProps}
+        {...(readOnly ? {} : { role: "combobox", "aria-expanded": completion.open !== null })}
+        onChange={(event) => {
+          onChange(event.target.value);
+          completion.follow();
+        }}
+      />
+      <ExpressionCompletionList completion={completion} />
     </div>
   );
 }

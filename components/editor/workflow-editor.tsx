@@ -39,6 +39,11 @@ import { useNodeSearch } from "@/components/graph/use-node-search";
 export type WorkflowEditorProps = {
   /** The definition to edit; undefined for a new workflow. */
   initial?: WorkflowDefinition;
+  /**
+   * A new workflow's starting draft (a template of the gallery, lib/workflow/templates.ts): drawn
+   * and checked at once like a stored workflow, but unsaved, and saved as a new workflow.
+   */
+  template?: WorkflowDefinition;
   /** The server's warnings about `initial` (e.g. a sub-workflow that does not exist), listed as problems. */
   initialWarnings?: ValidationIssue[];
   /** The stored version shown, if any. */
@@ -59,9 +64,12 @@ export function WorkflowEditor(props: WorkflowEditorProps) {
 }
 
 /** The designer: wires the document, its checks, saving and the canvas to the toolbar, palette, inspector and dialogs. */
-function Editor({ initial, initialWarnings, version: initialVersion, latestVersion, readOnly = false, versions = [] }: WorkflowEditorProps) {
+function Editor({ initial, template, initialWarnings, version: initialVersion, latestVersion, readOnly = false, versions = [] }: WorkflowEditorProps) {
   const canvasRef = useRef<HTMLDivElement>(null);
-  const { history, draft, latestDraft, commit, undo, redo } = useDraftHistory(initial, readOnly);
+  const opened = initial ?? template;
+  // A template's draft is named after the template: its Name field takes the focus once, selected, to be renamed.
+  const focusTemplateNameRef = useRef(template !== undefined);
+  const { history, draft, latestDraft, commit, undo, redo } = useDraftHistory(opened, readOnly);
   const [selection, setSelection] = useSelection(draft);
   const [errorsOpen, setErrorsOpen] = useState(false);
   const [dialog, setDialog] = useState<EditorDialog | null>(null);
@@ -72,7 +80,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
     setTestStatuses(result ? new Map(result.tasks.filter((task) => task.mapIndex < 0).map((task) => [task.key, task.status])) : null);
   }, []);
 
-  const { issues, issueCounts, validating, pristine, showIssues } = useDebouncedValidation(draft, initial, initialWarnings);
+  const { issues, issueCounts, validating, pristine, showIssues } = useDebouncedValidation(draft, opened, initialWarnings);
   const showProblems = useCallback(
     (checked: DraftDefinition, found: PlacedIssue[], open = true) => {
       showIssues(checked, found);
@@ -156,7 +164,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
               nodes={nodes}
               edges={edges}
               readOnly={readOnly}
-              onInit={(initial?.tasks.length ?? 0) > 0 ? onCanvasInit : undefined}
+              onInit={(opened?.tasks.length ?? 0) > 0 ? onCanvasInit : undefined}
               onFit={fitNow}
               onNodesChange={onNodesChange}
               onEdgesChange={onEdgesChange}
@@ -208,7 +216,7 @@ function Editor({ initial, initialWarnings, version: initialVersion, latestVersi
               {selection.nodes.length} tasks selected. Copy (Ctrl/Cmd+C), duplicate (Ctrl/Cmd+D) or delete them.
             </div>
           ) : (
-            <WorkflowInspector draft={draft} issues={errors} readOnly={readOnly} onChange={(path, value) => commit(setWorkflowField(draft, path, value), `workflow:${path.join(".")}`)} />
+            <WorkflowInspector draft={draft} issues={errors} readOnly={readOnly} focusNameRef={focusTemplateNameRef} onChange={(path, value) => commit(setWorkflowField(draft, path, value), `workflow:${path.join(".")}`)} />
           )}
         </aside>
       </div>

@@ -51,6 +51,12 @@ export async function listLatestVersions(db: DbLike): Promise<(WorkflowDefinitio
   return rows.map((row) => ({ ...row, versionCount: counts.get(row.name) ?? 1 }));
 }
 
+/** The name of every stored workflow, sorted; reads no definition text. */
+export async function listWorkflowNames(db: DbLike): Promise<string[]> {
+  const groups = await db.workflowDefinition.groupBy({ by: ["name"], orderBy: { name: "asc" } });
+  return groups.map((group) => group.name);
+}
+
 export function insertVersion(db: DbLike, row: WorkflowDefinitionRow): Promise<WorkflowDefinitionRow> {
   return db.workflowDefinition.create({ data: row });
 }
