@@ -11,7 +11,14 @@ import { startPgNotify } from "@/lib/runtime/pg-notify";
 import { installShutdownHandlers, registerShutdownCloser, registerShutdownEngine } from "@/lib/server/shutdown";
 import { prepareSecretsKey } from "@/lib/secrets/startup";
 import { metricsServerOptionsFromEnv, startMetricsServer } from "@/lib/metrics/server";
+import { checkSettings } from "@/lib/server/settings-check";
+import { exitOnSettingError } from "@/lib/server/setting-exit";
 
+try {
+  checkSettings();
+} catch (error) {
+  exitOnSettingError(error, "worker");
+}
 const config = resolveDatabaseConfig();
 // FLOWDECK_METRICS_PORT: this process's Prometheus metrics at GET /metrics (a bad value stops it here, named).
 const metricsOptions = metricsServerOptionsFromEnv();

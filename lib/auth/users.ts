@@ -6,6 +6,7 @@ import { conflict, notFound, validationFailed } from "@/lib/services/errors";
 import { hashPassword, passwordProblem } from "@/lib/auth/passwords";
 import { userRoleSchema, type UserRole } from "@/lib/auth/roles";
 import { newId } from "@/lib/auth/secrets";
+import { SettingError } from "@/lib/settings";
 
 /** The id of the first admin: a second concurrent setup collides on it and is refused. */
 const FIRST_ADMIN_ID = "usr_first_admin";
@@ -87,10 +88,10 @@ export async function ensureEnvAdmin(db: Db, env: Readonly<Record<string, string
   if (!email && !password) return null;
   if (!email || !password) throw new Error("set both FLOWDECK_ADMIN_EMAIL and FLOWDECK_ADMIN_PASSWORD, or neither");
   const parsedEmail = emailSchema.safeParse(email);
-  if (!parsedEmail.success) throw new Error(`FLOWDECK_ADMIN_EMAIL ${parsedEmail.error.issues[0]!.message}`);
+  if (!parsedEmail.success) throw new SettingError(`FLOWDECK_ADMIN_EMAIL ${parsedEmail.error.issues[0]!.message}`);
   if (await db.user.findUnique({ where: { email: parsedEmail.data }, select: { id: true } })) return null;
   const problem = passwordProblem(password);
-  if (problem) throw new Error(`FLOWDECK_ADMIN_PASSWORD: ${problem}`);
+  if (problem) throw new SettingError(`FLOWDECK_ADMIN_PASSWORD: ${problem}`);
   const id = (await hasAnyUser(db)) ? newId("usr") : FIRST_ADMIN_ID;
   try {
     await db.user.create({ data: { id, email: parsedEmail.data, role: "admin", passwordHash: await hashPassword(password), createdBy: "FLOWDECK_ADMIN_EMAIL" } });

@@ -11,6 +11,7 @@ import type { Pool } from "pg";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
 import { resolveDatabaseConfig, type DatabaseConfig } from "./config";
+import { SettingError } from "@/lib/settings";
 
 /**
  * The database client used everywhere in lib/. Both generated clients come from the same model
@@ -54,7 +55,7 @@ export function sqliteSynchronous(env: Readonly<Record<string, string | undefine
   const value = env.FLOWDECK_SQLITE_SYNCHRONOUS?.trim().toLowerCase();
   if (value === undefined || value === "" || value === "normal") return "NORMAL";
   if (value === "full") return "FULL";
-  throw new Error(`FLOWDECK_SQLITE_SYNCHRONOUS must be 'normal' or 'full', not '${env.FLOWDECK_SQLITE_SYNCHRONOUS}'`);
+  throw new SettingError(`FLOWDECK_SQLITE_SYNCHRONOUS must be 'normal' or 'full', not '${env.FLOWDECK_SQLITE_SYNCHRONOUS}'`);
 }
 
 /**

@@ -36,7 +36,7 @@ export const ENGINE_INLINE_STEPS = inlineStepsFromEnv(process.env.FLOWDECK_ENGIN
 function inlineStepsFromEnv(value: string | undefined): number {
   if (value === undefined || value.trim() === "") return 64;
   const steps = Number(value);
-  if (!Number.isInteger(steps) || steps < 0) throw new Error(`FLOWDECK_ENGINE_INLINE_STEPS must be a whole number ≥ 0, not '${value}'`);
+  if (!Number.isInteger(steps) || steps < 0) throw new SettingError(`FLOWDECK_ENGINE_INLINE_STEPS must be a whole number ≥ 0, not '${value}'`);
   return steps;
 }
 
@@ -47,6 +47,7 @@ import { fireDueTimers, reapExpiredLeases } from "@/lib/runtime/timers";
 import { DueTimes } from "@/lib/runtime/due-times";
 import { fireDueSchedules } from "@/lib/triggers/scheduler";
 import { fireWorkflowEventTriggers } from "@/lib/triggers/workflow-events";
+import { SettingError } from "@/lib/settings";
 
 export type EngineOptions = {
   /** Identifies this engine in leases and events. @default "engine:<host>:<pid>:<random>" */

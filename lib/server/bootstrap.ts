@@ -8,13 +8,15 @@ import { engineMode } from "@/lib/server/engine-options";
 import { startPgNotify } from "@/lib/runtime/pg-notify";
 import { installShutdownHandlers, registerShutdownCloser } from "@/lib/server/shutdown";
 import { prepareSecretsKey } from "@/lib/secrets/startup";
+import { checkSettings } from "@/lib/server/settings-check";
 
 type Readiness = Promise<void>;
 const globalForBootstrap = globalThis as unknown as { flowdeckReady?: Readiness };
 
 /**
  * Makes the process ready to serve: applies pending migrations, seeds the example workflows
- * (idempotent) and starts the embedded engine unless FLOWDECK_ENGINE=off. Runs once per process — from instrumentation's register() at server start and,
+ * (idempotent) and starts the embedded engine unless FLOWDECK_ENGINE=off. A setting with a wrong
+ * value (SettingError) stops the server at start (instrumentation.ts). Runs once per process — from instrumentation's register() at server start and,
  * as a guard, before the first API call or page render. A failure is not cached: the next call
  * tries again, so a database that comes up late does not need a restart.
  */
@@ -29,6 +31,7 @@ export function ensureReady(): Readiness {
 }
 
 async function bootstrap(): Promise<void> {
+  checkSettings();
   const config = resolveDatabaseConfig();
   const migrations = await applyMigrations(config);
   if (migrations.applied.length > 0) {

@@ -1,3 +1,5 @@
+import { SettingError } from "@/lib/settings";
+
 /**
  * How this process runs the engine, from its environment:
  * - FLOWDECK_ENGINE: `embedded` (the default: the engine runs inside the web server) or `off` (the
@@ -14,11 +16,17 @@ export function engineThreadEnabled(env: Readonly<Record<string, string | undefi
   const value = env.FLOWDECK_ENGINE_THREAD?.trim().toLowerCase();
   if (value === undefined || value === "" || value === "on") return true;
   if (value === "off") return false;
-  throw new Error(`FLOWDECK_ENGINE_THREAD must be 'on' or 'off', not '${env.FLOWDECK_ENGINE_THREAD}'`);
+  throw new SettingError(`FLOWDECK_ENGINE_THREAD must be 'on' or 'off', not '${env.FLOWDECK_ENGINE_THREAD}'`);
 }
 
 export function engineOptionsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env) {
-  const number = (name: string) => (env[name] ? Number(env[name]) : undefined);
+  const number = (name: string) => {
+    const raw = env[name]?.trim();
+    if (!raw) return undefined;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1) throw new SettingError(`${name} must be a whole number ≥ 1, not '${env[name]}'`);
+    return value;
+  };
   return {
     maxConcurrentTasks: number("FLOWDECK_ENGINE_CONCURRENCY"),
     pollIntervalMs: number("FLOWDECK_ENGINE_POLL_MS"),

@@ -25,6 +25,7 @@ import type { StopReport } from "@/lib/runtime/engine";
 type StoppableEngine = { stop(options: { graceMs?: number }): Promise<StopReport> };
 import { beginProcessShutdown } from "@/lib/runtime/shutdown";
 import { closeExpressionPool } from "@/lib/pool/pool";
+import { SettingError } from "@/lib/settings";
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 /** What the grace keeps back for closing connections after the engine stopped. */
@@ -34,7 +35,7 @@ export function shutdownGraceMs(env: Readonly<Record<string, string | undefined>
   const raw = env.FLOWDECK_SHUTDOWN_GRACE_MS?.trim();
   if (!raw) return DEFAULT_SHUTDOWN_GRACE_MS;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`FLOWDECK_SHUTDOWN_GRACE_MS must be a number of milliseconds ≥ 0; got '${raw}'`);
+  if (!Number.isFinite(value) || value < 0) throw new SettingError(`FLOWDECK_SHUTDOWN_GRACE_MS must be a number of milliseconds ≥ 0; got '${raw}'`);
   return value;
 }
 

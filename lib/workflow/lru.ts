@@ -5,6 +5,8 @@
  * bound is not kept at all (it would evict everything else). Built on Map's insertion order, so
  * get, set and eviction are O(1).
  */
+import { SettingError } from "@/lib/settings";
+
 export type LruOptions<K, V> = {
   /** Most entries kept (≥ 1). */
   maxEntries: number;
@@ -100,7 +102,7 @@ export function boundFromEnv(name: string, fallback: number, env: Readonly<Recor
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer; got '${raw}'`);
+  if (!Number.isInteger(value) || value < 1) throw new SettingError(`${name} must be a positive integer; got '${raw}'`);
   return value;
 }
 

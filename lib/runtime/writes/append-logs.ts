@@ -17,6 +17,7 @@ import { driverOf, type Db, type Tx } from "@/lib/db/client";
 import type { DatabaseProvider } from "@/lib/db/config";
 import { fenceWhere } from "./prisma-tx";
 import type { Fence } from "./types";
+import { SettingError } from "@/lib/settings";
 
 /** Longest message of one line kept; the rest of a longer one is cut (marked in the line). */
 export const MAX_LOG_LINE_BYTES = 16 * 1024;
@@ -39,11 +40,11 @@ export type AppendResult = {
 };
 
 /** The per-attempt limit: FLOWDECK_TASK_LOG_MAX_BYTES (bytes, ≥ 1 KiB), 1 MiB by default. */
-export function maxLogBytes(env: NodeJS.ProcessEnv = process.env): number {
+export function maxLogBytes(env: Readonly<Record<string, string | undefined>> = process.env): number {
   const raw = env.FLOWDECK_TASK_LOG_MAX_BYTES?.trim();
   if (!raw) return DEFAULT_MAX_LOG_BYTES;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1024) throw new Error(`FLOWDECK_TASK_LOG_MAX_BYTES must be a whole number of bytes ≥ 1024, not '${raw}'`);
+  if (!Number.isInteger(value) || value < 1024) throw new SettingError(`FLOWDECK_TASK_LOG_MAX_BYTES must be a whole number of bytes ≥ 1024, not '${raw}'`);
   return value;
 }
 
