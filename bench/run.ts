@@ -7,6 +7,9 @@
 //   npm run bench -- --engine-only     engine-level figures only
 //   npm run bench -- --scale-out       PostgreSQL scale-out only: the burst with 1 and with 2 worker processes
 //                                      (also part of --engine / --engine-only)
+//   npm run bench -- --triggers        triggers only: signed webhook calls (respond: accepted) and a 1 s schedule's
+//                                      fire lag under 100 busy executions (also part of the default run;
+//                                      --only=webhook,schedule picks one)
 //
 // Prints markdown tables and writes JSON to bench-results/.
 import { execFileSync } from "node:child_process";
@@ -17,6 +20,7 @@ import { PROJECT_ROOT } from "../tests/helpers/processes";
 import { runEngineBench, type EngineBenchResult } from "./engine";
 import { runHttpBench, type HttpRow } from "./http";
 import { HTTP_WORKLOADS, type HttpWorkloadName } from "./workflows";
+import { runTriggerBench, type TriggerBenchResult } from "./triggers";
 import { machineInfo, markdownTable, round } from "./stats";
 
 /** BENCHMARKS.md: n8n 2.8.4 on this machine (median of 3 runs of 500). */
@@ -36,9 +40,12 @@ const quick = flag("quick");
 const only = value("only")?.split(",").map((s) => s.trim()).filter(Boolean);
 const engineOnly = flag("engine-only");
 const scaleOutOnly = flag("scale-out");
+const triggersOnly = flag("triggers");
 const withEngine = !scaleOutOnly && (engineOnly || flag("engine"));
 const withScaleOut = scaleOutOnly || withEngine;
-const httpNames = (Object.keys(HTTP_WORKLOADS) as HttpWorkloadName[]).filter((name) => !only || only.includes(name));
+const httpNames = triggersOnly ? [] : (Object.keys(HTTP_WORKLOADS) as HttpWorkloadName[]).filter((name) => !only || only.includes(name));
+const triggerRows = { webhook: !only || only.includes("webhook"), schedule: !only || only.includes("schedule") };
+const withTriggers = (triggersOnly || (!engineOnly && !scaleOutOnly)) && (triggerRows.webhook || triggerRows.schedule);
 const engineNames = new Set(["chain100", "fanout1000", "burst"].filter((name) => !only || only.includes(name)));
 
 function gitDescription(): string {
@@ -68,7 +75,7 @@ out(`- load average at start: ${loadBefore.join(" / ")} (1/5/15 min) — other p
 out(`- date: ${new Date().toISOString()}; code: ${gitDescription()}`);
 out();
 
-const results: { machine: typeof machine; args: string[]; loadBefore: number[]; loadAfter?: number[]; http?: HttpRow[]; httpDb?: Record<string, number>; serverRssMiBAtStart?: number; engine: EngineBenchResult[] } = {
+const results: { machine: typeof machine; args: string[]; loadBefore: number[]; loadAfter?: number[]; http?: HttpRow[]; httpDb?: Record<string, number>; serverRssMiBAtStart?: number; engine: EngineBenchResult[]; triggers?: TriggerBenchResult } = {
   machine,
   args,
   loadBefore,
@@ -98,6 +105,31 @@ if (!engineOnly && !scaleOutOnly && httpNames.length > 0) {
   out(`Server RSS right after start: ${http.serverRssMiBAtStart} MiB. Executions in the server's database afterwards: ${JSON.stringify(http.dbCheck)}.`);
   out();
   if (http.rows.some((row) => row.errors > 0)) failed = true;
+}
+
+if (withTriggers) {
+  const triggers = await runTriggerBench({ quick, ...triggerRows, log });
+  results.triggers = triggers;
+  out(`## Triggers (production server, embedded engine, SQLite)`);
+  out();
+  if (triggers.webhook) {
+    const w = triggers.webhook;
+    out(markdownTable(["webhook (respond: accepted, HMAC-signed)", "conc.", "requests/s", "p50 ms", "p99 ms", "errors", "executions created"], [[`${w.calls} calls`, w.concurrency, w.requestsPerSecond, w.p50Ms, w.p99Ms, w.errors, w.executions]]));
+    out();
+    if (w.errors > 0) failed = true;
+  }
+  if (triggers.schedule) {
+    const s = triggers.schedule;
+    out(
+      markdownTable(
+        ["schedule (every 1 s)", "busy executions", "fires / expected", "lag p50 ms", "lag p99 ms", "lag max ms", "target p99"],
+        [[`${s.seconds} s`, s.busy, `${s.fires} / ${s.expectedFires}`, s.lagP50Ms, s.lagP99Ms, s.lagMaxMs, "≤ 1000 ms"]],
+      ),
+    );
+    out();
+    out(`Fire lag: an execution's createdAt minus its trigger's fireTime. ${s.busyCompleted} busy executions (2 steps, 2 waits of 100 ms) completed meanwhile.`);
+    out();
+  }
 }
 
 if (withEngine) {
