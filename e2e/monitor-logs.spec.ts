@@ -80,10 +80,10 @@ test("a worker's log lines stream into the task inspector while it runs, and the
   // After a rerun from build, the superseded attempt keeps its log, opened from "Before reruns".
   const rerun = await request.post(`/api/executions/${run.id}/rerun`, { data: { fromTaskKey: "build", reason: "rebuild" } });
   expect(rerun.ok(), await rerun.text()).toBe(true);
-  // (A finished execution's page stops following it, so another client's rerun shows on a reload.)
-  await page.reload();
-  await page.locator('.react-flow__node[data-id="build"]').click();
+  // The finished page notices another client's rerun by itself (it looks every 10 s) and follows it again.
   const superseded = page.getByRole("region", { name: "Superseded attempts" });
+  await expect(superseded).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId("live-indicator")).toHaveAttribute("data-mode", "live");
   await superseded.getByText("log", { exact: true }).click();
   await expect(superseded.getByRole("log", { name: "Attempt log" })).toContainText("compiling 1/3");
   await expect(superseded.getByRole("log", { name: "Attempt log" })).toContainText("build finished");

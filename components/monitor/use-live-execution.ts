@@ -5,6 +5,8 @@ import { useEffect, useState } from "react";
 import type { ExecutionView } from "@/lib/services/executions";
 
 const TERMINAL = new Set(["COMPLETED", "FAILED", "TERMINATED", "TIMED_OUT"]);
+/** A finished execution's page looks this often whether someone reopened it (a rerun or retry from elsewhere). */
+const FINISHED_RECHECK_MS = 10_000;
 
 export type LiveMode = "connecting" | "live" | "polling" | "finished";
 
@@ -17,7 +19,9 @@ async function fetchExecution(executionId: string): Promise<ExecutionView> {
 /**
  * The execution, kept live: the server's event stream (SSE, resumed by the browser with
  * Last-Event-ID after a drop) tells the TanStack Query cache to refetch the moment anything
- * changes; if the stream cannot be held, the query polls every 2 s instead.
+ * changes; if the stream cannot be held, the query polls every 2 s instead. Once the execution has
+ * finished (its stream ended) the page still looks every 10 s while it is in view, so a rerun or
+ * retry started elsewhere (another operator, the CLI, the API) brings it back to life.
  */
 export function useLiveExecution(executionId: string, initial: ExecutionView) {
   const queryClient = useQueryClient();
@@ -28,7 +32,7 @@ export function useLiveExecution(executionId: string, initial: ExecutionView) {
     queryKey: ["execution", executionId],
     queryFn: () => fetchExecution(executionId),
     initialData: initial,
-    refetchInterval: mode === "polling" ? 2000 : false,
+    refetchInterval: mode === "polling" ? 2000 : mode === "finished" ? FINISHED_RECHECK_MS : false,
   });
 
   useEffect(() => {
