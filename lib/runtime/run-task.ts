@@ -5,9 +5,9 @@ import { evaluateCondition, evaluateTemplate } from "@/lib/pool/evaluate";
 import type { TaskDefinition, Timeouts, WorkflowDefinition } from "@/lib/workflow/schema";
 import { announceExecutionChanged, announceExecutionEnded, wakeEngine } from "@/lib/runtime/bus";
 import { fromJsonText } from "@/lib/runtime/json";
-import { expressionContext, type MapRunInput, type TaskRunRow } from "@/lib/runtime/snapshots";
+import { expressionContext, mapItemsOf, type TaskRunRow } from "@/lib/runtime/snapshots";
 import { taskOf } from "@/lib/runtime/task-types";
-import { withRun, type AttemptOutcome, type ClaimedAttempt, type Dispatcher, type ExecutionState, type KnownRun, type OutcomeExtra } from "@/lib/runtime/state";
+import { runById, withRun, type AttemptOutcome, type ClaimedAttempt, type Dispatcher, type ExecutionState, type KnownRun, type OutcomeExtra } from "@/lib/runtime/state";
 import { loadState } from "@/lib/runtime/step";
 import { EngineStoreError } from "@/lib/runtime/store";
 import { errorOf, expressionError } from "@/lib/runtime/runners/error-of";
@@ -49,7 +49,7 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
   // The state the attempt was created in (handed over by a decision step), or one read for the
   // execution and all its attempts (the claimed one among them).
   let state = given?.execution.id === claimed.executionId ? given : null;
-  let run = state?.runs.find((candidate) => candidate.id === claimed.id);
+  let run = state ? runById(state.runs, claimed.id) : undefined;
   if (state && run && run.lockedBy !== options.engineId && claimed.leaseExpiresAt) {
     // The engine's state predates the claim it just made (a claim does not move the version).
     run = { ...run, lockedBy: options.engineId, leaseExpiresAt: claimed.leaseExpiresAt };
@@ -57,7 +57,7 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
   }
   if (!state || !run) {
     state = await loadState(db, claimed.executionId);
-    run = state?.runs.find((candidate) => candidate.id === claimed.id);
+    run = state ? runById(state.runs, claimed.id) : undefined;
   }
   if (!state || !run || run.lockedBy !== options.engineId) return;
   const { execution, runs, definition } = state;
@@ -69,7 +69,7 @@ export async function runClaimedTask(db: Db, claimed: ClaimedAttempt, options: R
   let context: ExpressionContext = expressionContext(execution, definition, runs);
   if (run.mapIndex >= 0) {
     const mapRun = runs.find((r) => r.taskKey === run.taskKey && r.mapIndex === -1 && r.status === "RUNNING");
-    const items = fromJsonText<MapRunInput>(mapRun?.input)?.items ?? [];
+    const items = mapRun ? mapItemsOf(mapRun) : [];
     context = { ...context, item: items[run.mapIndex], index: run.mapIndex };
   }
 

@@ -82,3 +82,19 @@ export interface Dispatcher {
 export function withRun(state: ExecutionState, row: TaskRunRow): ExecutionState {
   return { ...state, runs: state.runs.map((run) => (run.id === row.id ? row : run)) };
 }
+
+const runsById = new WeakMap<readonly TaskRunRow[], Map<string, TaskRunRow>>();
+
+/**
+ * The attempt `id` of a state's runs. Indexed once per runs array (states are never mutated): a
+ * map of n items looks up each of its n claimed items in the same state, and a scan per lookup
+ * made that O(n²).
+ */
+export function runById(runs: readonly TaskRunRow[], id: string): TaskRunRow | undefined {
+  let index = runsById.get(runs);
+  if (!index) {
+    index = new Map(runs.map((run) => [run.id, run]));
+    runsById.set(runs, index);
+  }
+  return index.get(id);
+}

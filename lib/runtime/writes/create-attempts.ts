@@ -59,6 +59,8 @@ const slot = (key: AttemptKey) => `${key.taskKey}\u0000${key.mapIndex}\u0000${ke
 export class RunWriter {
   readonly runs: TaskRunRow[];
   readonly created: TaskRunRow[] = [];
+  /** Where each created attempt is in `created`, by id. */
+  private readonly createdIndex = new Map<string, number>();
   /** Where each attempt is in `runs`, built on the first lookups past a few (most steps make one or two). */
   private index: Map<string, number> | null = null;
   private lookups = 0;
@@ -94,6 +96,7 @@ export class RunWriter {
   }
 
   create(row: TaskRunRow): TaskRunRow {
+    this.createdIndex.set(row.id, this.created.length);
     this.created.push(row);
     this.index?.set(slot(row), this.runs.length);
     this.runs.push(row);
@@ -102,7 +105,7 @@ export class RunWriter {
 
   /** Locks a not yet flushed row for an engine (see Dispatcher). */
   claimCreated(id: string, lockedBy: string, leaseExpiresAt: Date): void {
-    const i = this.created.findIndex((row) => row.id === id);
+    const i = this.createdIndex.get(id)!;
     const claimed = { ...this.created[i]!, lockedBy, leaseExpiresAt };
     this.created[i] = claimed;
     this.runs[this.indexOf(claimed)!] = claimed;
@@ -114,7 +117,7 @@ export class RunWriter {
     const current = this.runs[i]!;
     // A status that does not change is not written (every indexed column in an UPDATE costs index writes).
     const changes: RunPatch = patch.status === current.status ? { ...patch, status: undefined } : patch;
-    const pending = this.created.findIndex((row) => row.id === current.id);
+    const pending = this.createdIndex.get(current.id) ?? -1;
     if (pending === -1 && !this.unstored?.has(current.id) && !(await this.tx.updateRunByKey(executionId, key, changes))) {
       throw new Error(`attempt ${key.taskKey}[${key.mapIndex}] #${key.attempt} of execution ${executionId} is not stored`);
     }
