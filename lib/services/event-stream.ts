@@ -1,12 +1,10 @@
 import type { Db } from "@/lib/db/client";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
 import { engineBus } from "@/lib/runtime/bus";
-import { readExecutionEvents } from "@/lib/services/executions";
-import { countSseConnection } from "@/lib/metrics/observe";
+import { readExecutionEvents, type ExecutionEventView } from "@/lib/services/executions";
+import { sseStream } from "@/lib/services/sse";
 
-/** Poll interval for changes made by other processes (in-process changes arrive at once). */
-const POLL_MS = 500;
-const KEEPALIVE_MS = 15_000;
+const PAGE = 500;
 
 /**
  * The execution's events as server-sent events, from `after` on, then live. Each SSE message has
@@ -18,86 +16,36 @@ const KEEPALIVE_MS = 15_000;
  * commit order and a late commit can never carry a smaller id than one already sent.
  */
 export function streamExecutionEvents(db: Db, executionId: string, after: bigint | undefined, signal: AbortSignal): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   let cursor = after;
-  let closed = false;
-  let wake: (() => void) | null = null;
-  const onChange = (changedId: string) => {
-    if (changedId === executionId) wake?.();
+  const sendEvents = (send: (text: string) => void, events: ExecutionEventView[]) => {
+    for (const event of events) {
+      send(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
+      cursor = BigInt(event.id);
+    }
   };
-  // flowdeck_sse_connections: +1 when the stream starts, -1 once when it ends (either way).
-  let open = false;
-  const opened = () => {
-    open = true;
-    countSseConnection(1);
-  };
-  const ended = () => {
-    if (open) countSseConnection(-1);
-    open = false;
-  };
-  return new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const send = (text: string) => !closed && controller.enqueue(encoder.encode(text));
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        engineBus.off("executionChanged", onChange);
-        ended();
-        wake?.();
-        try {
-          controller.close();
-        } catch {
-          // already closed by the client
-        }
-      };
-      signal.addEventListener("abort", close);
-      engineBus.on("executionChanged", onChange);
-      opened();
-      if (signal.aborted) close();
-      send(`retry: 1000\n\n`);
-      let lastSent = Date.now();
-      while (!closed) {
-        const events = await readExecutionEvents(db, executionId, cursor, 500).catch(() => []);
-        for (const event of events) {
-          send(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
-          cursor = BigInt(event.id);
-          lastSent = Date.now();
-        }
-        if (events.length === 500) continue;
+  return sseStream(
+    {
+      listen: (wake) => {
+        const onChange = (changedId: string) => changedId === executionId && wake();
+        engineBus.on("executionChanged", onChange);
+        return () => void engineBus.off("executionChanged", onChange);
+      },
+      turn: async (send) => {
+        const events = await readExecutionEvents(db, executionId, cursor, PAGE).catch(() => []);
+        sendEvents(send, events);
+        if (events.length === PAGE) return "more";
         const execution = await db.execution.findUnique({ where: { id: executionId }, select: { status: true } });
-        if (!execution || isTerminalExecutionStatus(execution.status as ExecutionStatus)) {
-          // Everything up to the end, however many events the last transaction wrote.
-          for (;;) {
-            const tail = await readExecutionEvents(db, executionId, cursor, 500).catch(() => []);
-            for (const event of tail) {
-              send(`id: ${event.id}\ndata: ${JSON.stringify(event)}\n\n`);
-              cursor = BigInt(event.id);
-            }
-            if (tail.length < 500) break;
-          }
-          send(`event: end\ndata: ${JSON.stringify({ status: execution?.status ?? null })}\n\n`);
-          close();
-          break;
+        if (execution && !isTerminalExecutionStatus(execution.status as ExecutionStatus)) return "wait";
+        // Everything up to the end, however many events the last transaction wrote.
+        for (;;) {
+          const tail = await readExecutionEvents(db, executionId, cursor, PAGE).catch(() => []);
+          sendEvents(send, tail);
+          if (tail.length < PAGE) break;
         }
-        if (Date.now() - lastSent > KEEPALIVE_MS) {
-          send(`: keep-alive\n\n`);
-          lastSent = Date.now();
-        }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, POLL_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = null;
-      }
+        send(`event: end\ndata: ${JSON.stringify({ status: execution?.status ?? null })}\n\n`);
+        return "end";
+      },
     },
-    cancel() {
-      closed = true;
-      engineBus.off("executionChanged", onChange);
-      ended();
-      wake?.();
-    },
-  });
+    signal,
+  );
 }

@@ -9,12 +9,10 @@ import { driverOf, type Db } from "@/lib/db/client";
 import { isTerminalExecutionStatus, type ExecutionStatus } from "@/lib/engine/statuses";
 import { engineBus } from "@/lib/runtime/bus";
 import { notFound } from "@/lib/services/errors";
-import { countSseConnection } from "@/lib/metrics/observe";
+import { sseStream } from "@/lib/services/sse";
 
 /** Most lines in one page. */
 export const MAX_LOG_PAGE = 1000;
-const POLL_MS = 500;
-const KEEPALIVE_MS = 15_000;
 
 export const taskLogQuerySchema = z.strictObject({
   task: z.string().min(1).max(200).optional().describe("Only this task's lines (its key; map items included unless mapIndex is given)"),
@@ -106,84 +104,38 @@ export async function listTaskLogs(db: Db, executionId: string, query: TaskLogQu
 /**
  * The lines as server-sent events, from `after` on, then live: each message is one line as JSON
  * with `id:` its id (EventSource resumes with Last-Event-ID). Woken by the bus when lines are
- * appended in this process (or relayed to it), and polling every POLL_MS for other processes'.
+ * appended in this process (or relayed to it), and polling (lib/services/sse.ts) for other processes'.
  * Ends with an `end` message once the execution has finished and every line was sent.
  */
 export function streamTaskLogs(db: Db, executionId: string, query: TaskLogQuery, after: bigint | undefined, signal: AbortSignal): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   let cursor = after;
-  let closed = false;
-  let wake: (() => void) | null = null;
-  const onChange = (changedId: string) => {
-    if (changedId === executionId) wake?.();
+  /** Sends the lines after the cursor, page by page. */
+  const drain = async (send: (text: string) => void) => {
+    for (;;) {
+      const lines = await readPage(db, executionId, query, cursor, MAX_LOG_PAGE).catch(() => []);
+      for (const line of lines) {
+        send(`id: ${line.id}\ndata: ${JSON.stringify(line)}\n\n`);
+        cursor = BigInt(line.id);
+      }
+      if (lines.length < MAX_LOG_PAGE) return;
+    }
   };
-  const listen = (on: boolean) => {
-    if (on) engineBus.on("logsAppended", onChange).on("executionEnded", onChange);
-    else engineBus.off("logsAppended", onChange).off("executionEnded", onChange);
-  };
-  let open = false;
-  const stop = () => {
-    closed = true;
-    listen(false);
-    if (open) countSseConnection(-1);
-    open = false;
-    wake?.();
-  };
-  return new ReadableStream<Uint8Array>({
-    async start(controller) {
-      const send = (text: string) => !closed && controller.enqueue(encoder.encode(text));
-      const close = () => {
-        if (closed) return;
-        stop();
-        try {
-          controller.close();
-        } catch {
-          // already closed by the client
-        }
-      };
-      signal.addEventListener("abort", close);
-      listen(true);
-      open = true;
-      countSseConnection(1);
-      if (signal.aborted) close();
-      send(`retry: 1000\n\n`);
-      let lastSent = Date.now();
-      const drain = async () => {
-        for (;;) {
-          const lines = await readPage(db, executionId, query, cursor, MAX_LOG_PAGE).catch(() => []);
-          for (const line of lines) {
-            send(`id: ${line.id}\ndata: ${JSON.stringify(line)}\n\n`);
-            cursor = BigInt(line.id);
-            lastSent = Date.now();
-          }
-          if (lines.length < MAX_LOG_PAGE || closed) return;
-        }
-      };
-      while (!closed) {
+  return sseStream(
+    {
+      listen: (wake) => {
+        const onChange = (changedId: string) => changedId === executionId && wake();
+        engineBus.on("logsAppended", onChange).on("executionEnded", onChange);
+        return () => void engineBus.off("logsAppended", onChange).off("executionEnded", onChange);
+      },
+      turn: async (send) => {
         // The status first: lines appended before the execution ended are all read after it.
         const execution = await db.execution.findUnique({ where: { id: executionId }, select: { status: true } }).catch(() => undefined);
-        await drain();
-        if (execution === null || (execution && isTerminalExecutionStatus(execution.status as ExecutionStatus))) {
-          send(`event: end\ndata: ${JSON.stringify({ status: execution?.status ?? null })}\n\n`);
-          close();
-          break;
-        }
-        if (Date.now() - lastSent > KEEPALIVE_MS) {
-          send(`: keep-alive\n\n`);
-          lastSent = Date.now();
-        }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, POLL_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = null;
-      }
+        await drain(send);
+        if (execution !== null && (execution === undefined || !isTerminalExecutionStatus(execution.status as ExecutionStatus))) return "wait";
+        send(`event: end\ndata: ${JSON.stringify({ status: execution?.status ?? null })}\n\n`);
+        return "end";
+      },
     },
-    cancel() {
-      stop();
-    },
-  });
+    signal,
+  );
 }
