@@ -6,7 +6,7 @@ import { conflict, notFound, validationFailed } from "@/lib/services/errors";
 import { hashPassword, passwordProblem } from "@/lib/auth/passwords";
 import { userRoleSchema, type UserRole } from "@/lib/auth/roles";
 import { newId } from "@/lib/auth/secrets";
-import { SettingError } from "@/lib/settings";
+import { SettingError } from "@/lib/workflow/setting-error";
 
 /** The id of the first admin: a second concurrent setup collides on it and is refused. */
 const FIRST_ADMIN_ID = "usr_first_admin";

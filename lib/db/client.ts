@@ -11,7 +11,7 @@ import type { Pool } from "pg";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
 import { PrismaClient as SqlitePrismaClient } from "./generated/sqlite/client";
 import { resolveDatabaseConfig, type DatabaseConfig } from "./config";
-import { SettingError } from "@/lib/settings";
+import { SettingError } from "@/lib/workflow/setting-error";
 
 /**
  * The database client used everywhere in lib/. Both generated clients come from the same model

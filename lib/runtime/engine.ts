@@ -47,7 +47,7 @@ import { fireDueTimers, reapExpiredLeases } from "@/lib/runtime/timers";
 import { DueTimes } from "@/lib/runtime/due-times";
 import { fireDueSchedules } from "@/lib/triggers/scheduler";
 import { fireWorkflowEventTriggers } from "@/lib/triggers/workflow-events";
-import { SettingError } from "@/lib/settings";
+import { SettingError } from "@/lib/workflow/setting-error";
 
 export type EngineOptions = {
   /** Identifies this engine in leases and events. @default "engine:<host>:<pid>:<random>" */

@@ -83,18 +83,19 @@ export function withRun(state: ExecutionState, row: TaskRunRow): ExecutionState 
   return { ...state, runs: state.runs.map((run) => (run.id === row.id ? row : run)) };
 }
 
-const runsById = new WeakMap<readonly TaskRunRow[], Map<string, TaskRunRow>>();
+const positions = new WeakMap<readonly TaskRunRow[], Map<string, number>>();
 
 /**
- * The attempt `id` of a state's runs. Indexed once per runs array (states are never mutated): a
- * map of n items looks up each of its n claimed items in the same state, and a scan per lookup
- * made that O(n²).
+ * The attempt `id` of a state's runs, through an index of positions per runs array: a map of n
+ * items looks up each of its n claimed items in the same state, and a scan per lookup made that
+ * O(n²). The array a decision step hands over is its RunWriter's, which may still replace rows in
+ * place or append: the row is read at its position and checked, and a miss re-indexes.
  */
 export function runById(runs: readonly TaskRunRow[], id: string): TaskRunRow | undefined {
-  let index = runsById.get(runs);
-  if (!index) {
-    index = new Map(runs.map((run) => [run.id, run]));
-    runsById.set(runs, index);
-  }
-  return index.get(id);
+  const at = positions.get(runs)?.get(id);
+  if (at !== undefined && runs[at]?.id === id) return runs[at];
+  const index = new Map(runs.map((run, i) => [run.id, i]));
+  positions.set(runs, index);
+  const found = index.get(id);
+  return found === undefined ? undefined : runs[found];
 }

@@ -1,4 +1,4 @@
-import { SettingError } from "@/lib/settings";
+import { SettingError } from "@/lib/workflow/setting-error";
 
 /**
  * How this process runs the engine, from its environment:

@@ -1,4 +1,4 @@
-import { isSettingError } from "@/lib/settings";
+import { isSettingError } from "@/lib/workflow/setting-error";
 
 /**
  * Start-up failed: a setting with a wrong value never fixes itself, so the process stops, naming

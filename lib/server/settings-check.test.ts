@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkSettings } from "@/lib/server/settings-check";
-import { isSettingError } from "@/lib/settings";
+import { isSettingError } from "@/lib/workflow/setting-error";
 
 describe("checkSettings", () => {
   it("accepts the defaults and good values", () => {

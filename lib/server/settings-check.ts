@@ -2,7 +2,7 @@ import { sqliteSynchronous } from "@/lib/db/client";
 import { maxLogBytes } from "@/lib/runtime/writes/append-logs";
 import { engineOptionsFromEnv, engineThreadEnabled } from "@/lib/server/engine-options";
 import { shutdownGraceMs } from "@/lib/server/shutdown";
-import { isSettingError, SettingError } from "@/lib/settings";
+import { isSettingError, SettingError } from "@/lib/workflow/setting-error";
 
 /**
  * Every setting a server or worker reads after start-up, parsed once before it starts, so a wrong

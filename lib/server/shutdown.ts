@@ -25,7 +25,7 @@ import type { StopReport } from "@/lib/runtime/engine";
 type StoppableEngine = { stop(options: { graceMs?: number }): Promise<StopReport> };
 import { beginProcessShutdown } from "@/lib/runtime/shutdown";
 import { closeExpressionPool } from "@/lib/pool/pool";
-import { SettingError } from "@/lib/settings";
+import { SettingError } from "@/lib/workflow/setting-error";
 
 export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
 /** What the grace keeps back for closing connections after the engine stopped. */

@@ -5,7 +5,7 @@
  * bound is not kept at all (it would evict everything else). Built on Map's insertion order, so
  * get, set and eviction are O(1).
  */
-import { SettingError } from "@/lib/settings";
+import { SettingError } from "./setting-error";
 
 export type LruOptions<K, V> = {
   /** Most entries kept (≥ 1). */

@@ -17,7 +17,7 @@ import { driverOf, type Db, type Tx } from "@/lib/db/client";
 import type { DatabaseProvider } from "@/lib/db/config";
 import { fenceWhere } from "./prisma-tx";
 import type { Fence } from "./types";
-import { SettingError } from "@/lib/settings";
+import { SettingError } from "@/lib/workflow/setting-error";
 
 /** Longest message of one line kept; the rest of a longer one is cut (marked in the line). */
 export const MAX_LOG_LINE_BYTES = 16 * 1024;
