@@ -34,7 +34,7 @@ describe("triggerFields (generated from the trigger schemas)", () => {
       ["catchUpLimit", "integer"],
       ["jitterMs", "integer"],
     ]);
-    expect(fields.find((f) => f.name === "key")).toMatchObject({ required: true, description: expect.stringContaining("webhook's URL") });
+    expect(fields.find((f) => f.name === "key")).toMatchObject({ required: true, expression: false, description: expect.stringContaining("webhook's URL") });
     expect(fields.find((f) => f.name === "timezone")).toMatchObject({ default: TRIGGER_DEFAULTS.timezone, description: expect.stringContaining("IANA") });
     expect(fields.find((f) => f.name === "overlap")).toMatchObject({ options: [...OVERLAP_POLICIES], default: "allow" });
     expect(fields.find((f) => f.name === "jitterMs")!.label).toBe("Jitter (ms)");

@@ -30,9 +30,22 @@ export function isTriggerType(value: unknown): value is TriggerType {
   return typeof value === "string" && (TRIGGER_TYPES as readonly string[]).includes(value);
 }
 
-/** The form fields of a trigger type, in the schema's order; `type` is chosen once, when it is added. */
+const fieldsByType = new Map<TriggerType, FieldSpec[]>();
+
+/**
+ * The form fields of a trigger type, in the schema's order; `type` is chosen once, when it is
+ * added. No string field of a trigger is evaluated (only `input`, a JSON template, is), so none
+ * is an expression field.
+ */
 export function triggerFields(type: TriggerType): FieldSpec[] {
-  return fieldsForSchema(TRIGGER_SCHEMAS[type]).filter((spec) => spec.name !== "type");
+  let fields = fieldsByType.get(type);
+  if (!fields) {
+    fields = fieldsForSchema(TRIGGER_SCHEMAS[type])
+      .filter((spec) => spec.name !== "type")
+      .map((spec) => (spec.kind === "text" ? { ...spec, expression: false } : spec));
+    fieldsByType.set(type, fields);
+  }
+  return fields;
 }
 
 export type TriggerList = { ok: true; triggers: DraftTrigger[] } | { ok: false; reason: string };
