@@ -73,6 +73,12 @@ test("triggers are added and edited as forms, preview as you type, and survive a
   await expect(webhook.getByTestId("trigger-curl")).toContainText(`/api/hooks/${name}/deploy`);
   await expect(webhook.getByTestId("trigger-curl")).toContainText("X-Flowdeck-Signature-256");
   await field(page, "triggers[1].respond").selectOption("result");
+  // Each trigger edit is its own undo step: undo takes back the respond choice, not the key or the trigger.
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect(field(page, "triggers[1].respond")).toHaveValue("");
+  await expect(field(page, "triggers[1].key")).toHaveValue("deploy");
+  await page.getByRole("button", { name: "Redo" }).click();
+  await expect(field(page, "triggers[1].respond")).toHaveValue("result");
   await expect(webhook.getByRole("button", { name: "Copy the curl example of deploy" })).toBeVisible();
   await shot(page, "designer-trigger-forms");
 

@@ -24,7 +24,11 @@ import { ExpressionCompletionContext } from "@/components/editor/use-expression-
 /** A switch's params drawn by SwitchCasesField instead of JSON fields. */
 const SWITCH_FORM_FIELDS = new Set(["cases", "default"]);
 
-export type FieldChange = (path: string[], value: unknown) => void;
+/**
+ * A field's change. `coalesceKey`: changes with the same key in a row make one undo step (the
+ * default is the path); `null` makes this change a step of its own (adding or removing a trigger).
+ */
+export type FieldChange = (path: string[], value: unknown, coalesceKey?: string | null) => void;
 
 const text = (name: string, label: string, description?: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({
   name,

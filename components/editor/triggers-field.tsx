@@ -51,14 +51,15 @@ export function TriggersField({
 }: {
   draft: DraftDefinition;
   issues: PlacedIssue[];
-  onChange: (path: string[], value: unknown) => void;
+  onChange: (path: string[], value: unknown, coalesceKey?: string | null) => void;
   readOnly?: boolean;
 }) {
   const [asJson, setAsJson] = useState(false);
   const [addType, setAddType] = useState<TriggerType>("schedule");
   const addTypeId = useId();
   const read = readTriggers(draft.triggers);
-  const setTriggers = (next: DraftTrigger[]) => onChange(["triggers"], triggersValue(next));
+  // Typing into one trigger's field is one undo step; adding, moving or removing one is a step of its own.
+  const setTriggers = (next: DraftTrigger[], coalesceKey: string | null = null) => onChange(["triggers"], triggersValue(next), coalesceKey);
   if (asJson || !read.ok) {
     return (
       <div className="flex flex-col gap-2" data-testid="triggers-json">
@@ -95,7 +96,7 @@ export function TriggersField({
             count={triggers.length}
             issues={issues}
             readOnly={readOnly}
-            onField={(name, value) => setTriggers(setTriggerField(triggers, index, name, value))}
+            onField={(name, value) => setTriggers(setTriggerField(triggers, index, name, value), triggerPath(index, name))}
             onMove={(delta) => setTriggers(moveTrigger(triggers, index, delta))}
             onRemove={() => setTriggers(removeTrigger(triggers, index))}
           />
