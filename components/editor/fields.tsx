@@ -122,6 +122,30 @@ export function SchemaField({
       </FieldShell>
     );
   }
+  if (spec.kind === "multiselect") {
+    // A list of choices (a workflow trigger's statuses): none checked removes the field (the schema's "any").
+    const chosen = Array.isArray(value) ? value : [];
+    return (
+      <FieldShell id={id} label={spec.label} description={spec.description} required={spec.required} errors={issues} fieldName={fieldName}>
+        <div id={id} role="group" aria-label={spec.label} className="flex flex-wrap gap-x-3 gap-y-1 text-xs">
+          {spec.options!.map((option) => (
+            <label key={option} className="nodrag inline-flex items-center gap-1">
+              <input
+                type="checkbox"
+                disabled={readOnly}
+                checked={chosen.includes(option)}
+                onChange={(event) => {
+                  const next = spec.options!.filter((o) => (o === option ? event.target.checked : chosen.includes(o)));
+                  onChange(next.length === 0 ? undefined : next);
+                }}
+              />
+              {option}
+            </label>
+          ))}
+        </div>
+      </FieldShell>
+    );
+  }
   if (spec.kind === "text") return <TextField spec={spec} value={value} issues={issues} onChange={onChange} fieldName={fieldName} readOnly={readOnly} id={id} />;
   return <ParsedTextField spec={spec} value={value} issues={issues} onChange={onChange} fieldName={fieldName} readOnly={readOnly} id={id} />;
 }

@@ -13,18 +13,22 @@ import {
 } from "@/lib/workflow";
 import { fieldsForSchema, type FieldSpec } from "@/lib/editor/form-fields";
 import { getIn, type DraftDefinition, type DraftTask } from "@/lib/editor/document";
-import { TriggerPreview } from "@/components/editor/trigger-preview";
 import { issuesAt, type PlacedIssue } from "@/lib/editor/issues";
 import { TASK_TYPE_VISUAL } from "@/components/graph/task-type-visual";
 import { SchemaField, Section } from "@/components/editor/fields";
 import { KeyField } from "@/components/editor/key-field";
 import { SwitchCasesField } from "@/components/editor/switch-cases-field";
+import { TriggersField } from "@/components/editor/triggers-field";
 import { ExpressionCompletionContext } from "@/components/editor/use-expression-completion";
 
 /** A switch's params drawn by SwitchCasesField instead of JSON fields. */
 const SWITCH_FORM_FIELDS = new Set(["cases", "default"]);
 
-export type FieldChange = (path: string[], value: unknown) => void;
+/**
+ * A field's change. `coalesceKey`: changes with the same key in a row make one undo step (the
+ * default is the path); `null` makes this change a step of its own (adding or removing a trigger).
+ */
+export type FieldChange = (path: string[], value: unknown, coalesceKey?: string | null) => void;
 
 const text = (name: string, label: string, description?: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({
   name,
@@ -236,7 +240,6 @@ const WORKFLOW_FIELDS: FieldSpec[] = [
   json("input", "Input schema", 'JSON Schema of the execution input: { "type": "object", "properties": { … } } — the Run form is generated from it'),
   json("output", "Output mapping", "Output of the execution: a JSON template, evaluated when it completes"),
   json("variables", "Variables", "Constants available to expressions as $vars"),
-  json("triggers", "Triggers", 'What starts it by itself: [{ "type": "schedule", "key": "nightly", "cron": "0 2 * * *", "timezone": "Europe/Berlin" }, { "type": "webhook", "key": "deploy" }, { "type": "workflow", "key": "after", "workflow": "build" }]'),
 ];
 
 export function WorkflowInspector({
@@ -278,7 +281,9 @@ export function WorkflowInspector({
           <SchemaFields fields={WORKFLOW_FIELDS} base={[]} target={draft} taskKey={undefined} issues={workflowIssues} onChange={onChange} readOnly={readOnly} />
         </ExpressionCompletionContext>
       </Section>
-      <TriggerPreview draft={draft} />
+      <Section title="Triggers">
+        <TriggersField draft={draft} issues={workflowIssues} onChange={onChange} readOnly={readOnly} />
+      </Section>
     </div>
   );
 }

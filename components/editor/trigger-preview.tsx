@@ -1,16 +1,18 @@
 "use client";
 
+import Link from "next/link";
 import { useSyncExternalStore } from "react";
-import { CalendarClock, Webhook } from "lucide-react";
-import { curlExample } from "@/components/triggers/webhook-details";
-import type { DraftDefinition } from "@/lib/editor/document";
+import { Copy } from "lucide-react";
+import { copyText, curlExample } from "@/components/triggers/webhook-details";
+import { Button } from "@/components/ui/button";
+import type { DraftTrigger } from "@/lib/editor/trigger-form";
 import { formatInTimezone, nextFireTimes } from "@/lib/workflow/schedule";
 import { scheduleTriggerSchema } from "@/lib/workflow/schema";
 
 const noChange = () => () => {};
 
 /** The next five fire times of a schedule as typed (or why there are none), in its time zone. */
-function ScheduleTimes({ trigger }: { trigger: Record<string, unknown> }) {
+function ScheduleTimes({ trigger }: { trigger: DraftTrigger }) {
   // Computed in the browser only: "now" on the server and at hydration differ.
   const inBrowser = useSyncExternalStore(noChange, () => true, () => false);
   if (!inBrowser) return null;
@@ -19,41 +21,62 @@ function ScheduleTimes({ trigger }: { trigger: Record<string, unknown> }) {
   const times = nextFireTimes(parsed.data, 5, new Date());
   const zone = parsed.data.timezone ?? "UTC";
   return (
-    <ol className="mt-1 flex flex-col gap-0.5 font-mono text-xs tabular-nums" aria-label={`Next fire times of ${parsed.data.key}`}>
-      {times.length === 0 ? <li className="text-zinc-500">no fire time left (end passed)</li> : null}
-      {times.map((time) => (
-        <li key={time.toISOString()}>{parsed.data.every !== undefined ? time.toISOString().replace("T", " ").slice(0, 19) + " UTC" : formatInTimezone(time, zone)}</li>
-      ))}
-    </ol>
+    <>
+      <p className="text-[11px] font-medium text-zinc-600 dark:text-zinc-400">Next fire times{parsed.data.every === undefined ? ` (${zone})` : ""}</p>
+      <ol className="flex flex-col gap-0.5 font-mono text-xs tabular-nums" aria-label={`Next fire times of ${parsed.data.key}`}>
+        {times.length === 0 ? <li className="text-zinc-500">no fire time left (end passed)</li> : null}
+        {times.map((time) => (
+          <li key={time.toISOString()}>{parsed.data.every !== undefined ? time.toISOString().replace("T", " ").slice(0, 19) + " UTC" : formatInTimezone(time, zone)}</li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+/** A webhook's URL and curl example, each copyable; the secret is on the Triggers page once the version is saved. */
+function WebhookPreview({ workflow, trigger }: { workflow: string; trigger: DraftTrigger }) {
+  const origin = useSyncExternalStore(noChange, () => window.location.origin, () => "");
+  const url = `${origin}/api/hooks/${encodeURIComponent(workflow)}/${encodeURIComponent(trigger.key)}`;
+  const curl = curlExample(url, "$SECRET");
+  return (
+    <div className="flex flex-col gap-1.5 text-xs">
+      <div className="flex items-center gap-1">
+        <code className="min-w-0 flex-1 font-mono text-[11px] break-all" data-testid="trigger-url">POST {url}</code>
+        <Button variant="ghost" className="h-6 shrink-0 px-1.5" onClick={() => copyText(url, "URL")} aria-label={`Copy the URL of ${trigger.key}`}>
+          <Copy className="size-3.5" aria-hidden />
+        </Button>
+      </div>
+      <div className="flex items-start gap-1">
+        <pre className="min-w-0 flex-1 overflow-x-auto rounded border border-zinc-200 bg-white p-1.5 font-mono text-[11px] text-zinc-600 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-400" data-testid="trigger-curl">
+          {curl}
+        </pre>
+        <Button variant="ghost" className="h-6 shrink-0 px-1.5" onClick={() => copyText(curl, "curl example")} aria-label={`Copy the curl example of ${trigger.key}`}>
+          <Copy className="size-3.5" aria-hidden />
+        </Button>
+      </div>
+      <p className="text-[11px] text-zinc-500">
+        $SECRET: the server makes the secret when the version is saved; it is shown (and rotated) on the{" "}
+        <Link href="/triggers" className="underline hover:text-zinc-800 dark:hover:text-zinc-200">Triggers page</Link>.
+      </p>
+    </div>
   );
 }
 
 /**
- * Below the workflow settings: what the draft's triggers will do — each schedule's next five fire
- * times as you type, each webhook's URL and a curl example (the secret is on the Triggers page once
- * the version is saved).
+ * Below a trigger's form: what it will do — a schedule's next five fire times as you type, a
+ * webhook's URL and curl example, the workflow a workflow event listens to.
  */
-export function TriggerPreview({ draft }: { draft: DraftDefinition }) {
-  const origin = useSyncExternalStore(noChange, () => window.location.origin, () => "");
-  const triggers = Array.isArray(draft.triggers) ? (draft.triggers as unknown[]).filter((t): t is Record<string, unknown> => typeof t === "object" && t !== null) : [];
-  if (triggers.length === 0) return null;
+export function TriggerPreview({ workflow, trigger }: { workflow: string; trigger: DraftTrigger }) {
   return (
-    <div className="flex flex-col gap-3 px-4 pb-4" data-testid="trigger-preview">
-      {triggers.map((trigger, index) => (
-        <div key={index} className="rounded-md border border-zinc-200 p-2 dark:border-zinc-700">
-          <p className="flex items-center gap-1.5 text-xs font-semibold">
-            {trigger.type === "webhook" ? <Webhook className="size-3.5" aria-hidden /> : <CalendarClock className="size-3.5" aria-hidden />}
-            {String(trigger.type ?? "?")} · <span className="font-mono">{String(trigger.key ?? "?")}</span>
-          </p>
-          {trigger.type === "schedule" ? <ScheduleTimes trigger={trigger} /> : null}
-          {trigger.type === "webhook" && typeof trigger.key === "string" ? (
-            <pre className="mt-1 overflow-auto whitespace-pre-wrap break-all font-mono text-[11px] text-zinc-600 dark:text-zinc-400" data-testid="trigger-curl">
-              {curlExample(`${origin}/api/hooks/${encodeURIComponent(draft.name)}/${encodeURIComponent(trigger.key)}`, "$SECRET")}
-            </pre>
-          ) : null}
-          {trigger.type === "workflow" ? <p className="mt-1 text-xs text-zinc-500">starts when {String(trigger.workflow ?? "?")} ends</p> : null}
-        </div>
-      ))}
+    <div className="flex flex-col gap-1 rounded-md bg-zinc-50/80 p-2 dark:bg-zinc-800/40" data-testid="trigger-preview">
+      {trigger.type === "schedule" ? <ScheduleTimes trigger={trigger} /> : null}
+      {trigger.type === "webhook" ? <WebhookPreview workflow={workflow} trigger={trigger} /> : null}
+      {trigger.type === "workflow" ? (
+        <p className="text-xs text-zinc-500">
+          Starts when an execution of {typeof trigger.workflow === "string" && trigger.workflow !== "" ? <span className="font-mono">{trigger.workflow}</span> : "…"} ends
+          {Array.isArray(trigger.status) && trigger.status.length > 0 ? ` ${trigger.status.join(" or ")}` : ""}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -216,7 +216,7 @@ function Editor({ initial, template, initialWarnings, version: initialVersion, l
               {selection.nodes.length} tasks selected. Copy (Ctrl/Cmd+C), duplicate (Ctrl/Cmd+D) or delete them.
             </div>
           ) : (
-            <WorkflowInspector draft={draft} issues={errors} readOnly={readOnly} focusNameRef={focusTemplateNameRef} onChange={(path, value) => commit(setWorkflowField(draft, path, value), `workflow:${path.join(".")}`)} />
+            <WorkflowInspector draft={draft} issues={errors} readOnly={readOnly} focusNameRef={focusTemplateNameRef} onChange={(path, value, coalesceKey) => commit(setWorkflowField(draft, path, value), coalesceKey === null ? undefined : `workflow:${coalesceKey ?? path.join(".")}`)} />
           )}
         </aside>
       </div>

@@ -17,7 +17,8 @@ export function curlExample(url: string, secret: string): string {
 
 const noChange = () => () => {};
 
-function copy(text: string, what: string) {
+/** Copies a text to the clipboard and says so (or that it could not). */
+export function copyText(text: string, what: string) {
   void navigator.clipboard?.writeText(text).then(
     () => toast.success(`${what} copied`),
     () => toast.error(`could not copy the ${what.toLowerCase()}`),
@@ -42,7 +43,7 @@ export function WebhookDetails({ workflow, triggerKey, hookPath, canOperate, can
     <div className="flex flex-col gap-2 text-xs" aria-label={`Webhook ${triggerKey}`}>
       <div className="flex items-center gap-2">
         <code className="truncate font-mono" data-testid="hook-url">POST {url}</code>
-        <Button variant="ghost" className="h-6 px-1.5" onClick={() => copy(url, "URL")} aria-label="Copy URL">
+        <Button variant="ghost" className="h-6 px-1.5" onClick={() => copyText(url, "URL")} aria-label="Copy URL">
           <Copy className="size-3.5" aria-hidden />
         </Button>
       </div>
@@ -65,7 +66,7 @@ export function WebhookDetails({ workflow, triggerKey, hookPath, canOperate, can
       {secret ? (
         <div className="flex items-start gap-2">
           <pre className="max-w-full overflow-auto rounded bg-zinc-50 p-2 font-mono dark:bg-zinc-800/60" data-testid="hook-curl">{curlExample(url, secret)}</pre>
-          <Button variant="ghost" className="h-6 px-1.5" onClick={() => copy(curlExample(url, secret), "curl example")} aria-label="Copy curl example">
+          <Button variant="ghost" className="h-6 px-1.5" onClick={() => copyText(curlExample(url, secret), "curl example")} aria-label="Copy curl example">
             <Copy className="size-3.5" aria-hidden />
           </Button>
         </div>

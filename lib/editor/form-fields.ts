@@ -5,7 +5,7 @@
  */
 import * as z from "zod";
 
-export type FieldKind = "text" | "integer" | "number" | "boolean" | "select" | "list" | "json";
+export type FieldKind = "text" | "integer" | "number" | "boolean" | "select" | "multiselect" | "list" | "json";
 
 export type FieldSpec = {
   name: string;
@@ -57,6 +57,7 @@ function kindOf(schema: JsonSchema): Pick<FieldSpec, "kind" | "options"> {
     case "boolean":
       return { kind: "boolean" };
     case "array":
+      if (Array.isArray(schema.items?.enum) && schema.items.enum.every((v) => typeof v === "string")) return { kind: "multiselect", options: schema.items.enum as string[] };
       return schema.items?.type === "string" && !schema.items.enum ? { kind: "list" } : { kind: "json" };
     default:
       return { kind: "json" };
