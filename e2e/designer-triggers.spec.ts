@@ -90,6 +90,13 @@ test("triggers are added and edited as forms, preview as you type, and survive a
     { type: "webhook", key: "deploy", respond: "result" },
   ]);
 
+  // Saved, the webhook's secret is shown on request, and the curl example signs with it.
+  const savedHook = page.getByTestId("triggers-form").locator('[data-trigger="1"]');
+  await savedHook.getByRole("button", { name: "Show secret" }).click();
+  const secret = (await savedHook.getByTestId("trigger-secret").textContent())!;
+  expect(secret).toMatch(/^\S{20,}$/);
+  await expect(savedHook.getByTestId("trigger-curl")).toContainText(`-hmac '${secret}'`);
+
   await page.reload();
   await expect(field(page, "triggers[0].cron")).toHaveValue("30 6 * * 1");
   await expect(field(page, "triggers[0].timezone")).toHaveValue("Europe/Berlin");

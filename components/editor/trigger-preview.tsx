@@ -1,8 +1,11 @@
 "use client";
 
 import Link from "next/link";
-import { useSyncExternalStore } from "react";
-import { Copy } from "lucide-react";
+import { useState, useSyncExternalStore, useTransition } from "react";
+import { Copy, Eye } from "lucide-react";
+import { toast } from "sonner";
+import { triggerAction } from "@/app/triggers/actions";
+import { useCan } from "@/components/auth/viewer-context";
 import { copyText, curlExample } from "@/components/triggers/webhook-details";
 import { Button } from "@/components/ui/button";
 import type { DraftTrigger } from "@/lib/editor/trigger-form";
@@ -33,11 +36,24 @@ function ScheduleTimes({ trigger }: { trigger: DraftTrigger }) {
   );
 }
 
-/** A webhook's URL and curl example, each copyable; the secret is on the Triggers page once the version is saved. */
+/**
+ * A webhook's URL and curl example, each copyable, and — once its version is saved — its secret on
+ * request (operators; reading it is recorded), which the curl example then uses.
+ */
 function WebhookPreview({ workflow, trigger }: { workflow: string; trigger: DraftTrigger }) {
   const origin = useSyncExternalStore(noChange, () => window.location.origin, () => "");
   const url = `${origin}/api/hooks/${encodeURIComponent(workflow)}/${encodeURIComponent(trigger.key)}`;
-  const curl = curlExample(url, "$SECRET");
+  const canOperate = useCan("operator");
+  const [shown, setShown] = useState<{ key: string; secret: string } | null>(null);
+  const [pending, startTransition] = useTransition();
+  const secret = shown && shown.key === trigger.key ? shown.secret : null;
+  const reveal = () =>
+    startTransition(async () => {
+      const result = await triggerAction(workflow, trigger.key, "secret");
+      if (!result.ok) return void toast.error(result.error.code === "NOT_FOUND" ? `save the workflow first: the server makes the secret of '${trigger.key}' when the version is saved` : result.error.message);
+      if (result.value.secret) setShown({ key: trigger.key, secret: result.value.secret });
+    });
+  const curl = curlExample(url, secret ?? "$SECRET");
   return (
     <div className="flex flex-col gap-1.5 text-xs">
       <div className="flex items-center gap-1">
@@ -54,10 +70,26 @@ function WebhookPreview({ workflow, trigger }: { workflow: string; trigger: Draf
           <Copy className="size-3.5" aria-hidden />
         </Button>
       </div>
-      <p className="text-[11px] text-zinc-500">
-        $SECRET: the server makes the secret when the version is saved; it is shown (and rotated) on the{" "}
-        <Link href="/triggers" className="underline hover:text-zinc-800 dark:hover:text-zinc-200">Triggers page</Link>.
-      </p>
+      {secret ? (
+        <div className="flex items-center gap-1">
+          <code className="min-w-0 flex-1 rounded bg-white px-1.5 py-0.5 font-mono text-[11px] break-all dark:bg-zinc-900" data-testid="trigger-secret">{secret}</code>
+          <Button variant="ghost" className="h-6 shrink-0 px-1.5" onClick={() => copyText(secret, "Secret")} aria-label={`Copy the secret of ${trigger.key}`}>
+            <Copy className="size-3.5" aria-hidden />
+          </Button>
+        </div>
+      ) : (
+        <div className="flex flex-wrap items-center gap-2">
+          {canOperate ? (
+            <Button className="h-6 px-2 text-[11px]" disabled={pending} onClick={reveal}>
+              <Eye className="size-3.5" aria-hidden /> Show secret
+            </Button>
+          ) : null}
+          <p className="text-[11px] text-zinc-500">
+            $SECRET: the server makes the secret when the version is saved; it is rotated on the{" "}
+            <Link href="/triggers" className="underline hover:text-zinc-800 dark:hover:text-zinc-200">Triggers page</Link>.
+          </p>
+        </div>
+      )}
     </div>
   );
 }
