@@ -1,3 +1,4 @@
+import http from "node:http";
 import { expect, test, type APIRequestContext } from "./fixtures";
 
 // The workflow API against the real production server and a fresh database.
@@ -153,4 +154,22 @@ test("the JSON Schema is served", async ({ request }) => {
   const schema = await response.json();
   expect(schema.$id).toBe("https://flowdeck.dev/schema/workflow.json");
   expect(schema.properties.tasks).toBeTruthy();
+});
+
+test("an idle kept-alive connection is still served after 6 s (the server keeps it 65 s, not Node's 5 s)", async ({ baseURL }) => {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = () =>
+    new Promise<{ status: number; socket: unknown }>((resolve, reject) => {
+      const request = http.get(`${baseURL}/api/health`, { agent }, (response) => {
+        response.resume();
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, socket: request.socket }));
+      });
+      request.on("error", reject);
+    });
+  const first = await get();
+  await new Promise((resolve) => setTimeout(resolve, 6_000));
+  const second = await get();
+  agent.destroy();
+  expect([first.status, second.status]).toEqual([200, 200]);
+  expect(second.socket).toBe(first.socket); // the same connection, reused after 6 s idle
 });

@@ -62,7 +62,10 @@ function run(command, args) {
 
 /** Runs `next start` in the foreground and forwards signals, so Ctrl+C and SIGTERM stop it cleanly. */
 export function startServer({ port = process.env.PORT ?? "3000", host = process.env.HOST, env = process.env } = {}) {
-  const args = [nextBin, "start", "-p", String(port)];
+  // Idle keep-alive connections stay open 65 s (Node's default is 5 s): a client that reuses a
+  // connection it kept for a few seconds (Playwright's request context, a proxy's pool) otherwise
+  // races the server closing it and gets ECONNRESET. Above the usual 60 s of proxies' idle timeouts.
+  const args = [nextBin, "start", "-p", String(port), "--keepAliveTimeout", "65000"];
   if (host) args.push("-H", host);
   // NEXT_MANUAL_SIG_HANDLE: Next.js leaves SIGTERM / SIGINT to the app, whose handler
   // (lib/server/shutdown.ts) stops the engine within FLOWDECK_SHUTDOWN_GRACE_MS, then exits.
