@@ -1,7 +1,7 @@
 /**
  * Streams a running attempt's output into its log (writes/append-logs.ts) while it runs: the
  * shell runner writes stdout/stderr chunks here; they are cut into lines, masked (secrets), and
- * appended in batches — every FLUSH_MS, or sooner once MAX_PENDING_LINES wait — so the monitor
+ * appended in batches (each append announces its lines to the log streams) — every FLUSH_MS, or sooner once MAX_PENDING_LINES wait — so the monitor
  * shows them within a fraction of a second without a transaction per line. `close()` writes what
  * is left (a last line without its newline included) before the attempt's outcome is recorded.
  *
@@ -10,7 +10,6 @@
  */
 import type { Db } from "@/lib/db/client";
 import type { HttpExchange } from "@/lib/runtime/runners/http-exchange";
-import { announceLogsAppended } from "@/lib/runtime/bus";
 import { appendLogs, type LogStream, type NewLogLine } from "@/lib/runtime/writes/append-logs";
 import { runningFor } from "@/lib/runtime/writes/fence";
 
@@ -19,7 +18,7 @@ const MAX_PENDING_LINES = 500;
 /** A partial line longer than this is written without waiting for its newline. */
 const MAX_PARTIAL_CHARS = 16 * 1024;
 
-export type LogSinkTarget = { executionId: string; taskRunId: string; holder: string };
+export type LogSinkTarget = { taskRunId: string; holder: string };
 
 export class LogSink {
   private pending: NewLogLine[] = [];
@@ -83,7 +82,6 @@ export class LogSink {
           return;
         }
         this.dropped += result.dropped;
-        if (result.kept > 0) announceLogsAppended(this.target.executionId);
       } catch {
         this.dropped += batch.length;
       }
@@ -104,8 +102,7 @@ export async function appendExchangeLine(db: Db, taskRunId: string, holder: stri
   const body = request.body !== null ? ` · request body ${request.bodyBytes} bytes${request.bodyTruncated ? " (cut in the attempt's input)" : ""}` : "";
   const level = status === null || status >= 500 ? "error" : status >= 400 ? "warn" : "info";
   try {
-    const result = await appendLogs(db, taskRunId, runningFor(holder), [{ stream: "http", level, message: `${request.method} ${request.url} → ${answer}${took}${body}` }]);
-    if (result?.kept) announceLogsAppended(result.executionId);
+    await appendLogs(db, taskRunId, runningFor(holder), [{ stream: "http", level, message: `${request.method} ${request.url} → ${answer}${took}${body}` }]);
   } catch {
     // the line is a convenience; the exchange is in the attempt's input
   }

@@ -297,7 +297,7 @@ async function runByType(db: Db, rc: RunContext): Promise<void> {
       if (!(await startAttempt(db, holder, { now, leaseUntil, input, deadline }))) return;
       announceExecutionChanged(run.executionId);
       // Output lines reach the attempt's log as they come (masked), all of them before its outcome.
-      const sink = new LogSink(db, { executionId: run.executionId, taskRunId: run.id, holder: holder.lockedBy }, secrets.secrets ? secretMasker(secrets.secrets) : undefined);
+      const sink = new LogSink(db, { taskRunId: run.id, holder: holder.lockedBy }, secrets.secrets ? secretMasker(secrets.secrets) : undefined);
       const result = await runShellTask(withinDeadline(params, 60_000, deadline, now), withSecrets(context, secrets.secrets), task.key, (stream, chunk) => sink.write(stream, chunk));
       await sink.close();
       await recordAttemptOutcome(db, holder, maskOutcome(result.outcome, secrets.secrets));

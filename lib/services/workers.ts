@@ -12,7 +12,6 @@ import { recordAttemptOutcome } from "@/lib/runtime/writes/record-outcome";
 import { renewLease } from "@/lib/runtime/writes/worker-claim";
 import { appendLogs, type AppendResult, type NewLogLine } from "@/lib/runtime/writes/append-logs";
 import { leasedTo } from "@/lib/runtime/writes/fence";
-import { announceLogsAppended } from "@/lib/runtime/bus";
 import { conflict, notFound, ServiceError } from "@/lib/services/errors";
 
 /**
@@ -239,9 +238,7 @@ export async function appendTaskLogs(db: Db, request: AppendLogsRequest): Promis
 
 /** The worker's lines in the attempt's log (fenced by its live lease); null if the lease is not its. */
 async function appendWorkerLines(db: Db, taskId: string, holder: string, lines: z.infer<typeof workerLogsSchema>, now: Date): Promise<AppendResult | null> {
-  const result = await appendLogs(db, taskId, leasedTo(holder, now), normalizeLogs(lines, now));
-  if (result && result.kept > 0) announceLogsAppended(result.executionId);
-  return result;
+  return appendLogs(db, taskId, leasedTo(holder, now), normalizeLogs(lines, now));
 }
 
 /** Completes the caller's attempt with its output; the next decision step moves the workflow on. */

@@ -17,6 +17,7 @@ import { driverOf, type Db, type Tx } from "@/lib/db/client";
 import type { DatabaseProvider } from "@/lib/db/config";
 import { fenceWhere } from "./prisma-tx";
 import type { Fence } from "./types";
+import { announceLogsAppended } from "@/lib/runtime/bus";
 import { SettingError } from "@/lib/workflow/setting-error";
 
 /** Longest message of one line kept; the rest of a longer one is cut (marked in the line). */
@@ -59,6 +60,9 @@ function cutToBytes(text: string, limit: number): string {
   return buffer.subarray(0, end).toString("utf8");
 }
 
+/** The per-attempt limit of this process, read once (checked at start-up: lib/server/settings-check.ts). */
+const LOG_LIMIT = maxLogBytes();
+
 /** A line with its message within MAX_LOG_LINE_BYTES (a cut line says how much was cut). */
 export function boundedLine(line: NewLogLine): NewLogLine {
   const size = bytesOf(line.message);
@@ -72,9 +76,12 @@ export function boundedLine(line: NewLogLine): NewLogLine {
  * is not, or no longer, the writer's). One transaction: the fence check takes the attempt's row
  * lock, then the lines and the new byte count are written.
  */
-export async function appendLogs(db: Db, taskRunId: string, fence: Fence, lines: readonly NewLogLine[], limit = maxLogBytes()): Promise<AppendResult | null> {
+export async function appendLogs(db: Db, taskRunId: string, fence: Fence, lines: readonly NewLogLine[], limit = LOG_LIMIT): Promise<AppendResult | null> {
   const { provider } = await driverOf(db);
-  return db.$transaction((tx) => appendLogsIn(tx, provider, taskRunId, fence, lines, limit));
+  const result = await db.$transaction((tx) => appendLogsIn(tx, provider, taskRunId, fence, lines, limit));
+  // Committed: the execution's log streams (lib/services/task-logs.ts) read the new lines now.
+  if (result && result.kept > 0) announceLogsAppended(result.executionId);
+  return result;
 }
 
 async function appendLogsIn(tx: Tx, provider: DatabaseProvider, taskRunId: string, fence: Fence, lines: readonly NewLogLine[], limit: number): Promise<AppendResult | null> {
