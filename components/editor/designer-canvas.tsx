@@ -41,6 +41,8 @@ type DesignerCanvasProps = {
    * fitted when the first task is dropped, the view would jump under the mouse.
    */
   onInit?: () => void;
+  /** VIEW_UNPLACED (use-fit-view.ts) until the opening view is set. */
+  className?: string;
   /** The zoom buttons' "fit view": the same fit as the toolbar's (use-opening-view.ts), not React Flow's, which goes down to minZoom. */
   onFit: () => void;
   /** Every node change except drag moves (dimensions, selection). */

@@ -16,7 +16,7 @@ function placedPositions(latestDraft: RefObject<DraftDefinition>) {
  * canvas is ready, on "Zoom to fit" (`fitNow`), and again on `requestFit` (after an import or a layout).
  */
 export function useOpeningView(canvasRef: RefObject<HTMLDivElement | null>, latestDraft: RefObject<DraftDefinition>) {
-  const { fit, focus } = useFitView(canvasRef);
+  const { fit, focus, placed } = useFitView(canvasRef);
   // Fit the view after the nodes it should fit have reached React Flow's store: effects run
   // children first, so React Flow has taken the new nodes when this one runs.
   const [fitRequest, setFitRequest] = useState(0);
@@ -32,5 +32,5 @@ export function useOpeningView(canvasRef: RefObject<HTMLDivElement | null>, late
   const onCanvasInit = useCallback(() => showWholeGraph(), [showWholeGraph]);
   const requestFit = useCallback(() => setFitRequest((n) => n + 1), []);
   const fitNow = useCallback(() => showWholeGraph(200), [showWholeGraph]);
-  return { onCanvasInit, requestFit, fitNow, focus };
+  return { onCanvasInit, requestFit, fitNow, focus, placed };
 }

@@ -35,6 +35,7 @@ import { useInspectorIdentity } from "@/components/editor/use-inspector-identity
 import { useWorkflowVersions } from "@/components/editor/use-workflow-versions";
 import { NodeSearch } from "@/components/graph/node-search";
 import { useNodeSearch } from "@/components/graph/use-node-search";
+import { VIEW_UNPLACED } from "@/components/graph/use-fit-view";
 
 export type WorkflowEditorProps = {
   /** The definition to edit; undefined for a new workflow. */
@@ -95,7 +96,8 @@ function Editor({ initial, template, initialWarnings, version: initialVersion, l
   const closeDialog = useCallback(() => setDialog(null), []);
   const startRun = useStartRun({ savedName, version, setBusy, onStarted: closeDialog });
 
-  const { onCanvasInit, requestFit, fitNow } = useOpeningView(canvasRef, latestDraft);
+  const { onCanvasInit, requestFit, fitNow, placed } = useOpeningView(canvasRef, latestDraft);
+  const opensFitted = (opened?.tasks.length ?? 0) > 0;
   const { graph, nodes, edges, onNodesChange, onEdgesChange } = useFlowElements({ draft, selection, setSelection, readOnly, issueCounts, testStatuses });
   const canvas = useCanvasHandlers({ draft, selection, setSelection, commit, readOnly, canvasRef });
   const runAutoLayout = useAutoLayout({ graph, latestDraft, commit, readOnly, setBusy, onPlaced: requestFit });
@@ -164,7 +166,8 @@ function Editor({ initial, template, initialWarnings, version: initialVersion, l
               nodes={nodes}
               edges={edges}
               readOnly={readOnly}
-              onInit={(opened?.tasks.length ?? 0) > 0 ? onCanvasInit : undefined}
+              onInit={opensFitted ? onCanvasInit : undefined}
+              className={opensFitted && !placed ? VIEW_UNPLACED : undefined}
               onFit={fitNow}
               onNodesChange={onNodesChange}
               onEdgesChange={onEdgesChange}

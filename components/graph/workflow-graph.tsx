@@ -5,7 +5,7 @@ import { Maximize } from "lucide-react";
 import { useCallback, useMemo, useRef } from "react";
 import type { FlowEdge, FlowNode } from "@/lib/canvas/definition-to-flow";
 import { TaskNode, type TaskFlowNode } from "@/components/graph/task-node";
-import { useFitView } from "@/components/graph/use-fit-view";
+import { VIEW_UNPLACED, useFitView } from "@/components/graph/use-fit-view";
 
 // Module level, so React Flow does not see a new object on every render.
 const nodeTypes = { task: TaskNode };
@@ -37,7 +37,7 @@ export function WorkflowGraph(props: WorkflowGraphProps) {
 
 function Graph({ nodes, edges, interactive = false, className }: WorkflowGraphProps) {
   const container = useRef<HTMLDivElement>(null);
-  const { fit } = useFitView(container, interactive ? INTERACTIVE_FIT : THUMBNAIL_FIT);
+  const { fit, placed } = useFitView(container, interactive ? INTERACTIVE_FIT : THUMBNAIL_FIT);
   const onInit = useCallback(() => fit(), [fit]);
   const flowNodes = useMemo<TaskFlowNode[]>(
     () => nodes.map((node) => ({ ...node, draggable: false, connectable: false, selectable: interactive })),
@@ -61,6 +61,7 @@ function Graph({ nodes, edges, interactive = false, className }: WorkflowGraphPr
         edges={flowEdges}
         nodeTypes={nodeTypes}
         onInit={onInit}
+        className={placed ? undefined : VIEW_UNPLACED}
         minZoom={0.02}
         nodesDraggable={false}
         nodesConnectable={false}

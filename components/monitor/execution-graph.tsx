@@ -5,7 +5,7 @@ import { Maximize } from "lucide-react";
 import { useCallback, useMemo, useRef } from "react";
 import { MonitorTaskNode, type MonitorFlowNode } from "@/components/monitor/monitor-task-node";
 import { NodeSearch } from "@/components/graph/node-search";
-import { useFitView } from "@/components/graph/use-fit-view";
+import { VIEW_UNPLACED, useFitView } from "@/components/graph/use-fit-view";
 import { useNodeSearch } from "@/components/graph/use-node-search";
 
 const nodeTypes = { monitorTask: MonitorTaskNode };
@@ -35,7 +35,7 @@ export function ExecutionGraph(props: ExecutionGraphProps) {
 
 function Graph({ nodes, edges, onSelect }: ExecutionGraphProps) {
   const container = useRef<HTMLDivElement>(null);
-  const { fit, focus } = useFitView(container);
+  const { fit, focus, placed } = useFitView(container);
   const search = useNodeSearch(container);
   const searchable = useMemo(() => nodes.map((node) => node.data), [nodes]);
   const onInit = useCallback(() => fit(), [fit]);
@@ -55,6 +55,7 @@ function Graph({ nodes, edges, onSelect }: ExecutionGraphProps) {
         edges={edges}
         nodeTypes={nodeTypes}
         onInit={onInit}
+        className={placed ? undefined : VIEW_UNPLACED}
         minZoom={0.05}
         nodesDraggable={false}
         nodesConnectable={false}
