@@ -253,7 +253,7 @@ export const OPERATION_SPECS: Record<string, OperationSpec> = {
     tag: "Workers",
     summary: "Claim tasks of a type (long poll up to waitMs)",
     request: { schema: REQUESTS.PollTasksRequest, description: "What to claim", required: true },
-    responses: { 200: json(z.object({ tasks: z.array(r.workerTaskSchema) }), "Claimed attempts (maybe none)") },
+    responses: { 200: json(r.pollResultSchema, "Claimed attempts (maybe none)") },
   },
   "POST /api/workers/tasks/{taskId}/heartbeat": {
     access: "worker",
