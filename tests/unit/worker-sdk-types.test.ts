@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type * as sdk from "@/packages/worker/src";
 import { renderWorkerProtocol, WORKER_PROTOCOL_FILE } from "@/scripts/gen-worker-protocol";
-import { appendLogsBodySchema, failTaskBodySchema, pollTasksSchema } from "@/lib/services/workers";
+import { appendLogsBodySchema, failTaskBodySchema, pollTasksSchema } from "@/lib/services/worker-schemas";
 
 describe("the worker SDK's generated wire types", () => {
   it("are current: generating again gives exactly the file on disk (else: npm run sdk:generate)", async () => {

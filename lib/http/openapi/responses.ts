@@ -245,7 +245,7 @@ export const secretViewSchema = z
   .meta({ id: "Secret", description: "A secret's name and who set it when; never its value" });
 
 // The worker SDK's wire types (packages/worker) are generated from the worker answers below and the
-// request schemas of lib/services/workers.ts (scripts/gen-worker-protocol.ts): their descriptions
+// request schemas of lib/services/worker-schemas.ts (scripts/gen-worker-protocol.ts): their descriptions
 // are the SDK's JSDoc too.
 export const workerTaskSchema = z
   .object({

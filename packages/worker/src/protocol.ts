@@ -1,6 +1,6 @@
 /**
  * The worker API's wire types (POST /api/workers/…). They are generated from the server's zod
- * schemas (the request bodies of lib/services/workers.ts, the answers of
+ * schemas (the request bodies of lib/services/worker-schemas.ts, the answers of
  * lib/http/openapi/responses.ts) into protocol.generated.ts by scripts/gen-worker-protocol.ts
  * (`npm run sdk:generate`, also run by `npm install`, `npm run typecheck` and `npm run sdk:build`),
  * so the SDK follows the API without a dependency. This file only adds the type parameters.
