@@ -5,7 +5,7 @@ const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
-    ignores: [".next/**", ".next-*/**", ".tmp/**", "bench-results/**", "node_modules/**", "lib/db/generated/**", "test-results/**", "playwright-report/**", "data/**", "next-env.d.ts"],
+    ignores: [".next/**", ".next-*/**", ".tmp/**", "bench-results/**", "node_modules/**", "lib/db/generated/**", "packages/*/dist/**", "packages/worker/src/protocol.generated.ts", "test-results/**", "playwright-report/**", "data/**", "next-env.d.ts"],
   },
   {
     rules: {

@@ -1,9 +1,7 @@
-import { z } from "zod";
-import { boundedJsonSchema } from "@/lib/services/json-value";
+import type { z } from "zod";
 import type { Db } from "@/lib/db/client";
 import type { DatabaseProvider } from "@/lib/db/config";
 import type { TaskRunError } from "@/lib/engine/types";
-import { WORKER_TASK_TYPE_PATTERN } from "@/lib/workflow/schema";
 import { loadDefinition } from "@/lib/runtime/definitions";
 import { fromJsonText } from "@/lib/runtime/json";
 import type { AttemptOutcome } from "@/lib/runtime/state";
@@ -13,6 +11,7 @@ import { renewLease } from "@/lib/runtime/writes/worker-claim";
 import { appendLogs, type AppendResult, type NewLogLine } from "@/lib/runtime/writes/append-logs";
 import { leasedTo } from "@/lib/runtime/writes/fence";
 import { conflict, notFound, ServiceError } from "@/lib/services/errors";
+import { appendLogsBodySchema, completeTaskBodySchema, failTaskBodySchema, heartbeatBodySchema, pollTasksSchema, type PollTasksRequest, type workerLogsSchema } from "@/lib/services/worker-schemas";
 
 /**
  * The worker protocol (Conductor's SIMPLE tasks, with graphile-worker's leases): external workers
@@ -23,10 +22,6 @@ import { conflict, notFound, ServiceError } from "@/lib/services/errors";
  * with a 409 that says why, and changes nothing.
  */
 
-/** Longest long poll. @default 30000 */
-export const MAX_POLL_WAIT_MS = 30_000;
-/** Most attempts one poll may claim. @default 100 */
-export const MAX_POLL_TASKS = 100;
 /**
  * Largest result a worker may report (output + logs + error, as JSON). Big payloads belong in
  * object storage; the task's output should point to them.
@@ -35,75 +30,6 @@ export const MAX_POLL_TASKS = 100;
 export const MAX_TASK_RESULT_BYTES = Number(process.env.FLOWDECK_MAX_TASK_RESULT_BYTES ?? 1024 * 1024);
 /** Largest heartbeat `details`. @default 64 KiB */
 export const MAX_HEARTBEAT_DETAILS_BYTES = 64 * 1024;
-
-const workerIdSchema = z
-  .string({ error: "is required: the id of the calling worker" })
-  .trim()
-  .min(1, { error: "must name the worker" })
-  .max(200, { error: "must be at most 200 characters" })
-  .describe("Identifies the worker process; it holds the leases of the tasks it claims");
-
-export const pollTasksSchema = z.strictObject({
-  taskType: z
-    .string({ error: "is required: the task type to poll for" })
-    .min(1, { error: "must not be empty" })
-    .max(100, { error: "must be at most 100 characters" })
-    .regex(WORKER_TASK_TYPE_PATTERN, { error: "must start with a letter or '_' and contain only letters, digits, '_', '.' and '-'" }),
-  workerId: workerIdSchema,
-  /** Most tasks to claim. @default 1 */
-  max: z.number().int({ error: "must be an integer" }).min(1, { error: "must be ≥ 1" }).max(MAX_POLL_TASKS, { error: `must be ≤ ${MAX_POLL_TASKS}` }).default(1),
-  /** Long poll: wait up to this long for a task when none is available. @default 0 */
-  waitMs: z.number().int({ error: "must be an integer" }).min(0, { error: "must be ≥ 0" }).max(MAX_POLL_WAIT_MS, { error: `must be ≤ ${MAX_POLL_WAIT_MS}` }).default(0),
-  /**
-   * Lease the worker asks for. Never longer than the task's own `heartbeatMs` / `startToCloseMs`.
-   * @default the task's heartbeatMs, else its startToCloseMs, else 60000
-   */
-  leaseMs: z.number().int({ error: "must be an integer" }).min(100, { error: "must be ≥ 100" }).max(86_400_000, { error: "must be ≤ 86400000 (one day)" }).optional(),
-});
-export type PollTasksRequest = z.input<typeof pollTasksSchema>;
-
-const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
-export const workerLogsSchema = z
-  .array(
-    z.union([
-      z.string().max(10_000, { error: "must be at most 10000 characters" }),
-      z.strictObject({
-        time: z.iso.datetime({ offset: true, error: "must be an ISO-8601 date-time" }).optional(),
-        level: z.enum(LOG_LEVELS).optional(),
-        message: z.string().max(10_000, { error: "must be at most 10000 characters" }),
-      }),
-    ]),
-  )
-  .max(1000, { error: "must have at most 1000 lines" })
-  .describe("Log lines of the attempt: strings or { time?, level?, message }");
-
-export const heartbeatBodySchema = z.strictObject({
-  workerId: workerIdSchema,
-  /** Progress the worker reports (validated and bounded; not stored, see heartbeat()). */
-  details: boundedJsonSchema.optional(),
-});
-
-export const completeTaskBodySchema = z.strictObject({
-  workerId: workerIdSchema,
-  output: boundedJsonSchema.optional(),
-  logs: workerLogsSchema.optional(),
-});
-
-export const failTaskBodySchema = z.strictObject({
-  workerId: workerIdSchema,
-  error: z.strictObject({
-    /** Compared with the task's `retry.nonRetryableErrors`. @default "WORKER_ERROR" */
-    code: z.string().min(1, { error: "must not be empty" }).max(100, { error: "must be at most 100 characters" }).optional(),
-    message: z.string().min(1, { error: "must say what went wrong" }).max(10_000, { error: "must be at most 10000 characters" }),
-    details: boundedJsonSchema.optional(),
-  }),
-  logs: workerLogsSchema.optional(),
-});
-
-export const appendLogsBodySchema = z.strictObject({
-  workerId: workerIdSchema,
-  lines: workerLogsSchema.min(1, { error: "must have at least one line" }),
-});
 
 export type HeartbeatRequest = { taskId: string } & z.input<typeof heartbeatBodySchema>;
 export type AppendLogsRequest = { taskId: string } & z.input<typeof appendLogsBodySchema>;

@@ -1,40 +1,44 @@
-// The worker SDK's wire types (packages/worker/src/protocol.ts) against the server's zod schemas:
-// the route bodies (lib/services/workers.ts) and the answers (lib/http/openapi/responses.ts, which
-// the OpenAPI document is made of). The type checks fail `npm run typecheck` on any drift; the
-// runtime checks send what the SDK would send through the schemas the routes parse with.
+// The worker SDK's wire types (packages/worker/src/protocol.generated.ts) are generated from the
+// server's zod schemas by scripts/gen-worker-protocol.ts. The file must be current: a schema changed
+// without regenerating fails here (and `npm run typecheck` regenerates it, so SDK code that no
+// longer fits the API fails tsc). The runtime checks send what the SDK would send through the
+// schemas the routes parse with.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { z } from "zod";
 import type * as sdk from "@/packages/worker/src";
-import { appendLogsBodySchema, completeTaskBodySchema, failTaskBodySchema, heartbeatBodySchema, pollTasksSchema } from "@/lib/services/workers";
-import type { appendLogsResultSchema, heartbeatResultSchema, taskResultSchema, workerTaskSchema } from "@/lib/http/openapi/responses";
+import { renderWorkerProtocol, WORKER_PROTOCOL_FILE } from "@/scripts/gen-worker-protocol";
+import { appendLogsBodySchema, failTaskBodySchema, pollTasksSchema } from "@/lib/services/worker-schemas";
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Assert<T extends true> = T;
-type Body<S extends z.ZodType> = z.input<S>;
-type Api = sdk.FlowdeckWorkerApi;
-type RequestOf<M extends keyof Api> = Api[M] extends (...args: infer A) => unknown ? A[A extends [unknown, unknown, ...unknown[]] ? 1 : 0] : never;
+describe("the worker SDK's generated wire types", () => {
+  it("are current: generating again gives exactly the file on disk (else: npm run sdk:generate)", async () => {
+    expect(readFileSync(WORKER_PROTOCOL_FILE, "utf8")).toBe(await renderWorkerProtocol());
+  });
 
-// Requests: exactly what the route's schema accepts (the SDK's log lines are the schema's object form).
-export type Checks = [
-  Assert<Same<sdk.PollRequest, Body<typeof pollTasksSchema>>>,
-  Assert<Same<RequestOf<"heartbeat">, Body<typeof heartbeatBodySchema>>>,
-  Assert<Same<Omit<RequestOf<"complete">, "logs">, Omit<Body<typeof completeTaskBodySchema>, "logs">>>,
-  Assert<Same<Omit<RequestOf<"fail">, "logs">, Omit<Body<typeof failTaskBodySchema>, "logs">>>,
-  Assert<Same<sdk.WorkerTaskError, Body<typeof failTaskBodySchema>["error"]>>,
-  Assert<Same<sdk.WorkerLogLine, Extract<Body<typeof appendLogsBodySchema>["lines"][number], object>>>,
-  // Answers: exactly what the server's response schemas describe.
-  Assert<Same<sdk.WorkerTask, z.infer<typeof workerTaskSchema>>>,
-  Assert<Same<sdk.HeartbeatResult, z.infer<typeof heartbeatResultSchema>>>,
-  Assert<Same<sdk.AppendLogsResult, z.infer<typeof appendLogsResultSchema>>>,
-  Assert<Same<sdk.TaskResult, z.infer<typeof taskResultSchema>>>,
-];
+  it("are the same bytes every time", async () => {
+    expect(await renderWorkerProtocol()).toBe(await renderWorkerProtocol());
+  });
+
+  it("carry the schemas' descriptions and defaults as JSDoc", async () => {
+    const text = await renderWorkerProtocol();
+    // A request's field with a default is optional (io "input") and says its default.
+    expect(text).toMatch(/Most tasks to claim\s+\*\s+\* @default 1\s+\*\/\s+max\?: number;/);
+    // An answer's field as the server sends it (io "output").
+    expect(text).toMatch(/Heartbeat or report a result before then, or the attempt times out \(LEASE_EXPIRED\)\s+\*\/\s+leaseExpiresAt: string;/);
+    // Nested named schemas are references, declared once.
+    expect(text).toContain("lines: (string | WorkerLogLine)[];");
+    expect(text.match(/export interface WorkerLogLine /g)).toHaveLength(1);
+    // A JSON value (z.unknown) stays unknown, described or not.
+    expect(text).toMatch(/lastHeartbeatDetails\?: unknown;/);
+  });
+});
 
 describe("the worker SDK's requests", () => {
   it("parse with the schemas the routes validate with", () => {
     const line: sdk.WorkerLogLine = { time: new Date().toISOString(), level: "warn", message: "slow" };
     expect(pollTasksSchema.parse({ taskType: "send_email", workerId: "w", max: 4, waitMs: 20_000 } satisfies sdk.PollRequest)).toMatchObject({ max: 4 });
-    expect(appendLogsBodySchema.parse({ workerId: "w", lines: [line] })).toEqual({ workerId: "w", lines: [line] });
-    expect(failTaskBodySchema.parse({ workerId: "w", error: { code: "WORKER_SHUTDOWN", message: "released" }, logs: [line] }).error.code).toBe("WORKER_SHUTDOWN");
+    expect(appendLogsBodySchema.parse({ workerId: "w", lines: [line, "plain"] } satisfies sdk.AppendLogsRequest)).toEqual({ workerId: "w", lines: [line, "plain"] });
+    const failed = { workerId: "w", error: { code: "WORKER_SHUTDOWN", message: "released" }, logs: [line] } satisfies sdk.FailTaskRequest;
+    expect(failTaskBodySchema.parse(failed).error.code).toBe("WORKER_SHUTDOWN");
     expect(() => appendLogsBodySchema.parse({ workerId: "w", lines: [{ ...line, level: "fatal" }] })).toThrow();
   });
 });

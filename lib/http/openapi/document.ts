@@ -13,7 +13,7 @@ import { workflowDefinitionSchema } from "@/lib/workflow/schema";
 import { startExecutionSchema } from "@/lib/services/executions";
 import { executionSearchSchema } from "@/lib/services/execution-search";
 import { operationBodySchemas, OPERATIONS, type Operation } from "@/lib/services/operations";
-import { appendLogsBodySchema, completeTaskBodySchema, failTaskBodySchema, heartbeatBodySchema, pollTasksSchema } from "@/lib/services/workers";
+import { appendLogsBodySchema, completeTaskBodySchema, failTaskBodySchema, heartbeatBodySchema, pollTasksSchema } from "@/lib/services/worker-schemas";
 import { taskLogQuerySchema } from "@/lib/services/task-logs";
 import { MAX_IMPORT_DEFINITIONS } from "@/lib/services/workflows";
 import { workflowTestRequestSchema, workflowTestResultSchema } from "@/lib/services/workflow-test/schema";
@@ -253,7 +253,7 @@ export const OPERATION_SPECS: Record<string, OperationSpec> = {
     tag: "Workers",
     summary: "Claim tasks of a type (long poll up to waitMs)",
     request: { schema: REQUESTS.PollTasksRequest, description: "What to claim", required: true },
-    responses: { 200: json(z.object({ tasks: z.array(r.workerTaskSchema) }), "Claimed attempts (maybe none)") },
+    responses: { 200: json(r.pollResultSchema, "Claimed attempts (maybe none)") },
   },
   "POST /api/workers/tasks/{taskId}/heartbeat": {
     access: "worker",

@@ -244,27 +244,41 @@ export const secretViewSchema = z
   .object({ name: z.string(), keyId: z.string(), createdBy: z.string().nullable(), createdAt: time, updatedBy: z.string().nullable(), updatedAt: time })
   .meta({ id: "Secret", description: "A secret's name and who set it when; never its value" });
 
+// The worker SDK's wire types (packages/worker) are generated from the worker answers below and the
+// request schemas of lib/services/worker-schemas.ts (scripts/gen-worker-protocol.ts): their descriptions
+// are the SDK's JSDoc too.
 export const workerTaskSchema = z
   .object({
-    taskId: z.string(),
+    taskId: z.string().describe("The attempt's id: the `{taskId}` of heartbeat, logs, complete and fail"),
     executionId: z.string(),
     workflowName: z.string(),
     workflowVersion: z.number().int(),
     taskKey: z.string(),
-    mapIndex: z.number().int(),
-    attempt: z.number().int(),
+    mapIndex: z.number().int().describe("-1 for a task of its own; the item index for an item of a map"),
+    attempt: z.number().int().describe("1 for the first attempt"),
     input: anyJson,
-    leaseExpiresAt: time,
-    leaseMs: z.number().int(),
-    lastHeartbeatDetails: anyJson.optional().meta({ description: "The previous attempt's last heartbeat details, to resume from" }),
-    heartbeatTimeoutMs: z.number().int().optional(),
+    leaseExpiresAt: time.describe("Heartbeat or report a result before then, or the attempt times out (LEASE_EXPIRED)"),
+    leaseMs: z.number().int().describe("Length of the lease; each heartbeat renews it for this long"),
+    lastHeartbeatDetails: anyJson
+      .optional()
+      .meta({ description: "The last heartbeat `details` of the previous attempt, when it sent any: a retry can resume from the progress the failed attempt reported" }),
+    heartbeatTimeoutMs: z.number().int().optional().describe("The task's heartbeat timeout, when it has one"),
   })
   .meta({ id: "WorkerTask", description: "A claimed attempt, RUNNING under the worker's lease" });
 
-export const heartbeatResultSchema = z.object({ taskId: z.string(), leaseExpiresAt: time }).meta({ id: "HeartbeatResult" });
+/** POST /api/workers/poll's answer. */
+export const pollResultSchema = z.object({ tasks: z.array(workerTaskSchema).describe("The attempts claimed; none when nothing came within waitMs") });
+export const heartbeatResultSchema = z
+  .object({ taskId: z.string(), leaseExpiresAt: time.describe("The renewed lease runs until then") })
+  .meta({ id: "HeartbeatResult" });
 export const appendLogsResultSchema = z
-  .object({ taskId: z.string(), kept: z.number().int(), dropped: z.number().int().describe("Lines past the attempt's log limit, not kept"), truncated: z.boolean() })
-  .meta({ id: "AppendLogsResult" });
+  .object({
+    taskId: z.string(),
+    kept: z.number().int().describe("Lines of this append kept"),
+    dropped: z.number().int().describe("Lines past the attempt's log limit, not kept"),
+    truncated: z.boolean().describe("Some of these lines were not kept: the attempt's log limit is reached"),
+  })
+  .meta({ id: "AppendLogsResult", description: "What an append of log lines kept: lines past the attempt's log limit are dropped (`truncated`), never an error" });
 export const taskLogLineSchema = z
   .object({
     id: z.string().describe("The line's id: the cursor (after, Last-Event-ID)"),
@@ -282,7 +296,9 @@ export const taskLogLineSchema = z
 export const taskLogPageSchema = z
   .object({ lines: z.array(taskLogLineSchema), next: z.string().nullable().describe("The next page's `after`; null at the end") })
   .meta({ id: "TaskLogPage" });
-export const taskResultSchema = z.object({ taskId: z.string(), status: z.enum(["COMPLETED", "FAILED"]) }).meta({ id: "TaskResult" });
+export const taskResultSchema = z
+  .object({ taskId: z.string(), status: z.enum(["COMPLETED", "FAILED"]).describe("What the attempt was recorded as") })
+  .meta({ id: "TaskResult", description: "A result (complete or fail) recorded" });
 
 export const triggerViewSchema = z
   .object({

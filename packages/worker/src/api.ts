@@ -1,4 +1,17 @@
-import type { ApiErrorDetail, AppendLogsResult, HeartbeatResult, PollRequest, TaskResult, WorkerLogLine, WorkerTask, WorkerTaskError } from "./protocol.js";
+import type {
+  ApiErrorBody,
+  ApiErrorDetail,
+  AppendLogsRequest,
+  AppendLogsResult,
+  CompleteTaskRequest,
+  FailTaskRequest,
+  HeartbeatRequest,
+  HeartbeatResult,
+  PollRequest,
+  PollResult,
+  TaskResult,
+  WorkerTask,
+} from "./protocol.js";
 
 export class FlowdeckApiError extends Error {
   override readonly name = "FlowdeckApiError";
@@ -52,25 +65,27 @@ export class FlowdeckWorkerApi {
 
   /** Claims up to `max` tasks; with `waitMs`, waits for one when none is available. */
   async poll<Input = unknown>(request: PollRequest, options: { signal?: AbortSignal } = {}): Promise<WorkerTask<Input>[]> {
-    const body = await this.post<{ tasks: WorkerTask<Input>[] }>("/api/workers/poll", request, (request.waitMs ?? 0) + this.requestTimeoutMs, options.signal);
+    const body = await this.post<PollResult<Input>>("/api/workers/poll", request, (request.waitMs ?? 0) + this.requestTimeoutMs, options.signal);
     return body.tasks;
   }
 
   /** Renews the lease; 409 when it is no longer this worker's. */
-  heartbeat(taskId: string, request: { workerId: string; details?: unknown }): Promise<HeartbeatResult> {
+  heartbeat(taskId: string, request: HeartbeatRequest): Promise<HeartbeatResult> {
     return this.post(`/api/workers/tasks/${encodeURIComponent(taskId)}/heartbeat`, request);
   }
 
   /** Appends log lines to the running attempt (the task inspector shows them as they come); 409 when it is no longer this worker's. */
-  appendLogs(taskId: string, request: { workerId: string; lines: WorkerLogLine[] }): Promise<AppendLogsResult> {
+  appendLogs(taskId: string, request: AppendLogsRequest): Promise<AppendLogsResult> {
     return this.post(`/api/workers/tasks/${encodeURIComponent(taskId)}/logs`, request);
   }
 
-  complete(taskId: string, request: { workerId: string; output?: unknown; logs?: WorkerLogLine[] }): Promise<TaskResult<"COMPLETED">> {
+  /** Completes the attempt with its output; 409 for a late or duplicate result. */
+  complete(taskId: string, request: CompleteTaskRequest): Promise<TaskResult<"COMPLETED">> {
     return this.post(`/api/workers/tasks/${encodeURIComponent(taskId)}/complete`, request);
   }
 
-  fail(taskId: string, request: { workerId: string; error: WorkerTaskError; logs?: WorkerLogLine[] }): Promise<TaskResult<"FAILED">> {
+  /** Fails the attempt (retried per the task's retry policy); 409 for a late or duplicate result. */
+  fail(taskId: string, request: FailTaskRequest): Promise<TaskResult<"FAILED">> {
     return this.post(`/api/workers/tasks/${encodeURIComponent(taskId)}/fail`, request);
   }
 
@@ -103,7 +118,8 @@ export class FlowdeckWorkerApi {
       // Not JSON (a proxy's error page): reported below with the status.
     }
     if (!response.ok) {
-      const error = (parsed as { error?: { code?: string; message?: string; details?: ApiErrorDetail[] } } | undefined)?.error;
+      // Any body: a proxy's error page need not be the API's shape.
+      const error = (parsed as { error?: Partial<ApiErrorBody["error"]> } | undefined)?.error;
       throw new FlowdeckApiError(
         response.status,
         error?.code ?? `HTTP_${response.status}`,

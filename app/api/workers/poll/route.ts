@@ -5,7 +5,8 @@ import { readJsonBody, route } from "@/lib/http/api";
 import { workerIdentity } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
 import { resolveDatabaseConfig } from "@/lib/db/config";
-import { pollTasks, pollTasksSchema } from "@/lib/services/workers";
+import { pollTasks } from "@/lib/services/workers";
+import { pollTasksSchema } from "@/lib/services/worker-schemas";
 
 export const dynamic = "force-dynamic";
 

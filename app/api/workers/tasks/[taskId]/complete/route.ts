@@ -4,7 +4,8 @@ import { NextResponse } from "next/server";
 import { readJsonBody, route } from "@/lib/http/api";
 import { workerIdentity } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
-import { completeTask, completeTaskBodySchema } from "@/lib/services/workers";
+import { completeTask } from "@/lib/services/workers";
+import { completeTaskBodySchema } from "@/lib/services/worker-schemas";
 
 export const dynamic = "force-dynamic";
 

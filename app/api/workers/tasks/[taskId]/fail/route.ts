@@ -4,7 +4,8 @@ import { NextResponse } from "next/server";
 import { readJsonBody, route } from "@/lib/http/api";
 import { workerIdentity } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
-import { failTask, failTaskBodySchema } from "@/lib/services/workers";
+import { failTask } from "@/lib/services/workers";
+import { failTaskBodySchema } from "@/lib/services/worker-schemas";
 
 export const dynamic = "force-dynamic";
 

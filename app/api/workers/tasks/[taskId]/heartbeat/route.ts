@@ -4,7 +4,8 @@ import { NextResponse } from "next/server";
 import { readJsonBody, route } from "@/lib/http/api";
 import { workerIdentity } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
-import { heartbeat, heartbeatBodySchema } from "@/lib/services/workers";
+import { heartbeat } from "@/lib/services/workers";
+import { heartbeatBodySchema } from "@/lib/services/worker-schemas";
 
 export const dynamic = "force-dynamic";
 

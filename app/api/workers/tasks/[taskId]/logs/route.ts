@@ -5,7 +5,8 @@ import { NextResponse } from "next/server";
 import { readJsonBody, route } from "@/lib/http/api";
 import { workerIdentity } from "@/lib/auth/principal";
 import { getDb } from "@/lib/db/client";
-import { appendLogsBodySchema, appendTaskLogs } from "@/lib/services/workers";
+import { appendTaskLogs } from "@/lib/services/workers";
+import { appendLogsBodySchema } from "@/lib/services/worker-schemas";
 
 export const dynamic = "force-dynamic";
 
