@@ -37,14 +37,11 @@ test("an execution page opened while it runs hydrates without React error #418",
   await page.goto(`/executions/${id}`);
   await expect(node(page, "hold")).toHaveAttribute("data-status", "WAITING");
   await expect(page.getByTestId("execution-duration")).toHaveText(/\d/);
-  // The page is interactive (hydrated): the inspector opens on a click. The server's HTML already
-  // shows the node with its status, so a click can land before React has attached its handlers
-  // (CI, two browsers on two cores): click again until it opens. A hydration error would have
-  // failed the test at once (fixtures.ts fails on console errors).
-  await expect(async () => {
-    await page.locator('.react-flow__node[data-id="hold"]').click();
-    await expect(page.getByTestId("task-inspector")).toBeVisible({ timeout: 1_000 });
-  }).toPass({ timeout: 15_000 });
+  // The page is interactive (hydrated): the inspector opens on the first click (the canvas is shown
+  // only once placed, so the click lands on the card; canvas-view.spec.ts). A hydration error would
+  // have failed the test at once (fixtures.ts fails on console errors).
+  await page.locator('.react-flow__node[data-id="hold"]').click();
+  await expect(page.getByTestId("task-inspector")).toBeVisible();
   await shot(page, "states-running-hydrated");
   await request.post(`/api/executions/${id}/terminate`, { data: { reason: "e2e clean-up" } });
 });
@@ -175,4 +172,37 @@ test("an http task's inspector shows the request it really sent, credentials mas
   await expect(inspector.getByTestId("http-response-line")).toContainText("no answer (ADDRESS_NOT_ALLOWED)");
   await expect(inspector).not.toContainText("clear-header-token");
   await shot(page, "monitor-http-request");
+});
+
+test("the live view follows a run by deltas: no read of the whole execution until it has finished", async ({ page, request }) => {
+  //   first ── hold (wait 1.5 s) ── then (wait 1.5 s) ── last
+  await saveWorkflow(request, {
+    name: "e2e-states-deltas",
+    tasks: [
+      { key: "first", type: "transform", params: { output: 1 } },
+      { key: "hold", type: "wait", dependsOn: ["first"], params: { durationMs: 1_500 } },
+      { key: "then", type: "wait", dependsOn: ["hold"], params: { durationMs: 1_500 } },
+      { key: "last", type: "transform", dependsOn: ["then"], params: { output: "{% $tasks.first.output + 1 %}" } },
+    ],
+  });
+  const id = await start(request, "e2e-states-deltas");
+  const wholeReads: string[] = [];
+  const streams: string[] = [];
+  page.on("request", (sent) => {
+    const path = new URL(sent.url()).pathname;
+    if (path === `/api/executions/${id}`) wholeReads.push(`${sent.method()} at ${new Date().toISOString()}`);
+    if (path === `/api/executions/${id}/live`) streams.push(sent.url());
+  });
+  await page.goto(`/executions/${id}`);
+  await expect(node(page, "hold")).toHaveAttribute("data-status", "WAITING");
+  // hold ends and then starts while the page is open: shown live, from a delta.
+  await expect(node(page, "hold")).toHaveAttribute("data-status", "COMPLETED");
+  await expect(node(page, "then")).toHaveAttribute("data-status", "WAITING");
+  expect(wholeReads, "while it runs, the page reads no whole execution").toEqual([]);
+  await expect(node(page, "last")).toHaveAttribute("data-status", "COMPLETED", { timeout: 15_000 });
+  await expect(executionStatus(page)).toHaveAttribute("data-status", "COMPLETED");
+  expect(streams.length).toBeGreaterThan(0);
+  // One whole read when the stream ends (the output, and what no event names), none before.
+  await expect.poll(() => wholeReads.length).toBe(1);
+  await expect(page.getByText("Finished", { exact: true })).toBeVisible();
 });

@@ -37,11 +37,13 @@ export type ExecutionViewProps = {
   serverNow: number;
   /** A shared replay moment (`?at=<event id>`): the scrubber opens there once the history is loaded. */
   initialAt?: string | null;
+  /** The last event `initial` reflects: the live stream continues after it. */
+  initialEventId?: string | null;
   children?: React.ReactNode;
 };
 
-export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, serverNow, initialAt = null }: ExecutionViewProps) {
-  const { execution: liveExecution, mode, refetch } = useLiveExecution(initial.id, initial);
+export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, serverNow, initialAt = null, initialEventId = null }: ExecutionViewProps) {
+  const { execution: liveExecution, mode, refetch } = useLiveExecution(initial.id, initial, initialEventId);
   const [selected, setSelected] = useState<string | null>(null);
   const [rerunFrom, setRerunFrom] = useState<string | null>(null);
   const [previewReset, setPreviewReset] = useState<string[] | null>(null);

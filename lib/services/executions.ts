@@ -183,6 +183,9 @@ export async function getExecution(db: Pick<Db, "execution" | "executionEvent">,
   return executionView(execution, execution.taskRuns, children, paused?.createdAt ?? null, history);
 }
 
+/** An execution's own fields: its view without the tasks and the history (what a live delta carries). */
+export type ExecutionHeader = Omit<ExecutionView, "tasks" | "history">;
+
 /** The API's view of an execution: its tasks (by key, map items after their map) with every attempt. */
 export function executionView(
   execution: ExecutionRow,
@@ -191,6 +194,44 @@ export function executionView(
   pausedAt: Date | null = null,
   history?: ExecutionHistory,
 ): ExecutionView {
+  return {
+    ...executionHeader(execution, pausedAt),
+    tasks: taskViews(runs, children),
+    history: history ?? {
+      superseded: [],
+      inputs: [{ kind: "start", input: fromJsonText(execution.input) ?? null, at: execution.createdAt.toISOString(), actor: execution.createdBy, eventId: null, taskKey: null }],
+    },
+  };
+}
+
+/** The execution's own fields; `pausedAt` is when its last EXECUTION_PAUSED happened (shown while PAUSED). */
+export function executionHeader(execution: ExecutionRow, pausedAt: Date | null): ExecutionHeader {
+  return {
+    id: execution.id,
+    workflowName: execution.workflowName,
+    workflowVersion: execution.workflowVersion,
+    status: execution.status,
+    input: fromJsonText(execution.input) ?? null,
+    output: fromJsonText(execution.output) ?? null,
+    error: fromJsonText(execution.error) ?? null,
+    correlationId: execution.correlationId,
+    parentExecutionId: execution.parentExecutionId,
+    parentTaskRunId: execution.parentTaskRunId,
+    createdBy: execution.createdBy,
+    trigger: fromJsonText<ExecutionTrigger>(execution.trigger) ?? null,
+    createdAt: execution.createdAt.toISOString(),
+    startedAt: iso(execution.startedAt),
+    endedAt: iso(execution.endedAt),
+    pausedAt: execution.status === "PAUSED" ? iso(pausedAt) : null,
+  };
+}
+
+/**
+ * Task views of task runs (any subset of an execution's: all of them, or the ones a live delta
+ * re-reads), ordered by key then map index, each slot's attempts in order. `children` are the
+ * child executions of those runs (their `parentTaskRunId` joins them to the attempt).
+ */
+export function taskViews(runs: readonly TaskRunRow[], children: readonly { id: string; parentTaskRunId: string | null }[]): TaskView[] {
   const childOf = new Map(children.map((child) => [child.parentTaskRunId, child.id]));
   const tasks = new Map<string, TaskView>();
   const ordered = [...runs].sort((a, b) => (a.taskKey < b.taskKey ? -1 : a.taskKey > b.taskKey ? 1 : a.mapIndex - b.mapIndex || a.attempt - b.attempt));
@@ -220,29 +261,7 @@ export function executionView(
       nextRunAt: iso(run.nextRunAt),
     });
   }
-  return {
-    id: execution.id,
-    workflowName: execution.workflowName,
-    workflowVersion: execution.workflowVersion,
-    status: execution.status,
-    input: fromJsonText(execution.input) ?? null,
-    output: fromJsonText(execution.output) ?? null,
-    error: fromJsonText(execution.error) ?? null,
-    correlationId: execution.correlationId,
-    parentExecutionId: execution.parentExecutionId,
-    parentTaskRunId: execution.parentTaskRunId,
-    createdBy: execution.createdBy,
-    trigger: fromJsonText<ExecutionTrigger>(execution.trigger) ?? null,
-    createdAt: execution.createdAt.toISOString(),
-    startedAt: iso(execution.startedAt),
-    endedAt: iso(execution.endedAt),
-    pausedAt: execution.status === "PAUSED" ? iso(pausedAt) : null,
-    tasks: [...tasks.values()],
-    history: history ?? {
-      superseded: [],
-      inputs: [{ kind: "start", input: fromJsonText(execution.input) ?? null, at: execution.createdAt.toISOString(), actor: execution.createdBy, eventId: null, taskKey: null }],
-    },
-  };
+  return [...tasks.values()];
 }
 
 export type ExecutionEventView = {

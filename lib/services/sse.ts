@@ -80,3 +80,10 @@ export function sseStream(source: SseSource, signal: AbortSignal): ReadableStrea
     },
   });
 }
+
+/** The HTTP answer of a live stream: no caching or transforming, no proxy buffering (nginx). */
+export function sseResponse(stream: ReadableStream<Uint8Array>): Response {
+  return new Response(stream, {
+    headers: { "Content-Type": "text/event-stream", "Cache-Control": "no-cache, no-transform", Connection: "keep-alive", "X-Accel-Buffering": "no" },
+  });
+}

@@ -26,7 +26,10 @@ export async function apiRoutes(): Promise<{ path: string; method: string; handl
 
 type Doc = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: unknown }> }> }>> };
 
-/** Validates response bodies against the document's schema for a path template, method and status. */
+/**
+ * Validates response bodies against the document's schema for a path template, method and status
+ * (for a text/event-stream answer: one message's data).
+ */
 export function responseValidator(doc: Doc) {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
@@ -37,7 +40,10 @@ export function responseValidator(doc: Doc) {
     const response = operation.responses[String(status)];
     if (!response) return `${method} ${template} does not document status ${status} (it documents ${Object.keys(operation.responses).join(", ")})`;
     if (!response.content) return body === null || body === undefined ? null : `${method} ${template} ${status} documents no body`;
-    const pointer = `openapi#/paths/${template.replace(/~/g, "~0").replace(/\//g, "~1")}/${method.toLowerCase()}/responses/${status}/content/application~1json/schema`;
+    // JSON where the answer has it; otherwise its one content type (an SSE stream's message data, text).
+    const contentType = response.content["application/json"] ? "application/json" : Object.keys(response.content)[0]!;
+    const escape = (segment: string) => segment.replace(/~/g, "~0").replace(/\//g, "~1");
+    const pointer = `openapi#/paths/${escape(template)}/${method.toLowerCase()}/responses/${status}/content/${escape(contentType)}/schema`;
     const validate = ajv.getSchema(pointer) ?? ajv.compile({ $ref: pointer });
     if (validate(body)) return null;
     return `${method} ${template} ${status}: ${ajv.errorsText(validate.errors, { dataVar: "body" })}`;

@@ -39,6 +39,7 @@ const EXPECTED: Record<string, Access> = {
   "GET /api/executions/[executionId]": "viewer",
   "GET /api/executions/[executionId]/events": "viewer",
   "GET /api/executions/[executionId]/logs": "viewer",
+  "GET /api/executions/[executionId]/live": "viewer",
   "POST /api/executions/[executionId]/[operation]": "operator",
   "POST /api/workers/poll": "worker",
   "POST /api/workers/tasks/[taskId]/heartbeat": "worker",

@@ -59,6 +59,7 @@ beforeAll(async () => {
   await load("/api/executions", "executions");
   await load("/api/executions/{executionId}", "executions/[executionId]");
   await load("/api/executions/{executionId}/events", "executions/[executionId]/events");
+  await load("/api/executions/{executionId}/live", "executions/[executionId]/live");
   const operations = (await import("@/app/api/executions/[executionId]/[operation]/route")) as unknown as Record<string, RouteFn>;
   for (const op of ["pause", "resume", "terminate", "retry", "restart", "rerun", "skip", "approve", "reject"]) routes[`/api/executions/{executionId}/${op}`] = operations;
   await load("/api/workers/poll", "workers/poll");
@@ -145,6 +146,14 @@ describe("real answers match the OpenAPI document", () => {
     const events = await call("GET", "/api/executions/{executionId}/events", { executionId: id });
     expect((events.body.events as unknown[]).length).toBeGreaterThan(2);
     expect((await call("GET", "/api/executions/{executionId}/events", { executionId: id }, { query: "?after=x" })).status).toBe(400);
+    // The live stream of deltas: each message's data is an ExecutionDelta; a bad cursor and an unknown execution are refused.
+    const live = await callRoute(routes["/api/executions/{executionId}/live"]!.GET!, "GET", `/api/executions/${id}/live`, { params: { executionId: id } });
+    expect(live.headers.get("content-type")).toBe("text/event-stream");
+    const messages = (await live.text()).split("\n\n").filter((message) => message.startsWith("id: "));
+    expect(messages.length).toBeGreaterThan(0);
+    for (const message of messages) expect(check("/api/executions/{executionId}/live", "GET", 200, JSON.parse(message.split("\n")[1]!.slice("data: ".length)))).toBeNull();
+    expect((await call("GET", "/api/executions/{executionId}/live", { executionId: id }, { query: "?after=x" })).status).toBe(400);
+    expect((await call("GET", "/api/executions/{executionId}/live", { executionId: "missing" })).status).toBe(404);
     expect((await call("POST", "/api/executions/{executionId}/restart", { executionId: id, operation: "restart" })).status).toBe(201);
     const preview = await call("POST", "/api/executions/{executionId}/rerun", { executionId: id, operation: "rerun" }, { body: { fromTaskKey: "second", dryRun: true } });
     expect(preview.body).toEqual({ dryRun: true, reset: ["second"], kept: ["first"] });

@@ -9,6 +9,7 @@ import { ensureReady } from "@/lib/server/bootstrap";
 import { requestTime } from "@/lib/server/request-time";
 import { ServiceError } from "@/lib/services/errors";
 import { getExecution } from "@/lib/services/executions";
+import { lastEventIdOf } from "@/lib/services/execution-delta";
 import { laidOutGraph } from "@/lib/services/workflow-graphs";
 import { getWorkflow } from "@/lib/services/workflows";
 import { requirePage } from "@/lib/server/page-auth";
@@ -29,6 +30,8 @@ export default async function ExecutionPage({ params, searchParams }: Props) {
   const { executionId } = await params;
   const db = getDb();
   let execution;
+  // Read before the view (as GET /api/executions/{id} does): the live stream continues from it.
+  const lastEventId = await lastEventIdOf(db, executionId);
   try {
     execution = await getExecution(db, executionId);
   } catch (error) {
@@ -66,7 +69,7 @@ export default async function ExecutionPage({ params, searchParams }: Props) {
           </span>
         }
       />
-      <ExecutionView key={execution.id} initial={execution} nodes={graph.nodes} edges={graph.edges} maxAttempts={maxAttempts} definition={workflow.definition} serverNow={now} initialAt={initialAt} />
+      <ExecutionView key={execution.id} initial={execution} nodes={graph.nodes} edges={graph.edges} maxAttempts={maxAttempts} definition={workflow.definition} serverNow={now} initialAt={initialAt} initialEventId={lastEventId} />
     </>
   );
 }

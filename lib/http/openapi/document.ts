@@ -238,6 +238,18 @@ export const OPERATION_SPECS: Record<string, OperationSpec> = {
     ],
     responses: { 200: json(z.object({ events: z.array(r.executionEventSchema) }), "The events (or the stream)") },
   },
+  "GET /api/executions/{executionId}/live": {
+    access: "viewer",
+    tag: "Executions",
+    summary: "The execution's live deltas, a text/event-stream",
+    description:
+      "One `data:` JSON ExecutionDelta per batch of new events (what they changed: the execution's fields and the tasks they named, with every attempt), with `id:` the last event it covers (resumable with Last-Event-ID or ?after=), ending with an `end` event once the execution has finished. What the monitor keeps its view live with, instead of reading the whole execution on each change.",
+    query: [
+      { name: "after", in: "query", schema: eventCursorSchema },
+      { name: "Last-Event-ID", in: "header", schema: eventCursorSchema },
+    ],
+    responses: { 200: { schema: r.executionDeltaSchema, description: "The stream; each message's data is one ExecutionDelta", contentType: "text/event-stream" } },
+  },
   "GET /api/executions/{executionId}/logs": {
     access: "viewer",
     tag: "Executions",

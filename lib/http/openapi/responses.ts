@@ -10,6 +10,7 @@ import { triggerDefinitionSchema, workflowDefinitionSchema } from "@/lib/workflo
 import { EXECUTION_STATUSES } from "@/lib/engine/statuses";
 import { TOKEN_ROLES, USER_ROLES } from "@/lib/auth/roles";
 import type { ExecutionEventView, ExecutionView } from "@/lib/services/executions";
+import type { ExecutionDelta } from "@/lib/services/execution-delta";
 import type { ExecutionPage, ExecutionSummary } from "@/lib/services/execution-search";
 import type { WorkflowSummaryView, WorkflowVersionView } from "@/lib/services/workflows";
 import type { TokenView } from "@/lib/auth/api-tokens";
@@ -167,6 +168,15 @@ export const executionViewSchema = z
     }),
   })
   .meta({ id: "Execution", description: "An execution with its tasks, every attempt, and what reruns replaced" });
+
+export const executionDeltaSchema = z
+  .object({
+    lastEventId: z.string().meta({ description: "The last event this delta covers (the SSE id: resume after it)" }),
+    reload: z.boolean().meta({ description: "A retry, rerun, restart or reopening skip replaced tasks or history: read the whole execution again" }),
+    execution: executionViewSchema.omit({ tasks: true, history: true }),
+    tasks: executionViewSchema.shape.tasks.meta({ description: "The tasks these events named, each with all of its attempts (empty when reload)" }),
+  })
+  .meta({ id: "ExecutionDelta", description: "What a batch of events changed: the execution's own fields and the tasks they named" });
 
 export const executionSummarySchema = executionViewSchema
   .pick({ id: true, workflowName: true, workflowVersion: true, status: true, correlationId: true, parentExecutionId: true, createdBy: true, trigger: true, createdAt: true, startedAt: true, endedAt: true })
@@ -360,3 +370,5 @@ conforms<Same<keyof TriggerView, keyof z.infer<typeof triggerViewSchema>>>();
 conforms<Same<keyof HealthReport, keyof z.infer<typeof healthSchema>>>();
 conforms<Same<keyof WorkerTaskView, keyof z.infer<typeof workerTaskSchema>>>();
 conforms<Same<keyof ExecutionView, keyof z.infer<typeof executionViewSchema>>>();
+conforms<Same<keyof ExecutionDelta, keyof z.infer<typeof executionDeltaSchema>>>();
+conforms<Same<keyof ExecutionDelta["execution"], keyof z.infer<typeof executionDeltaSchema>["execution"]>>();

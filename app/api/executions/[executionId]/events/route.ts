@@ -2,6 +2,7 @@
 // (resumable: Last-Event-ID header or ?after=<id>).
 import { NextResponse } from "next/server";
 import { route } from "@/lib/http/api";
+import { sseResponse } from "@/lib/services/sse";
 import { getDb } from "@/lib/db/client";
 import { listExecutionEvents } from "@/lib/services/executions";
 import { streamExecutionEvents } from "@/lib/services/event-stream";
@@ -14,14 +15,7 @@ export const GET = route<{ executionId: string }>("viewer", async (request, { ex
   const db = getDb();
   if ((request.headers.get("accept") ?? "").includes("text/event-stream")) {
     await listExecutionEvents(db, executionId, after, 1); // 404 before the stream starts
-    return new Response(streamExecutionEvents(db, executionId, after, request.signal), {
-      headers: {
-        "Content-Type": "text/event-stream",
-        "Cache-Control": "no-cache, no-transform",
-        Connection: "keep-alive",
-        "X-Accel-Buffering": "no",
-      },
-    });
+    return sseResponse(streamExecutionEvents(db, executionId, after, request.signal));
   }
   return NextResponse.json({ events: await listExecutionEvents(db, executionId, after) });
 });

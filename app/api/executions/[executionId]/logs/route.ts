@@ -3,6 +3,7 @@
 // (resumable: Last-Event-ID header or ?after=<line id>) that ends when the execution has.
 import { NextResponse } from "next/server";
 import { route } from "@/lib/http/api";
+import { sseResponse } from "@/lib/services/sse";
 import { getDb } from "@/lib/db/client";
 import { listTaskLogs, streamTaskLogs, taskLogQuerySchema } from "@/lib/services/task-logs";
 
@@ -15,14 +16,7 @@ export const GET = route<{ executionId: string }>("viewer", async (request, { ex
     const resumeFrom = request.headers.get("last-event-id");
     const after = taskLogQuerySchema.shape.after.parse(resumeFrom || query.after);
     await listTaskLogs(db, executionId, { ...query, limit: 1 }); // 404 before the stream starts
-    return new Response(streamTaskLogs(db, executionId, query, after !== undefined ? BigInt(after) : undefined, request.signal), {
-      headers: {
-        "Content-Type": "text/event-stream",
-        "Cache-Control": "no-cache, no-transform",
-        Connection: "keep-alive",
-        "X-Accel-Buffering": "no",
-      },
-    });
+    return sseResponse(streamTaskLogs(db, executionId, query, after !== undefined ? BigInt(after) : undefined, request.signal));
   }
   return NextResponse.json(await listTaskLogs(db, executionId, query));
 });
