@@ -31,6 +31,8 @@ test("every page has no serious accessibility violation (axe, WCAG 2.1 AA)", asy
     { path: `/executions/${execution.id}`, ready: ".react-flow__node" },
     { path: "/settings", ready: "main" },
     { path: "/triggers", ready: "main h1" },
+    // Swagger UI renders the whole document on the client; every operation is listed at once.
+    { path: "/api-docs", ready: '[data-testid="api-reference"] #operations-Server-getMe' },
   ];
   const found: string[] = [];
   for (const { path, ready } of pages) {
@@ -42,6 +44,35 @@ test("every page has no serious accessibility violation (axe, WCAG 2.1 AA)", asy
   await signedOut.goto("/login");
   await expect(signedOut.getByRole("button", { name: "Sign in" })).toBeVisible();
   for (const violation of await seriousViolations(signedOut)) found.push(`/login: ${violation}`);
+  expect(found, found.join("\n")).toEqual([]);
+});
+
+test("the API reference stays accessible in the dark theme, with a call tried out and in the Authorize dialog", async ({ page }) => {
+  // Swagger UI's markup is not ours: its dark mode (components/api-docs/api-reference.tsx) and the
+  // parts that appear only when opened (parameters, code examples, responses, the dialog) are
+  // checked too, in both themes.
+  test.setTimeout(120_000);
+  const found: string[] = [];
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.goto("/api-docs");
+    if (colorScheme === "dark") await expect(page.locator("html")).toHaveClass(/\bdark-mode\b/);
+    else await expect(page.locator("html")).not.toHaveClass(/\bdark-mode\b/);
+    const getMe = page.locator("#operations-Server-getMe");
+    await expect(getMe).toBeVisible({ timeout: 30_000 });
+    if (colorScheme === "dark") for (const violation of await seriousViolations(page)) found.push(`dark: ${violation}`);
+    await getMe.locator(".opblock-summary").click();
+    await getMe.getByRole("button", { name: "Try it out" }).click();
+    await getMe.getByRole("button", { name: "Execute" }).click();
+    await expect(getMe.locator(".live-responses-table")).toContainText('"role": "admin"');
+    const postWorkflows = page.locator("#operations-Workflows-postWorkflows");
+    await postWorkflows.locator(".opblock-summary").click();
+    await expect(postWorkflows.locator(".body-param__example")).toBeVisible();
+    for (const violation of await seriousViolations(page)) found.push(`${colorScheme}, operations open: ${violation}`);
+    await page.locator(".auth-wrapper").getByRole("button", { name: "Authorize" }).click();
+    await expect(page.locator(".modal-ux")).toBeVisible();
+    for (const violation of await seriousViolations(page)) found.push(`${colorScheme}, Authorize dialog: ${violation}`);
+  }
   expect(found, found.join("\n")).toEqual([]);
 });
 
