@@ -92,6 +92,39 @@ describe.each(TEST_PROVIDERS)("live deltas on %s", (provider) => {
     expect(deltas.every((delta) => delta.tasks.length < final.tasks.length), "no delta is the whole execution").toBe(true);
   });
 
+  it("many streams of one execution share their reads: 40 monitors cost about one read a change, and all see the same deltas", async () => {
+    const workflow = await saveWorkflow(h, "delta-shared", {
+      tasks: Array.from({ length: 12 }, (_, i) => ({ key: `w${i}`, type: "wait", params: { durationMs: 100 + i * 40 } })),
+    });
+    // The real database, with its event reads counted (every stream turn starts with one).
+    let eventReads = 0;
+    const events = h.db.executionEvent;
+    const counted = new Proxy(h.db, {
+      get(target, property) {
+        if (property !== "executionEvent") return Reflect.get(target, property);
+        return new Proxy(events, {
+          get(delegate, name) {
+            const value = Reflect.get(delegate, name) as unknown;
+            if (name !== "findMany" || typeof value !== "function") return value;
+            return (...args: unknown[]) => {
+              eventReads++;
+              return (value as (...a: unknown[]) => unknown).apply(delegate, args);
+            };
+          },
+        });
+      },
+    }) as typeof h.db;
+    const started = await startExecution(h.db, { workflow, input: {} }, "test");
+    const STREAMS = 40;
+    const all = await Promise.all(Array.from({ length: STREAMS }, () => readDeltas(streamExecutionDeltas(counted, started.id, undefined, new AbortController().signal))));
+    const ids = all.map((deltas) => deltas.map((delta) => delta.lastEventId).join(","));
+    expect(new Set(ids).size, "every stream saw the same batches").toBe(1);
+    const batches = all[0]!.length;
+    expect(batches).toBeGreaterThan(3);
+    // Unshared, each stream reads at least once a batch: STREAMS × batches.
+    expect(eventReads).toBeLessThan(STREAMS * batches / 4);
+  });
+
   it("from the first event, one stream builds the whole view; a rerun's delta asks for a reload", async () => {
     const workflow = await saveWorkflow(h, "delta-rerun", {
       tasks: [
