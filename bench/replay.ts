@@ -6,7 +6,7 @@
 //   npm run bench:replay            (or: npx tsx bench/replay.ts [--items=3000] [--every=256] [--scrubs=2000])
 import { createReplay } from "@/lib/canvas/replay";
 import { mapHistory } from "@/lib/canvas/replay-fixtures";
-import { overlayFor } from "@/lib/canvas/execution-overlay";
+import { indexTasks, overlayFor } from "@/lib/canvas/execution-overlay";
 import { markdownTable, percentile, round } from "./stats";
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? fallback);
@@ -27,7 +27,8 @@ const measure = (targets: number[]) =>
   targets.map((n) => {
     const start = performance.now();
     const moment = replay.stateAt(n);
-    for (const key of keys) overlayFor(key, moment.tasks, 2, 0);
+    const index = indexTasks(moment.tasks);
+    for (const key of keys) overlayFor(key, index, 2, 0);
     return performance.now() - start;
   });
 for (let i = 0; i < 200; i++) replay.stateAt(Math.floor(next() * events.length)); // warm up

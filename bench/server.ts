@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { benchAuthEnv, signIn } from "./auth";
 
-export async function startBenchServer(port: number, name: string): Promise<{ base: string; stop: () => void }> {
+export async function startBenchServer(port: number, name: string): Promise<{ base: string; stop: () => void; pid: number }> {
   const base = `http://127.0.0.1:${port}`;
   const dataDir = join(process.cwd(), ".tmp", `bench-${name}-${Date.now()}`);
   mkdirSync(dataDir, { recursive: true });
@@ -22,7 +22,7 @@ export async function startBenchServer(port: number, name: string): Promise<{ ba
   process.on("exit", stop);
   for (let i = 0; i < 300; i++) {
     try {
-      if ((await fetch(`${base}/api/health`)).ok) return { base, stop };
+      if ((await fetch(`${base}/api/health`)).ok) return { base, stop, pid: server.pid! };
     } catch {
       // not up yet
     }

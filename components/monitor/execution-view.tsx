@@ -4,7 +4,8 @@ import { MarkerType, type Edge } from "@xyflow/react";
 import { useCallback, useMemo, useState } from "react";
 import { ALL_STATUSES } from "@/lib/engine/statuses";
 import type { FlowEdge, FlowNode } from "@/lib/canvas/definition-to-flow";
-import { isEdgeTaken, overlayFor } from "@/lib/canvas/execution-overlay";
+import { indexTasks, isEdgeTaken, overlayFor } from "@/lib/canvas/execution-overlay";
+import { useKeepUnchanged } from "@/components/graph/use-keep-unchanged";
 import { snapshotsOf } from "@/lib/engine/available-operations";
 import type { WorkflowDefinition } from "@/lib/workflow/schema";
 import type { ExecutionView as Execution } from "@/lib/services/executions";
@@ -65,7 +66,10 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
   const now = moment ? (moment.event ? Date.parse(moment.event.createdAt) : serverNow) : liveNow;
   const canOperate = useCan("operator") && !moment;
 
-  const flowNodes = useMemo<MonitorFlowNode[]>(
+  const taskIndex = useMemo(() => indexTasks(tasks), [tasks]);
+  // Cards whose content did not change keep their object, so React Flow redraws only what changed
+  // (durations tick every second on running cards only).
+  const flowNodes = useKeepUnchanged(useMemo<MonitorFlowNode[]>(
     () =>
       nodes.map((node) => ({
         ...node,
@@ -75,12 +79,12 @@ export function ExecutionView({ initial, nodes, edges, maxAttempts, definition, 
         selected: node.id === selected,
         data: {
           ...node.data,
-          ...overlayFor(node.id, tasks, maxAttempts[node.id] ?? null, now),
+          ...overlayFor(node.id, taskIndex, maxAttempts[node.id] ?? null, now),
           preview: previewReset ? (previewReset.includes(node.id) ? ("reset" as const) : ("kept" as const)) : undefined,
         },
       })),
-    [nodes, tasks, maxAttempts, now, selected, previewReset],
-  );
+    [nodes, taskIndex, maxAttempts, now, selected, previewReset],
+  ));
   const statusByKey = useMemo(() => new Map(flowNodes.map((node) => [node.id, node.data.status])), [flowNodes]);
   const flowEdges = useMemo<Edge[]>(
     () =>

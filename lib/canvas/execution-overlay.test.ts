@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDurationMs, formatUtc, isEdgeTaken, overlayFor, type TaskRunInput } from "@/lib/canvas/execution-overlay";
+import { formatDurationMs, formatUtc, indexTasks, isEdgeTaken, overlayFor, type TaskRunInput } from "@/lib/canvas/execution-overlay";
 
 const t0 = Date.parse("2026-01-01T00:00:00.000Z");
 const at = (ms: number) => new Date(t0 + ms).toISOString();
@@ -23,15 +23,15 @@ const tasks: TaskRunInput[] = [
 
 describe("overlayFor", () => {
   it("shows a task that was not reached as PENDING", () => {
-    expect(overlayFor("later", tasks, null, t0)).toEqual({ status: "PENDING", attempt: 0, maxAttempts: null, durationMs: null, itemCounts: null, childExecutionId: null });
+    expect(overlayFor("later", indexTasks(tasks), null, t0)).toEqual({ status: "PENDING", attempt: 0, maxAttempts: null, durationMs: null, itemCounts: null, childExecutionId: null });
   });
 
   it("reports the latest attempt and the time from the first start to the last end", () => {
-    expect(overlayFor("fetch", tasks, 3, t0 + 9999)).toMatchObject({ status: "COMPLETED", attempt: 2, maxAttempts: 3, durationMs: 1500 });
+    expect(overlayFor("fetch", indexTasks(tasks), 3, t0 + 9999)).toMatchObject({ status: "COMPLETED", attempt: 2, maxAttempts: 3, durationMs: 1500 });
   });
 
   it("counts map items per status and runs the clock while the task runs", () => {
-    expect(overlayFor("items", tasks, null, t0 + 700)).toMatchObject({ status: "RUNNING", durationMs: 700, itemCounts: { COMPLETED: 2, FAILED: 1 } });
+    expect(overlayFor("items", indexTasks(tasks), null, t0 + 700)).toMatchObject({ status: "RUNNING", durationMs: 700, itemCounts: { COMPLETED: 2, FAILED: 1 } });
   });
 });
 

@@ -28,14 +28,32 @@ export type MonitorNodeData = TaskNodeData & TaskStatusOverlay & {
   preview?: "reset" | "kept";
 };
 
+/** An execution's task runs by task key: the task's own (-1) and its map items. */
+export type TaskIndex = ReadonlyMap<string, { own: TaskRunInput | undefined; items: TaskRunInput[] }>;
+
+/**
+ * Indexes task runs by key once (O(runs)), so drawing every card costs O(runs) in all, not
+ * O(cards × runs): 4 million steps a frame for a fan-out of 2,000 tasks.
+ */
+export function indexTasks(tasks: readonly TaskRunInput[]): TaskIndex {
+  const index = new Map<string, { own: TaskRunInput | undefined; items: TaskRunInput[] }>();
+  for (const task of tasks) {
+    let entry = index.get(task.taskKey);
+    if (!entry) index.set(task.taskKey, (entry = { own: undefined, items: [] }));
+    if (task.mapIndex === -1) entry.own = task;
+    else if (task.mapIndex >= 0) entry.items.push(task);
+  }
+  return index;
+}
+
 export function overlayFor(
   taskKey: string,
-  tasks: readonly TaskRunInput[],
+  tasks: TaskIndex,
   maxAttempts: number | null,
   now: number,
 ): TaskStatusOverlay {
-  const own = tasks.find((task) => task.taskKey === taskKey && task.mapIndex === -1);
-  const items = tasks.filter((task) => task.taskKey === taskKey && task.mapIndex >= 0);
+  const own = tasks.get(taskKey)?.own;
+  const items = tasks.get(taskKey)?.items ?? [];
   const itemCounts = items.length > 0 ? countBy(items.map((item) => item.status)) : null;
   if (!own) return { status: "PENDING", attempt: 0, maxAttempts, durationMs: null, itemCounts, childExecutionId: null };
   const latest = own.attempts[own.attempts.length - 1];

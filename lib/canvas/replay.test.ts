@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createReplay, type ReplayEvent, type ReplayMoment } from "@/lib/canvas/replay";
 import { mapHistory } from "@/lib/canvas/replay-fixtures";
-import { isEdgeTaken, overlayFor } from "@/lib/canvas/execution-overlay";
+import { indexTasks, isEdgeTaken, overlayFor } from "@/lib/canvas/execution-overlay";
 
 // Events in → moments out. The equality with what the engine persists is in
 // tests/integration/replay.test.ts (real runs); these pin each event's move.
@@ -68,7 +68,7 @@ describe("createReplay", () => {
     expect(failed.tasks.find((t) => t.taskKey === "b")!.attempts[0]!.error).toEqual({ code: "BOOM", message: "b broke" });
     const retrying = replay.stateAt(countAfter("TASK_RETRY_SCHEDULED", "b"));
     expect(attempts(retrying, "b")).toEqual(["1:FAILED", "2:RETRYING"]);
-    expect(overlayFor("b", retrying.tasks, 3, t0)).toMatchObject({ status: "RETRYING", attempt: 2, maxAttempts: 3 });
+    expect(overlayFor("b", indexTasks(retrying.tasks), 3, t0)).toMatchObject({ status: "RETRYING", attempt: 2, maxAttempts: 3 });
     expect(attempts(replay.stateAt(countAfter("TASK_STARTED", "b", 2)), "b")).toEqual(["1:FAILED", "2:RUNNING"]);
   });
 
@@ -168,12 +168,12 @@ describe("other moves", () => {
     const events = mapHistory(4);
     const replay = createReplay(events, { checkpointEvery: 5 });
     const third = events.findIndex((e) => e.type === "TASK_COMPLETED" && e.mapIndex === 2) + 1;
-    expect(overlayFor("items", replay.stateAt(third).tasks, 1, 0)).toMatchObject({ status: "RUNNING", itemCounts: { COMPLETED: 3 } });
+    expect(overlayFor("items", indexTasks(replay.stateAt(third).tasks), 1, 0)).toMatchObject({ status: "RUNNING", itemCounts: { COMPLETED: 3 } });
     const retry = events.findIndex((e) => e.type === "TASK_RETRY_SCHEDULED" && e.mapIndex === 0) + 1;
     // An item's status is its latest attempt's, as in the live view: the retry is due at once.
-    expect(overlayFor("items", replay.stateAt(retry).tasks, 1, 0).itemCounts).toEqual({ SCHEDULED: 1 });
+    expect(overlayFor("items", indexTasks(replay.stateAt(retry).tasks), 1, 0).itemCounts).toEqual({ SCHEDULED: 1 });
     expect(replay.stateAt(retry).tasks.find((t) => t.mapIndex === 0)!.attempts.map((a) => a.status)).toEqual(["FAILED", "SCHEDULED"]);
-    expect(overlayFor("items", replay.stateAt(replay.length).tasks, 1, 0)).toMatchObject({ status: "COMPLETED", itemCounts: { COMPLETED: 4 } });
+    expect(overlayFor("items", indexTasks(replay.stateAt(replay.length).tasks), 1, 0)).toMatchObject({ status: "COMPLETED", itemCounts: { COMPLETED: 4 } });
   });
 
   it("an event the state machine refuses still shows what the history says (never throws)", () => {
@@ -191,6 +191,6 @@ describe("10,000 events", () => {
     const scratch = createReplay(events, { checkpointEvery: events.length + 1 });
     for (const n of [0, 1, 255, 256, 257, 4999, 7777, events.length - 1, events.length]) expect(replay.stateAt(n)).toEqual(scratch.stateAt(n));
     expect(replay.stateAt(events.length)).toMatchObject({ executionStatus: "COMPLETED" });
-    expect(overlayFor("items", replay.stateAt(events.length).tasks, 1, 0).itemCounts).toEqual({ COMPLETED: 3000 });
+    expect(overlayFor("items", indexTasks(replay.stateAt(events.length).tasks), 1, 0).itemCounts).toEqual({ COMPLETED: 3000 });
   });
 });

@@ -13,7 +13,7 @@ import { createEngineHarness, type EngineHarness } from "../helpers/engine";
 import { getExecution, listExecutionEvents, startExecution, waitForExecutionEnd, type ExecutionView } from "@/lib/services/executions";
 import { rerunExecution, terminateExecution } from "@/lib/services/operations";
 import { createReplay, type ReplayMoment } from "@/lib/canvas/replay";
-import { overlayFor } from "@/lib/canvas/execution-overlay";
+import { indexTasks, overlayFor } from "@/lib/canvas/execution-overlay";
 
 const buildTestDeploy = JSON.parse(readFileSync("examples/build-test-deploy.json", "utf8")) as { name: string; tasks: { key: string; retry?: unknown }[] };
 const withRetries = {
@@ -53,7 +53,7 @@ async function expectFinalEqualsLive(h: EngineHarness, executionId: string, keys
   expect(shapeOf(last.tasks)).toEqual(shapeOf(live.tasks));
   expect({ status: last.executionStatus, startedAt: last.startedAt, endedAt: last.endedAt }).toEqual({ status: live.status, startedAt: live.startedAt, endedAt: live.endedAt });
   const now = Date.parse("2030-01-01T00:00:00Z");
-  for (const key of keys) expect(overlayFor(key, last.tasks, 2, now)).toEqual(overlayFor(key, live.tasks, 2, now));
+  for (const key of keys) expect(overlayFor(key, indexTasks(last.tasks), 2, now)).toEqual(overlayFor(key, indexTasks(live.tasks), 2, now));
   return { live, replay };
 }
 
@@ -91,7 +91,7 @@ describe.each(TEST_PROVIDERS)("replay of real executions on %s", (provider) => {
     // Its retry: attempt 2 waits for its backoff.
     const retry = at((e) => e.type === "TASK_RETRY_SCHEDULED" && e.taskKey === "test_3");
     expect(retry.tasks.find((t) => t.taskKey === "test_3")!.attempts.map((a) => [a.attempt, a.status])).toEqual([[1, "FAILED"], [2, "RETRYING"]]);
-    expect(overlayFor("test_3", retry.tasks, 2, 0)).toMatchObject({ status: "RETRYING", attempt: 2, maxAttempts: 2 });
+    expect(overlayFor("test_3", indexTasks(retry.tasks), 2, 0)).toMatchObject({ status: "RETRYING", attempt: 2, maxAttempts: 2 });
     // The end of the first run: what the live view showed then.
     const endOfRun = replay.stateAt(failedAt);
     expect(endOfRun.executionStatus).toBe("FAILED");
