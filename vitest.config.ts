@@ -1,5 +1,6 @@
 import { defineConfig } from "vitest/config";
 import { fileURLToPath } from "node:url";
+import SlowFirstSequencer from "./tests/helpers/slow-first-sequencer";
 
 export default defineConfig({
   resolve: { alias: { "@": fileURLToPath(new URL(".", import.meta.url)) } },
@@ -16,6 +17,8 @@ export default defineConfig({
     // processes and timers: three workers keep both cores busy (two left one idle a third of the
     // run; one full run went 6.6 → 4.9 min, its timed checks such as health p99 under load passing).
     maxWorkers: Number(process.env.FLOWDECK_TEST_WORKERS ?? 3),
+    // The slowest files first, so the run does not end waiting on one of them (tests/helpers/slow-first-sequencer.ts).
+    sequence: { sequencer: SlowFirstSequencer },
     // The data directory of processes tests start in-process (the secrets key file lives there),
     // so tests never write into the checkout's ./data.
     env: { FLOWDECK_DATA_DIR: fileURLToPath(new URL("./.tmp/vitest-data", import.meta.url)) },
