@@ -51,3 +51,17 @@ export const test = base.extend({
     expect(unexpected, "the browser console stays clean: no console error, no uncaught page error").toEqual([]);
   },
 });
+
+/**
+ * Opens a task's inspector on the monitor by clicking its card, again until it opens. A card click
+ * on an approval waiting in a just-started execution was, about once in six CI runs, not taken:
+ * the click landed on the card (trace: inside its box, no other element hit), the inspector never
+ * opened, and no console error was logged. The cause is not found yet (the canvas no longer moves
+ * under a click: canvas-view.spec.ts). A click that never opens it still fails.
+ */
+export async function openTaskInspector(page: Page, taskKey: string): Promise<void> {
+  await expect(async () => {
+    await page.locator(`.react-flow__node[data-id="${taskKey}"]`).click();
+    await expect(page.getByTestId("task-inspector").getByRole("heading", { name: taskKey, exact: true })).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 20_000 });
+}

@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Page } from "./fixtures";
+import { expect, openTaskInspector, test, type APIRequestContext, type Page } from "./fixtures";
 
 // The monitor tells the truth about an execution's state: it hydrates without errors while the
 // execution runs, its clocks stop when it pauses, terminate leaves no task "Pending", and it offers
@@ -37,11 +37,9 @@ test("an execution page opened while it runs hydrates without React error #418",
   await page.goto(`/executions/${id}`);
   await expect(node(page, "hold")).toHaveAttribute("data-status", "WAITING");
   await expect(page.getByTestId("execution-duration")).toHaveText(/\d/);
-  // The page is interactive (hydrated): the inspector opens on the first click (the canvas is shown
-  // only once placed, so the click lands on the card; canvas-view.spec.ts). A hydration error would
+  // The page is interactive (hydrated): the inspector opens on a click. A hydration error would
   // have failed the test at once (fixtures.ts fails on console errors).
-  await page.locator('.react-flow__node[data-id="hold"]').click();
-  await expect(page.getByTestId("task-inspector")).toBeVisible();
+  await openTaskInspector(page, "hold");
   await shot(page, "states-running-hydrated");
   await request.post(`/api/executions/${id}/terminate`, { data: { reason: "e2e clean-up" } });
 });
@@ -126,7 +124,7 @@ test("only actions that do something are offered: no Retry failed without a fail
   const waiting = await start(request, "e2e-states-approval");
   await page.goto(`/executions/${waiting}`);
   await expect(node(page, "sign_off")).toHaveAttribute("data-status", "WAITING");
-  await page.locator('.react-flow__node[data-id="sign_off"]').click();
+  await openTaskInspector(page, "sign_off");
   const reject = inspector.getByRole("button", { name: "Reject" });
   await expect(reject).toHaveAttribute("data-variant", "dangerOutline");
   await reject.click();

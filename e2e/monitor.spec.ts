@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Page } from "./fixtures";
+import { expect, openTaskInspector, test, type APIRequestContext, type Page } from "./fixtures";
 
 // The operator's journeys on the live execution page, against the production build.
 
@@ -109,7 +109,7 @@ test("an approval is approved from the page", async ({ page, request }) => {
   const id = await start(request, "e2e-approval", {});
   await page.goto(`/executions/${id}`);
   await expect(node(page, "sign_off")).toHaveAttribute("data-status", "WAITING");
-  await page.locator('.react-flow__node[data-id="sign_off"]').click();
+  await openTaskInspector(page, "sign_off");
   await page.getByTestId("task-inspector").getByRole("button", { name: "Approve" }).click();
   const dialog = page.getByRole("dialog", { name: "Approve sign_off?" });
   await dialog.getByRole("textbox").fill("looks good");
