@@ -35,7 +35,7 @@ export function streamExecutionDeltas(db: Db, executionId: string, after: bigint
 
 type Kind = "events" | "deltas";
 /** One read of a stream's turn: the SSE text of the events after a cursor, and what comes next. */
-type Batch = { text: string; lastId: bigint | null; full: boolean; ended: boolean };
+type Batch = { text: string; lastId: bigint | null; full: boolean; ended: boolean; status: string | null };
 
 /**
  * Reads in flight (and, for a moment after, their results) by (kind, execution, cursor). Streams of
@@ -59,8 +59,9 @@ function readBatch(kind: Kind, db: Db, executionId: string, cursor: bigint | und
     // transaction writes its status and last events together), save the tail read below.
     const execution = full ? null : await db.execution.findUnique({ where: { id: executionId }, select: { status: true } });
     const ended = !full && (!execution || isTerminalExecutionStatus(execution.status as ExecutionStatus));
-    if (events.length === 0) return { text: "", lastId: null, full, ended };
-    return { text: await format(events), lastId: BigInt(events[events.length - 1]!.id), full, ended };
+    const status = execution?.status ?? null;
+    if (events.length === 0) return { text: "", lastId: null, full, ended, status };
+    return { text: await format(events), lastId: BigInt(events[events.length - 1]!.id), full, ended, status };
   })();
   sharedReads.set(key, read);
   const forget = () => {
@@ -100,12 +101,10 @@ function streamEventBatches(
         if (batch.full) return "more";
         if (!batch.ended) return "wait";
         // Everything up to the end, however many events the last transaction wrote.
-        for (;;) {
-          const tail = await next(send);
-          if (!tail.full) break;
-        }
-        const execution = await db.execution.findUnique({ where: { id: executionId }, select: { status: true } });
-        send(`event: end\ndata: ${JSON.stringify({ status: execution?.status ?? null })}\n\n`);
+        let tail: Batch;
+        do tail = await next(send);
+        while (tail.full);
+        send(`event: end\ndata: ${JSON.stringify({ status: tail.status })}\n\n`);
         return "end";
       },
     },
